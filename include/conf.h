@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration database: Open vSwitch's schema (the subset Trestle implements) held in
+ * memory, changed by ovs-vsctl command lines as whole transactions, and saved as one JSON file.
+ *
+ * Command's walk: ctl socket -> "vsctl" handler -> vsctl_run() on the live db, which builds a
+ * changed copy -> db_save() (atomic) -> the daemon applies conf_from_db(copy) to the running
+ * ports -> the copy becomes the live db. Any error on the way leaves the live db and the file
+ * untouched.
+ *
+ * Owned by the control thread; nothing here is thread-safe and the datapath never sees it.
+ */
+#ifndef TRESTLE_CONF_H
+#define TRESTLE_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ds;
+struct db; /* Opaque: tables Open_vSwitch, Bridge, Port, Interface with OVSDB-typed columns. */
+
+/* A new database with just the Open_vSwitch row. */
+struct db *db_create(void);
+void db_destroy(struct db *db);
+struct db *db_clone(const struct db *db);
+
+/*
+ * Loads the database saved at path. A missing file gives a new empty database (returns 0).
+ * A file that cannot be read or parsed returns a negative errno and explains it in err; the
+ * file is never modified by loading.
+ */
+int db_load(const char *path, struct db **dbp, struct ds *err);
+
+/*
+ * Saves db at path atomically: writes path.tmp, fsyncs it, renames it over path and fsyncs the
+ * directory, so a crash leaves the old or the new file, never a mix. Read-only status columns
+ * (ofport, mac_in_use, link_state, admin_state, statistics, error) are not saved. The same
+ * database always gives the same bytes. Returns 0 or a negative errno with err explained.
+ */
+int db_save(const struct db *db, const char *path, struct ds *err);
+
+/* Live state of one interface, filled by the daemon from the real port. */
+#define IFACE_STATUS_MAX_STATS 16
+struct iface_status {
+	int64_t ofport;             /* OpenFlow port number, -1 when the port is not open. */
+	char mac_in_use[18];        /* "aa:bb:cc:dd:ee:ff", or "" when unknown. */
+	const char *link_state;     /* "up", "down", or NULL when unknown. */
+	const char *admin_state;    /* "up", "down", or NULL when unknown. */
+	int64_t mtu;                /* Current MTU, or -1 when unknown. */
+	char error[256];            /* Why the port could not be opened, or "" when it is fine. */
+	unsigned n_stats;           /* Number of entries in stats. */
+	struct {
+		const char *name;   /* Counter name as OVS prints it: rx_packets, tx_dropped... */
+		uint64_t value;     /* Its value. */
+	} stats[IFACE_STATUS_MAX_STATS];
+};
+
+/* Fills st for the interface named name; returns false when the daemon has no such port. */
+typedef bool (*db_status_fn)(const char *name, struct iface_status *st, void *aux);
+
+/* Sets the status columns of every Interface row from fn (rows fn knows nothing of are cleared). */
+void db_refresh_status(struct db *db, db_status_fn fn, void *aux);
+
+/*
+ * Runs one ovs-vsctl command line (argv without the program name: global options, then
+ * commands separated by "--") against db, which it does not modify.
+ * On success returns 0 and writes the commands' output into out (as ovs-vsctl prints it,
+ * newline-terminated); *newdb is set to a changed copy of db for the caller to save and apply,
+ * or NULL when the commands changed nothing.
+ * On error returns a negative errno, writes one line in out that reads like ovs-vsctl's error
+ * ("no bridge named br9") and sets *newdb to NULL: nothing is changed.
+ */
+int vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
+	struct ds *out);
+
+/* A key=value pair of a map column (options, other_config, external_ids). */
+struct conf_kv {
+	char *key;   /* Map key. */
+	char *value; /* Map value. */
+};
+
+struct conf_map {
+	unsigned n;          /* Number of pairs, sorted by key. */
+	struct conf_kv *kv;  /* The pairs. */
+};
+
+/* Returns the value for key in map, or NULL. */
+const char *conf_map_get(const struct conf_map *map, const char *key);
+
+struct conf_iface {
+	char *name;                /* Interface name (unique in the database). */
+	char *type;                /* "" (system), "internal", "dpdk", "dpdkvhostuser", ... */
+	struct conf_map options;   /* options column. */
+	struct conf_map other_config; /* other_config column. */
+	struct conf_map external_ids; /* external_ids column. */
+	int64_t ofport_request;    /* Requested OpenFlow port number, -1 when unset. */
+	int64_t mtu_request;       /* Requested MTU, -1 when unset. */
+	char *mac;                 /* Requested MAC, NULL when unset. */
+};
+
+struct conf_port {
+	char *name;                /* Port name (unique in the database). */
+	int tag;                   /* Access or native VLAN, -1 when unset. */
+	unsigned n_trunks;         /* Number of trunked VLANs; 0 means all. */
+	uint16_t *trunks;          /* Trunked VLANs, sorted. */
+	char *vlan_mode;           /* vlan_mode column, NULL when unset (OVS's default rules apply). */
+	struct conf_map other_config; /* other_config column. */
+	unsigned n_ifaces;         /* Number of interfaces (1 unless a bond). */
+	struct conf_iface *ifaces; /* The interfaces. */
+};
+
+struct conf_bridge {
+	char *name;                /* Bridge name. */
+	char *datapath_type;       /* datapath_type column, "" when unset. */
+	char *fail_mode;           /* "secure", "standalone", or NULL when unset. */
+	bool stp_enable;           /* stp_enable column. */
+	struct conf_map other_config; /* other_config column. */
+	unsigned n_ports;          /* Number of ports. */
+	struct conf_port *ports;   /* The ports, sorted by name. */
+};
+
+struct conf {
+	struct conf_map other_config; /* Open_vSwitch other_config. */
+	unsigned n_bridges;        /* Number of bridges. */
+	struct conf_bridge *bridges; /* The bridges, sorted by name. */
+};
+
+/* A plain, typed copy of what the daemon needs to run db; free it with conf_destroy(). */
+struct conf *conf_from_db(const struct db *db);
+void conf_destroy(struct conf *conf);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Datapath actions: what a megaflow does to the packets it matches, executed in order. The slow
+ * path (NORMAL, later OpenFlow tables) builds a list; the PMD executes it over a burst, cloning
+ * the packet at each output that is not the last.
+ */
+#ifndef TRESTLE_DP_ACTIONS_H
+#define TRESTLE_DP_ACTIONS_H
+
+#include <stdint.h>
+#include <rte_byteorder.h>
+
+struct ds;
+
+/* Room for flooding to every port with a VLAN push or pop between outputs. */
+#define DP_ACTIONS_MAX 128
+
+enum dp_action_type {
+	DPA_OUTPUT,   /* Send a copy to port. */
+	DPA_PUSH_VLAN, /* Push a tag: tpid, tci (tci without FLOW_VLAN_PRESENT). */
+	DPA_POP_VLAN, /* Pop the outer tag. */
+};
+
+struct dp_action {
+	uint8_t type;    /* enum dp_action_type. */
+	uint8_t pad;     /* Zero. */
+	rte_be16_t tpid; /* DPA_PUSH_VLAN: TPID to push (network order). */
+	rte_be16_t tci;  /* DPA_PUSH_VLAN: TCI to push (network order). */
+	uint16_t pad2;   /* Zero. */
+	uint32_t port;   /* DPA_OUTPUT: datapath port number. */
+};
+
+struct dp_actions {
+	uint16_t n;   /* Number of actions; 0 means drop. */
+	uint8_t drop; /* enum dp_drop_reason counted when n is 0. */
+	struct dp_action a[DP_ACTIONS_MAX];
+};
+
+static inline void
+dp_actions_init(struct dp_actions *acts)
+{
+	acts->n = 0;
+	acts->drop = 0;
+}
+
+/* Appends an action; returns -1 (and appends nothing) when the list is full. */
+int dp_actions_output(struct dp_actions *acts, uint32_t port);
+int dp_actions_push_vlan(struct dp_actions *acts, uint16_t tpid, uint16_t tci);
+int dp_actions_pop_vlan(struct dp_actions *acts);
+/* Appends "output:1,push_vlan(vid=100,pcp=0),output:2" or "drop" in OVS's style. */
+void dp_actions_format(struct ds *out, const struct dp_actions *acts);
+
+#endif

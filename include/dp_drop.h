@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every reason the datapath drops a packet, with the name `coverage/show` and the drop counters
+ * print. The datapath never fails: it drops with one of these and counts it per PMD.
+ */
+#ifndef TRESTLE_DP_DROP_H
+#define TRESTLE_DP_DROP_H
+
+#define DP_DROP_REASONS(X) \
+	X(RUNT, "runt", "frame shorter than an Ethernet header") \
+	X(VLAN_TRUNCATED, "vlan_truncated", "802.1Q tag cut off by the end of the frame") \
+	X(NO_BRIDGE, "port_not_in_bridge", "ingress port belongs to no bridge") \
+	X(VLAN_INVALID, "vlan_invalid", "tagged frame on an access port, or VLAN not trunked") \
+	X(NO_OUTPUT, "no_output", "nowhere to send: learned on the ingress port, or no other port in the VLAN") \
+	X(RESERVED_MCAST, "reserved_multicast", "IEEE 802.1D reserved multicast (BPDU, LACP) not forwarded") \
+	X(ACTION_DROP, "action_drop", "a flow's actions dropped it") \
+	X(FLOW_LIMIT, "flow_table_full", "upcall could not install a megaflow: PMD flow table full") \
+	X(UPCALL_ERROR, "upcall_error", "slow path failed to translate the packet") \
+	X(NO_MBUF, "mbuf_alloc_failed", "no mbuf for a copy (flooding, mirroring)") \
+	X(TX_FULL, "tx_full", "port's transmit queue full after retries") \
+	X(PORT_DOWN, "port_down", "output port not running")
+
+enum dp_drop_reason {
+#define DP_DROP_ENUM(e, name, doc) DP_DROP_##e,
+	DP_DROP_REASONS(DP_DROP_ENUM)
+#undef DP_DROP_ENUM
+	DP_DROP__MAX
+};
+
+/* Name of a drop reason, as `coverage/show` prints it. */
+const char *dp_drop_name(enum dp_drop_reason r);
+/* One-line description of a drop reason. */
+const char *dp_drop_doc(enum dp_drop_reason r);
+
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The flow key: what the datapath knows of a packet after parsing it. It is the key of the
+ * exact-match cache, and (with a mask of the same layout) of the megaflow classifier, so its
+ * layout is fixed: 12 64-bit words, every padding byte zero, compared and hashed as words.
+ *
+ * Packet's walk: PMD rx burst -> flow_extract() -> EMC -> dpcls -> upcall (NORMAL) -> actions.
+ */
+#ifndef TRESTLE_FLOW_H
+#define TRESTLE_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+
+struct rte_mbuf;
+
+#define FLOW_WORDS 12
+
+/* The bit of vlan_tci that says "a tag is present", as in OVS (the CFI/DEI bit is not kept). */
+#define FLOW_VLAN_PRESENT 0x1000
+#define FLOW_VLAN_VID_MASK 0x0fff
+#define FLOW_VLAN_PCP_MASK 0xe000
+#define FLOW_VLAN_PCP_SHIFT 13
+
+/* nw_frag bits. */
+#define FLOW_FRAG_ANY 0x01   /* Packet is an IP fragment. */
+#define FLOW_FRAG_LATER 0x02 /* Packet is a fragment other than the first. */
+
+struct flow_key {
+	/* Word 0. */
+	uint32_t in_port;    /* Datapath port number the packet arrived on. */
+	rte_be16_t vlan_tci; /* Outer tag's TCI | FLOW_VLAN_PRESENT (host order... see below). */
+	rte_be16_t dl_type;  /* Ethertype after the tags parsed (network order). */
+	/* Words 1-2. */
+	struct rte_ether_addr dl_dst; /* Destination MAC. */
+	struct rte_ether_addr dl_src; /* Source MAC. */
+	rte_be16_t vlan_tpid;         /* TPID of the outer tag (0x8100, 0x88a8), 0 if untagged. */
+	rte_be16_t cvlan_tci;         /* Second tag's TCI | FLOW_VLAN_PRESENT, 0 if none. */
+	/* Word 3. */
+	rte_be32_t nw_src; /* IPv4 source, or ARP sender protocol address. */
+	rte_be32_t nw_dst; /* IPv4 destination, or ARP target protocol address. */
+	/* Word 4. */
+	uint8_t nw_proto;  /* IP protocol (IPv6: after extension headers), or ARP opcode low byte. */
+	uint8_t nw_tos;    /* IPv4 TOS / IPv6 traffic class (DSCP and ECN). */
+	uint8_t nw_ttl;    /* IPv4 TTL / IPv6 hop limit. */
+	uint8_t nw_frag;   /* FLOW_FRAG_* bits. */
+	rte_be16_t tp_src; /* TCP/UDP/SCTP source port; ICMP/ICMPv6 type (in the low byte). */
+	rte_be16_t tp_dst; /* TCP/UDP/SCTP destination port; ICMP/ICMPv6 code (in the low byte). */
+	/* Words 5-8. */
+	uint8_t ipv6_src[16]; /* IPv6 source address. */
+	uint8_t ipv6_dst[16]; /* IPv6 destination address. */
+	/* Words 9-10. */
+	struct rte_ether_addr arp_sha; /* ARP sender hardware address. */
+	struct rte_ether_addr arp_tha; /* ARP target hardware address. */
+	uint32_t pad0;                 /* Always zero. */
+	/* Word 11. */
+	rte_be32_t ipv6_label; /* IPv6 flow label. */
+	uint32_t pad1;         /* Always zero. */
+} __rte_aligned(8);
+
+/*
+ * vlan_tci and cvlan_tci are kept in network byte order like the frame, with FLOW_VLAN_PRESENT
+ * applied in network order: use flow_vlan_tci() to read them in host order.
+ */
+static inline uint16_t
+flow_vlan_tci(rte_be16_t tci)
+{
+	return rte_be_to_cpu_16(tci);
+}
+
+static inline uint16_t
+flow_vlan_vid(rte_be16_t tci)
+{
+	return rte_be_to_cpu_16(tci) & FLOW_VLAN_VID_MASK;
+}
+
+static inline bool
+flow_vlan_present(rte_be16_t tci)
+{
+	return (rte_be_to_cpu_16(tci) & FLOW_VLAN_PRESENT) != 0;
+}
+
+/* Reasons flow_extract() refuses a frame (see dp_drop.h for the names). */
+enum flow_extract_result {
+	FLOW_OK = 0,
+	FLOW_RUNT,           /* Shorter than an Ethernet header. */
+	FLOW_VLAN_TRUNCATED, /* A VLAN tag header is cut off by the end of the frame. */
+};
+
+/*
+ * Parses the frame in m (first segment; multi-segment frames are parsed as far as the first
+ * segment goes) into key. Truncated or malformed L3/L4 headers are not refused: parsing stops
+ * there and the remaining fields stay zero, as in OVS, so the frame is still switched on its
+ * L2 fields. Never reads past the segment's data length.
+ */
+enum flow_extract_result flow_extract(const struct rte_mbuf *m, uint32_t in_port,
+	struct flow_key *key);
+
+/* Hash of a whole key (CRC32-C over its words). */
+uint32_t flow_hash(const struct flow_key *key);
+
+/* dst = src & mask, word by word. */
+void flow_key_and(struct flow_key *dst, const struct flow_key *src, const struct flow_key *mask);
+
+/* Whether a and b are equal (all words). */
+bool flow_key_equal(const struct flow_key *a, const struct flow_key *b);
+
+/* Whether key & mask == masked (masked must already be masked). */
+bool flow_key_match(const struct flow_key *key, const struct flow_key *mask,
+	const struct flow_key *masked);
+
+/* Appends an OVS-style rendering ("in_port=1,vlan_tci=0x0000,dl_src=...") of key under mask. */
+struct ds;
+void flow_key_format(struct ds *out, const struct flow_key *key, const struct flow_key *mask);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON-RPC framing of the command channel, as Open vSwitch's unixctl speaks it: JSON values sent
+ * back to back on a stream socket, no length prefix. A request is
+ * {"method": "...", "params": ["string", ...], "id": N}; a reply is
+ * {"result": "text", "error": null, "id": N} or {"result": null, "error": "text", "id": N}.
+ * Used by the daemon's ctl server and by the trestle client.
+ */
+#ifndef TRESTLE_JSONRPC_H
+#define TRESTLE_JSONRPC_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+/* Largest request or reply accepted, in bytes. A peer that sends more is cut off. */
+#define JSONRPC_MAX_MSG (4u << 20)
+
+/* A receive buffer that collects bytes until a whole JSON value has arrived. */
+struct jsonrpc_rxbuf {
+	char *buf;    /* Bytes received and not yet parsed. */
+	size_t len;   /* Bytes in buf. */
+	size_t alloc; /* Size of buf. */
+};
+
+void jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx);
+void jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx);
+/* Appends n received bytes. Returns 0, or -EMSGSIZE when the buffer would pass JSONRPC_MAX_MSG. */
+int jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n);
+/*
+ * Takes the first complete JSON value out of the buffer. Returns 1 and sets *msg (the caller
+ * owns it) when one was there, 0 when more bytes are needed, -EPROTO when the bytes cannot
+ * be JSON (err, if not NULL, gets jansson's message).
+ */
+int jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len);
+
+/*
+ * Checks that msg is a well-formed request and extracts its parts. params must be an array
+ * of strings. Returns 0, or -EINVAL with a message in err.
+ */
+int jsonrpc_parse_request(const json_t *msg, const char **method, const char ***argv, int *argc,
+	json_t **id, char *err, size_t err_len);
+
+/* Builds a request; argv may be NULL when argc is 0. */
+json_t *jsonrpc_request(const char *method, int argc, const char *const *argv, json_int_t id);
+/* Builds a reply: result text on success, or error text when error is not NULL. */
+json_t *jsonrpc_reply(const char *result, const char *error, json_t *id);
+/* Serialises msg and writes all of it to fd. Returns 0 or -errno. */
+int jsonrpc_send(int fd, const json_t *msg);
+
+#endif

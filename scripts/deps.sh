@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing Trestle needs on Debian 12, and reserves hugepages.
+# Idempotent: a second run installs nothing and changes nothing.
+set -euo pipefail
+
+PKGS="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev libnuma-dev
+      libjansson-dev libcmocka-dev iproute2 iputils-ping python3-scapy tcpdump jq procps"
+if [ "${1:-}" = "--bench" ]; then
+	PKGS="$PKGS openvswitch-switch-dpdk gnuplot-nox"
+fi
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# DPDK needs hugepages; a new machine has none.
+want=${TRESTLE_HUGEPAGES:-2048}
+have=$(cat /proc/sys/vm/nr_hugepages)
+if [ "$have" -lt "$want" ]; then
+	echo "$want" > /proc/sys/vm/nr_hugepages
+	have=$(cat /proc/sys/vm/nr_hugepages)
+	if [ "$have" -lt 256 ]; then
+		echo "deps: could reserve only $have 2 MiB hugepages; free memory and retry" >&2
+		exit 1
+	fi
+fi
+if ! mountpoint -q /dev/hugepages; then
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages
+fi
