@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Applying a configuration to the running switch (see bridge.h). Command's walk, last steps:
+ * cfg.c hands the committed configuration to bridge_reconfigure(), which
+ *   1. withdraws ports that go away or change device (publish without them, then close),
+ *   2. opens new ports and assigns datapath and OpenFlow port numbers,
+ *   3. builds each bridge's NORMAL view (VLAN settings, MAC table) and the PMDs' queues,
+ *   4. publishes the snapshot; pmd_publish() returns once no PMD uses the old one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "bridge.h"
+#include "conf.h"
+#include "daemon.h"
+#include "ds.h"
+#include "log.h"
+#include "mac_table.h"
+#include "normal.h"
+#include "pmd.h"
+#include "port.h"
+
+#define BRIDGE_MAX 32
+#define OFPP_LOCAL 65534
+
+/* A bridge's state that outlives snapshots. */
+struct bridge {
+	char name[64];          /* Bridge name. */
+	struct mac_table *macs; /* Its MAC learning table. */
+};
+
+static struct bridge *bridges[BRIDGE_MAX];
+static unsigned n_bridges;
+/* Open ports by datapath number (slot 0 unused, as OVS's datapath port 0). */
+static struct port *ports[PORT_MAX];
+/* Each port's NORMAL settings as last published, to notice VLAN changes. */
+static struct l2_port last_l2[PORT_MAX];
+static bool last_l2_valid[PORT_MAX];
+
+static struct bridge *
+bridge_find(const char *name)
+{
+	for (unsigned i = 0; i < n_bridges; i++)
+		if (!strcmp(bridges[i]->name, name))
+			return bridges[i];
+	return NULL;
+}
+
+struct mac_table *
+bridge_mac_table(const char *name)
+{
+	struct bridge *br = bridge_find(name);
+	return br ? br->macs : NULL;
+}
+
+struct port *
+bridge_port_by_name(const char *name)
+{
+	for (unsigned i = 1; i < PORT_MAX; i++)
+		if (ports[i] && !strcmp(ports[i]->name, name))
+			return ports[i];
+	return NULL;
+}
+
+struct port *
+bridge_port_by_dp(uint32_t dp_no)
+{
+	return dp_no < PORT_MAX ? ports[dp_no] : NULL;
+}
+
+const char *
+bridge_of_port(uint32_t dp_no)
+{
+	const struct dp_snapshot *s = pmd_snapshot();
+
+	if (dp_no >= PORT_MAX || s->ports[dp_no].br == NULL)
+		return NULL;
+	return s->ports[dp_no].br->name;
+}
+
+void
+bridge_foreach(void (*fn)(const char *name, struct mac_table *macs, void *aux), void *aux)
+{
+	for (unsigned i = 0; i < n_bridges; i++)
+		fn(bridges[i]->name, bridges[i]->macs, aux);
+}
+
+bool
+bridge_iface_status(const char *name, struct iface_status *st, void *aux)
+{
+	struct port *p = bridge_port_by_name(name);
+
+	if (p == NULL)
+		return false;
+	port_status(p, st);
+	return true;
+}
+
+static unsigned
+map_uint(const struct conf_map *m, const char *key, unsigned def, unsigned min, unsigned max)
+{
+	const char *s = conf_map_get(m, key);
+	char *end;
+
+	if (s == NULL)
+		return def;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max) {
+		TLOG(WARNING, "ignoring other_config:%s=%s (want %u..%u)", key, s, min, max);
+		return def;
+	}
+	return (unsigned)v;
+}
+
+/* Where each wanted interface lives in the configuration. */
+struct want {
+	const struct conf_bridge *br; /* Its bridge. */
+	const struct conf_port *cp;   /* Its port (VLAN settings). */
+	const struct conf_iface *ci;  /* The interface itself. */
+};
+
+static const struct want *
+want_find(const struct want *w, unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(w[i].ci->name, name))
+			return &w[i];
+	return NULL;
+}
+
+static void
+snapshot_free(struct dp_snapshot *s)
+{
+	for (unsigned i = 0; i < s->n_bridges; i++)
+		free((void *)s->bridges[i].l2.ports);
+	free(s->bridges);
+	free(s);
+}
+
+/* Spreads the receive queues of every started port over the PMDs. */
+static void
+snapshot_assign_rxqs(struct dp_snapshot *s)
+{
+	unsigned np = pmd_count();
+
+	if (np == 0)
+		return;
+	for (unsigned d = 1; d < PORT_MAX; d++) {
+		struct port *p = s->ports[d].port;
+
+		if (p == NULL || !p->started)
+			continue;
+		for (uint16_t q = 0; q < p->n_rxq; q++) {
+			unsigned target = UINT32_MAX;
+
+			/* pmd-rxq-affinity="queue:core,...", as OVS. */
+			if (p->rxq_affinity) {
+				char *copy = strdup(p->rxq_affinity), *save = NULL;
+				for (char *tok = strtok_r(copy, ",", &save); tok;
+						tok = strtok_r(NULL, ",", &save)) {
+					unsigned qq, core;
+					if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
+						continue;
+					for (unsigned i = 0; i < np; i++)
+						if (pmd_lcore(i) == core)
+							target = i;
+					if (target == UINT32_MAX)
+						TLOG(WARNING, "%s: pmd-rxq-affinity names core %u, "
+							"which runs no PMD", p->name, core);
+				}
+				free(copy);
+			}
+			if (target == UINT32_MAX) {
+				target = 0;
+				for (unsigned i = 1; i < np; i++)
+					if (s->n_rxqs[i] < s->n_rxqs[target])
+						target = i;
+			}
+			if (s->n_rxqs[target] >= PMD_MAX_RXQS) {
+				TLOG(ERR, "%s: queue %u not polled, PMD %u has %u queues already",
+					p->name, q, target, PMD_MAX_RXQS);
+				continue;
+			}
+			s->rxqs[target][s->n_rxqs[target]++] = (struct dp_rxq){
+				.eth_port = p->eth_port, .qid = q, .dp_no = d};
+		}
+	}
+}
+
+/* Builds the snapshot for conf from the open ports; ports in skip[] are left out. */
+static struct dp_snapshot *
+snapshot_build(const struct conf *conf, const bool *skip)
+{
+	struct dp_snapshot *s = calloc(1, sizeof(*s));
+
+	s->free_fn = snapshot_free;
+	s->bridges = calloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
+	for (unsigned b = 0; b < conf->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf->bridges[b];
+		struct bridge *br = bridge_find(cb->name);
+		struct dp_bridge *db = &s->bridges[s->n_bridges];
+
+		if (br == NULL)
+			continue;
+		s->n_bridges++;
+		snprintf(db->name, sizeof(db->name), "%s", cb->name);
+		db->macs = br->macs;
+		db->emc_inv_prob = map_uint(&conf->other_config, "emc-insert-inv-prob", 100, 0,
+			UINT32_MAX);
+		struct l2_port *lps = calloc(PORT_MAX, sizeof(*lps));
+		unsigned n = 0;
+		for (unsigned p = 0; p < cb->n_ports; p++) {
+			const struct conf_port *cp = &cb->ports[p];
+			for (unsigned i = 0; i < cp->n_ifaces; i++) {
+				struct port *port = bridge_port_by_name(cp->ifaces[i].name);
+				if (port == NULL || skip[port->dp_no])
+					continue;
+				s->ports[port->dp_no].port = port;
+				if (!port->started)
+					continue;
+				s->ports[port->dp_no].br = db;
+				l2_port_from_conf(&lps[n], port->dp_no, cp);
+				n++;
+			}
+		}
+		db->l2.ports = lps;
+		db->l2.n_ports = n;
+		db->l2.macs = br->macs;
+	}
+	snapshot_assign_rxqs(s);
+	return s;
+}
+
+static uint32_t
+dp_no_alloc(void)
+{
+	for (uint32_t d = 1; d < PORT_MAX; d++)
+		if (ports[d] == NULL)
+			return d;
+	return 0;
+}
+
+/* OpenFlow numbers: the bridge's own port is LOCAL, others ofport_request or lowest free. */
+static void
+assign_ofports(const struct conf *conf)
+{
+	for (unsigned b = 0; b < conf->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf->bridges[b];
+		bool used[PORT_MAX * 4] = {false};
+
+		/* Keep numbers already given; then requests; then the rest. */
+		for (int pass = 0; pass < 3; pass++) {
+			for (unsigned p = 0; p < cb->n_ports; p++) {
+				const struct conf_port *cp = &cb->ports[p];
+				for (unsigned i = 0; i < cp->n_ifaces; i++) {
+					const struct conf_iface *ci = &cp->ifaces[i];
+					struct port *port = bridge_port_by_name(ci->name);
+					int64_t want = -1;
+
+					if (port == NULL || !port->started)
+						continue;
+					if (!strcmp(ci->name, cb->name)) {
+						port->ofport = OFPP_LOCAL;
+						continue;
+					}
+					if (pass == 0) {
+						if (port->ofport > 0 && port->ofport < (int64_t)RTE_DIM(used) &&
+								(ci->ofport_request < 0 ||
+									ci->ofport_request == port->ofport) &&
+								!used[port->ofport])
+							used[port->ofport] = true;
+						else
+							port->ofport = -1;
+						continue;
+					}
+					if (port->ofport > 0)
+						continue;
+					if (pass == 1 && ci->ofport_request > 0 &&
+							ci->ofport_request < (int64_t)RTE_DIM(used) &&
+							!used[ci->ofport_request])
+						want = ci->ofport_request;
+					if (pass == 2)
+						for (int64_t o = 1; o < (int64_t)RTE_DIM(used); o++)
+							if (!used[o]) {
+								want = o;
+								break;
+							}
+					if (want > 0) {
+						used[want] = true;
+						port->ofport = want;
+					}
+				}
+			}
+		}
+	}
+}
+
+void
+bridge_reconfigure(const struct conf *conf)
+{
+	struct want *want = NULL;
+	unsigned n_want = 0, cap = 0;
+	bool closing[PORT_MAX] = {false};
+	bool any_closing = false;
+
+	for (unsigned b = 0; b < conf->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf->bridges[b];
+		for (unsigned p = 0; p < cb->n_ports; p++) {
+			for (unsigned i = 0; i < cb->ports[p].n_ifaces; i++) {
+				if (n_want == cap) {
+					cap = cap ? cap * 2 : 16;
+					want = realloc(want, cap * sizeof(*want));
+				}
+				want[n_want++] = (struct want){cb, &cb->ports[p], &cb->ports[p].ifaces[i]};
+			}
+		}
+	}
+
+	/* 1. Ports that go away or need another device: withdraw them from the PMDs first. */
+	for (unsigned d = 1; d < PORT_MAX; d++) {
+		if (ports[d] == NULL)
+			continue;
+		const struct want *w = want_find(want, n_want, ports[d]->name);
+		if (w == NULL || !port_same_device(ports[d], w->ci, trestled_opts.run_dir)) {
+			closing[d] = true;
+			any_closing = true;
+		}
+	}
+	if (any_closing) {
+		pmd_publish(snapshot_build(conf, closing));
+		for (unsigned d = 1; d < PORT_MAX; d++) {
+			if (!closing[d])
+				continue;
+			for (unsigned b = 0; b < n_bridges; b++)
+				mac_table_flush_port(bridges[b]->macs, d);
+			port_close(ports[d]);
+			ports[d] = NULL;
+			last_l2_valid[d] = false;
+			pmd_port_stats_reset(d);
+		}
+	}
+
+	/* 2. Bridges: create the new ones, retune the others, retire the removed ones. */
+	for (unsigned b = 0; b < conf->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf->bridges[b];
+		struct bridge *br = bridge_find(cb->name);
+		unsigned size = map_uint(&cb->other_config, "mac-table-size", 8192, 1, 1u << 24);
+		unsigned aging = map_uint(&cb->other_config, "mac-aging-time", 300, 1, 1u << 30);
+
+		if (br == NULL) {
+			if (n_bridges >= BRIDGE_MAX) {
+				TLOG(ERR, "bridge %s not created: at most %u bridges", cb->name,
+					BRIDGE_MAX);
+				continue;
+			}
+			br = calloc(1, sizeof(*br));
+			snprintf(br->name, sizeof(br->name), "%s", cb->name);
+			br->macs = mac_table_create(size, aging);
+			bridges[n_bridges++] = br;
+			TLOG(INFO, "bridge %s: created", br->name);
+		} else {
+			mac_table_set_limits(br->macs, size, aging);
+		}
+	}
+	struct bridge *retired[BRIDGE_MAX];
+	unsigned n_retired = 0;
+	for (unsigned b = 0; b < n_bridges;) {
+		bool found = false;
+		for (unsigned c = 0; c < conf->n_bridges; c++)
+			found |= !strcmp(conf->bridges[c].name, bridges[b]->name);
+		if (found) {
+			b++;
+			continue;
+		}
+		retired[n_retired++] = bridges[b];
+		bridges[b] = bridges[--n_bridges];
+	}
+
+	/* 3. Open the new ports. */
+	unsigned n_txq = pmd_count() ? pmd_count() : 1;
+	for (unsigned i = 0; i < n_want; i++) {
+		if (bridge_port_by_name(want[i].ci->name) != NULL)
+			continue;
+		uint32_t d = dp_no_alloc();
+		if (d == 0) {
+			TLOG(ERR, "%s: not opened, all %u datapath ports are in use",
+				want[i].ci->name, PORT_MAX - 1);
+			continue;
+		}
+		pmd_port_stats_reset(d);
+		ports[d] = port_open(want[i].ci, trestled_opts.run_dir, n_txq, d);
+	}
+	assign_ofports(conf);
+
+	/* 4. Publish; forget MACs learned on ports whose VLAN settings changed. */
+	bool none[PORT_MAX] = {false};
+	struct dp_snapshot *s = snapshot_build(conf, none);
+	for (unsigned b = 0; b < s->n_bridges; b++) {
+		const struct dp_bridge *db = &s->bridges[b];
+		for (unsigned i = 0; i < db->l2.n_ports; i++) {
+			const struct l2_port *lp = &db->l2.ports[i];
+			uint32_t d = lp->dp_port;
+			if (last_l2_valid[d] && memcmp(&last_l2[d], lp, sizeof(*lp)) != 0)
+				mac_table_flush_port(db->macs, d);
+			last_l2[d] = *lp;
+			last_l2_valid[d] = true;
+		}
+	}
+	pmd_publish(s);
+
+	for (unsigned b = 0; b < n_retired; b++) {
+		TLOG(INFO, "bridge %s: deleted", retired[b]->name);
+		mac_table_destroy(retired[b]->macs);
+		free(retired[b]);
+	}
+	free(want);
+}
+
+void
+bridge_fini(void)
+{
+	struct dp_snapshot *s = calloc(1, sizeof(*s));
+
+	s->free_fn = snapshot_free;
+	s->bridges = calloc(1, sizeof(*s->bridges));
+	pmd_publish(s);
+	for (unsigned d = 1; d < PORT_MAX; d++) {
+		port_close(ports[d]);
+		ports[d] = NULL;
+	}
+	for (unsigned b = 0; b < n_bridges; b++) {
+		mac_table_destroy(bridges[b]->macs);
+		free(bridges[b]);
+	}
+	n_bridges = 0;
+}
+
+void
+bridge_run(void)
+{
+	uint64_t now_s = rte_get_tsc_cycles() / rte_get_tsc_hz();
+
+	for (unsigned b = 0; b < n_bridges; b++)
+		mac_table_age(bridges[b]->macs, now_s);
+}

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Runtime commands of the datapath, with Open vSwitch's names and output: the fdb, dpctl,
+ * dpif, dpif-netdev and coverage families. They run on the control thread and read the PMDs'
+ * counters and flow tables without stopping them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "bridge.h"
+#include "ctl.h"
+#include "dp_actions.h"
+#include "dp_drop.h"
+#include "dp_flow.h"
+#include "ds.h"
+#include "flow.h"
+#include "mac_table.h"
+#include "pmd.h"
+#include "pmd_priv.h"
+#include "port.h"
+
+static uint64_t
+now_s(void)
+{
+	return rte_get_tsc_cycles() / rte_get_tsc_hz();
+}
+
+static struct mac_table *
+fdb_bridge(const char *name, struct ds *out)
+{
+	struct mac_table *macs = bridge_mac_table(name);
+
+	if (macs == NULL)
+		ds_put_format(out, "no such bridge");
+	return macs;
+}
+
+/* Prints a port number as its name, for fdb/show. */
+static void
+fdb_port_name(struct ds *out, uint32_t dp_no, void *aux)
+{
+	struct port *p = bridge_port_by_dp(dp_no);
+
+	if (p && p->ofport == 65534)
+		ds_put_format(out, "%5s", "LOCAL");
+	else if (p && p->ofport > 0)
+		ds_put_format(out, "%5" PRId64, p->ofport);
+	else
+		ds_put_format(out, "%5s", "?");
+}
+
+static int
+fdb_show(int argc, const char *const argv[], struct ds *out)
+{
+	struct mac_table *macs = fdb_bridge(argv[1], out);
+
+	if (macs == NULL)
+		return -ENOENT;
+	mac_table_format(macs, out, now_s(), fdb_port_name, NULL);
+	return 0;
+}
+
+static void
+fdb_flush_one(const char *name, struct mac_table *macs, void *aux)
+{
+	mac_table_flush(macs);
+}
+
+static int
+fdb_flush(int argc, const char *const argv[], struct ds *out)
+{
+	if (argc > 1) {
+		struct mac_table *macs = fdb_bridge(argv[1], out);
+		if (macs == NULL)
+			return -ENOENT;
+		mac_table_flush(macs);
+	} else {
+		bridge_foreach(fdb_flush_one, NULL);
+	}
+	/* Flows that forwarded by a flushed entry are stale now; make sure none is in use. */
+	pmd_sync();
+	ds_put_cstr(out, "table successfully flushed\n");
+	return 0;
+}
+
+/* Parses VLAN and MAC arguments of fdb/add and fdb/del. */
+static int
+fdb_parse(const char *vlan_s, const char *mac_s, uint16_t *vlan, struct rte_ether_addr *mac,
+	struct ds *out)
+{
+	char *end;
+	unsigned long v = strtoul(vlan_s, &end, 10);
+
+	if (*vlan_s == '\0' || *end != '\0' || v > 4095) {
+		ds_put_format(out, "invalid vlan \"%s\" (want 0..4095)", vlan_s);
+		return -EINVAL;
+	}
+	if (rte_ether_unformat_addr(mac_s, mac) < 0) {
+		ds_put_format(out, "invalid mac \"%s\"", mac_s);
+		return -EINVAL;
+	}
+	*vlan = (uint16_t)v;
+	return 0;
+}
+
+static int
+fdb_add(int argc, const char *const argv[], struct ds *out)
+{
+	struct mac_table *macs = fdb_bridge(argv[1], out);
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int ret;
+
+	if (macs == NULL)
+		return -ENOENT;
+	struct port *p = bridge_port_by_name(argv[2]);
+	const char *br = p ? bridge_of_port(p->dp_no) : NULL;
+	if (p == NULL || br == NULL || strcmp(br, argv[1])) {
+		ds_put_format(out, "no such port %s in bridge %s", argv[2], argv[1]);
+		return -ENOENT;
+	}
+	if ((ret = fdb_parse(argv[3], argv[4], &vlan, &mac, out)) < 0)
+		return ret;
+	ret = mac_table_add_static(macs, vlan, &mac, p->dp_no, now_s());
+	if (ret < 0) {
+		ds_put_format(out, "could not add static mac entry: %s", strerror(-ret));
+		return ret;
+	}
+	pmd_sync();
+	return 0;
+}
+
+static int
+fdb_del(int argc, const char *const argv[], struct ds *out)
+{
+	struct mac_table *macs = fdb_bridge(argv[1], out);
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int ret;
+
+	if (macs == NULL)
+		return -ENOENT;
+	if ((ret = fdb_parse(argv[2], argv[3], &vlan, &mac, out)) < 0)
+		return ret;
+	if (mac_table_del(macs, vlan, &mac) < 0) {
+		ds_put_cstr(out, "delete of static mac entry failed: no such entry");
+		return -ENOENT;
+	}
+	pmd_sync();
+	return 0;
+}
+
+static int
+fdb_stats_show(int argc, const char *const argv[], struct ds *out)
+{
+	struct mac_table *macs = fdb_bridge(argv[1], out);
+
+	if (macs == NULL)
+		return -ENOENT;
+	mac_table_format_stats(macs, out, argv[1]);
+	return 0;
+}
+
+static int
+fdb_stats_clear(int argc, const char *const argv[], struct ds *out)
+{
+	struct mac_table *macs = fdb_bridge(argv[1], out);
+
+	if (macs == NULL)
+		return -ENOENT;
+	mac_table_clear_stats(macs);
+	ds_put_format(out, "statistics successfully cleared\n");
+	return 0;
+}
+
+static const struct ctl_command fdb_show_cmd = {"fdb/show", "BRIDGE", 1, 1, fdb_show};
+static const struct ctl_command fdb_flush_cmd = {"fdb/flush", "[BRIDGE]", 0, 1, fdb_flush};
+static const struct ctl_command fdb_add_cmd = {"fdb/add", "BRIDGE PORT VLAN MAC", 4, 4, fdb_add};
+static const struct ctl_command fdb_del_cmd = {"fdb/del", "BRIDGE VLAN MAC", 3, 3, fdb_del};
+static const struct ctl_command fdb_stats_show_cmd = {
+	"fdb/stats-show", "BRIDGE", 1, 1, fdb_stats_show};
+static const struct ctl_command fdb_stats_clear_cmd = {
+	"fdb/stats-clear", "BRIDGE", 1, 1, fdb_stats_clear};
+CTL_REGISTER(fdb_show_cmd)
+CTL_REGISTER(fdb_flush_cmd)
+CTL_REGISTER(fdb_add_cmd)
+CTL_REGISTER(fdb_del_cmd)
+CTL_REGISTER(fdb_stats_show_cmd)
+CTL_REGISTER(fdb_stats_clear_cmd)
+
+/* ---- dpctl ---- */
+
+struct dump_ctx {
+	struct ds *out;    /* Where flows go. */
+	bool more;         /* -m: print the full mask, even of wildcarded fields. */
+	uint64_t now_tsc;  /* For "used". */
+	uint64_t hz;       /* TSC frequency. */
+	unsigned n;        /* Flows printed. */
+};
+
+static void
+dump_flow(const struct dp_flow *f, void *aux)
+{
+	struct dump_ctx *c = aux;
+
+	if (dp_flow_is_stale(f))
+		return;
+	flow_key_format(c->out, &f->key, &f->mask);
+	ds_put_format(c->out, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:", f->stats.n_packets,
+		f->stats.n_bytes);
+	if (f->stats.used_tsc == 0)
+		ds_put_cstr(c->out, "never");
+	else
+		ds_put_format(c->out, "%.3fs",
+			(double)(c->now_tsc - RTE_MIN(f->stats.used_tsc, c->now_tsc)) / (double)c->hz);
+	ds_put_cstr(c->out, ", actions:");
+	dp_actions_format(c->out, dp_flow_actions(f));
+	ds_put_char(c->out, '\n');
+	c->n++;
+}
+
+static int
+dpctl_dump_flows(int argc, const char *const argv[], struct ds *out)
+{
+	struct dump_ctx c = {.out = out, .now_tsc = rte_get_tsc_cycles(), .hz = rte_get_tsc_hz()};
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-m") || !strcmp(argv[i], "--more"))
+			c.more = true;
+	}
+	for (unsigned i = 0; i < pmd_count(); i++) {
+		struct pmd *pmd = pmd_get(i);
+		ds_put_format(out, "flow-dump from pmd on cpu core: %u\n", pmd->lcore);
+		dp_flow_table_foreach(pmd->flows, dump_flow, &c);
+	}
+	return 0;
+}
+
+static int
+dpctl_del_flows(int argc, const char *const argv[], struct ds *out)
+{
+	pmd_flush_flows();
+	return 0;
+}
+
+static const struct ctl_command dpctl_dump_cmd = {
+	"dpctl/dump-flows", "[-m] [DP]", 0, 3, dpctl_dump_flows};
+static const struct ctl_command dpctl_del_cmd = {"dpctl/del-flows", "[DP]", 0, 1, dpctl_del_flows};
+CTL_REGISTER(dpctl_dump_cmd)
+CTL_REGISTER(dpctl_del_cmd)
+
+/* ---- dpif ---- */
+
+static int
+dpif_show(int argc, const char *const argv[], struct ds *out)
+{
+	const struct dp_snapshot *s = pmd_snapshot();
+	uint64_t hit = 0, missed = 0;
+
+	for (unsigned i = 0; i < pmd_count(); i++) {
+		struct pmd *pmd = pmd_get(i);
+		hit += pmd->n_emc_hits + pmd->n_megaflow_hits;
+		missed += pmd->n_misses;
+	}
+	ds_put_format(out, "netdev@trestle-netdev: hit:%" PRIu64 " missed:%" PRIu64 "\n", hit,
+		missed);
+	for (unsigned b = 0; b < s->n_bridges; b++) {
+		const struct dp_bridge *br = &s->bridges[b];
+		ds_put_format(out, "  %s:\n", br->name);
+		for (unsigned d = 1; d < PORT_MAX; d++) {
+			struct port *p = s->ports[d].port;
+			if (p == NULL || s->ports[d].br != br)
+				continue;
+			ds_put_format(out, "    %s %" PRId64 "/%u: (%s", p->name, p->ofport, d,
+				p->type[0] ? p->type : "system");
+			if (!strcmp(p->type, "dpdk") || !strcmp(p->type, "dpdkvhostuser") ||
+					!strcmp(p->type, "dpdkvhostuserclient"))
+				ds_put_format(out, ": configured_rx_queues=%u, configured_tx_queues=%u",
+					p->n_rxq, p->n_txq);
+			ds_put_cstr(out, ")\n");
+		}
+	}
+	return 0;
+}
+
+static const struct ctl_command dpif_show_cmd = {"dpif/show", "", 0, 0, dpif_show};
+CTL_REGISTER(dpif_show_cmd)
+
+/* Counters at the last pmd-stats-clear; subtracted when showing (PMDs own the counters). */
+static struct pmd pmd_base[PMD_MAX];
+
+static void
+put_ratio(struct ds *out, const char *label, uint64_t part, uint64_t whole)
+{
+	ds_put_format(out, "  %s: %" PRIu64 " (%.2f%%)\n", label, part,
+		whole ? 100.0 * (double)part / (double)whole : 0.0);
+}
+
+static int
+pmd_stats_show(int argc, const char *const argv[], struct ds *out)
+{
+	for (unsigned i = 0; i < pmd_count(); i++) {
+		const struct pmd *p = pmd_get(i), *b = &pmd_base[i];
+		uint64_t pkts = p->n_packets - b->n_packets;
+		uint64_t emc = p->n_emc_hits - b->n_emc_hits;
+		uint64_t mf = p->n_megaflow_hits - b->n_megaflow_hits;
+		uint64_t miss = p->n_misses - b->n_misses;
+		uint64_t up = p->n_upcalls - b->n_upcalls;
+		uint64_t busy = p->cycles_busy - b->cycles_busy;
+		uint64_t idle = p->cycles_idle - b->cycles_idle;
+		uint64_t batches = p->n_tx_batches - b->n_tx_batches;
+		uint64_t txp = p->n_tx_packets - b->n_tx_packets;
+
+		ds_put_format(out, "pmd thread numa_id %u core_id %u:\n",
+			rte_lcore_to_socket_id(p->lcore), p->lcore);
+		ds_put_format(out, "  packets received: %" PRIu64 "\n", pkts);
+		ds_put_format(out, "  emc hits: %" PRIu64 "\n", emc);
+		ds_put_format(out, "  megaflow hits: %" PRIu64 "\n", mf);
+		ds_put_format(out, "  miss with success upcall: %" PRIu64 "\n", up);
+		ds_put_format(out, "  miss with failed upcall: %" PRIu64 "\n",
+			miss >= up ? miss - up : 0);
+		ds_put_format(out, "  avg. packets per output batch: %.2f\n",
+			batches ? (double)txp / (double)batches : 0.0);
+		put_ratio(out, "idle cycles", idle, idle + busy);
+		put_ratio(out, "processing cycles", busy, idle + busy);
+		if (pkts)
+			ds_put_format(out, "  avg cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
+				(double)(busy + idle) / (double)pkts, busy + idle, pkts);
+		if (pkts)
+			ds_put_format(out,
+				"  avg processing cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
+				(double)busy / (double)pkts, busy, pkts);
+	}
+	return 0;
+}
+
+static int
+pmd_stats_clear(int argc, const char *const argv[], struct ds *out)
+{
+	for (unsigned i = 0; i < pmd_count(); i++)
+		memcpy(&pmd_base[i], pmd_get(i), sizeof(pmd_base[i]));
+	return 0;
+}
+
+static int
+pmd_rxq_show(int argc, const char *const argv[], struct ds *out)
+{
+	const struct dp_snapshot *s = pmd_snapshot();
+
+	for (unsigned i = 0; i < pmd_count(); i++) {
+		struct pmd *p = pmd_get(i);
+		ds_put_format(out, "pmd thread numa_id %u core_id %u:\n",
+			rte_lcore_to_socket_id(p->lcore), p->lcore);
+		ds_put_cstr(out, "  isolated : false\n");
+		for (unsigned q = 0; q < s->n_rxqs[i]; q++) {
+			const struct dp_rxq *rxq = &s->rxqs[i][q];
+			struct port *port = s->ports[rxq->dp_no].port;
+			ds_put_format(out, "  port: %-16s queue-id: %2u (enabled)\n",
+				port ? port->name : "?", rxq->qid);
+		}
+	}
+	return 0;
+}
+
+static const struct ctl_command pmd_stats_show_cmd = {
+	"dpif-netdev/pmd-stats-show", "", 0, 2, pmd_stats_show};
+static const struct ctl_command pmd_stats_clear_cmd = {
+	"dpif-netdev/pmd-stats-clear", "", 0, 2, pmd_stats_clear};
+static const struct ctl_command pmd_rxq_show_cmd = {
+	"dpif-netdev/pmd-rxq-show", "", 0, 2, pmd_rxq_show};
+CTL_REGISTER(pmd_stats_show_cmd)
+CTL_REGISTER(pmd_stats_clear_cmd)
+CTL_REGISTER(pmd_rxq_show_cmd)
+
+/* coverage/show: the drop counters by reason, summed over PMDs, and mbufs in use. */
+static int
+coverage_show(int argc, const char *const argv[], struct ds *out)
+{
+	uint64_t total[DP_DROP__MAX] = {0};
+
+	for (unsigned i = 0; i < pmd_count(); i++)
+		for (unsigned r = 0; r < DP_DROP__MAX; r++)
+			total[r] += pmd_get(i)->drops[r];
+	ds_put_cstr(out, "Datapath drops by reason (totals since start):\n");
+	for (unsigned r = 0; r < DP_DROP__MAX; r++)
+		ds_put_format(out, "drop_%-28s %12" PRIu64 "   %s\n", dp_drop_name(r), total[r],
+			dp_drop_doc(r));
+	struct rte_mempool *mp = port_mempool();
+	if (mp)
+		ds_put_format(out, "mbufs in use: %u of %u\n", rte_mempool_in_use_count(mp),
+			mp->size);
+	return 0;
+}
+
+static const struct ctl_command coverage_show_cmd = {"coverage/show", "", 0, 0, coverage_show};
+CTL_REGISTER(coverage_show_cmd)

@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PMD threads: the packet's walk.
+ *
+ *   pmd_main()            poll every assigned rx queue, forever
+ *     dp_input()          one burst from one port, in stages:
+ *       dp_extract()        parse each frame into a flow key and hash; drop runts
+ *       dp_emc_lookup()     exact-match cache
+ *       dp_dpcls_lookup()   megaflow classifier, for EMC misses
+ *       dp_upcall()         slow path (NORMAL) for classifier misses; installs a megaflow
+ *       dp_execute()        run each packet's actions; outputs go to per-port tx buffers
+ *     dp_tx_flush()       send the buffered bursts
+ *
+ * Each PMD owns its flow table and EMC outright (no locks). It reads the published snapshot and
+ * reaches shared state only through the slow path (MAC tables, which lock themselves).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp_actions.h"
+#include "dp_drop.h"
+#include "dp_flow.h"
+#include "ds.h"
+#include "emc.h"
+#include "flow.h"
+#include "log.h"
+#include "mac_table.h"
+#include "normal.h"
+#include "pmd.h"
+#include "pmd_priv.h"
+
+#define DP_BURST 32
+#define DP_TX_RETRIES 8
+
+static struct pmd *pmds[PMD_MAX];
+static unsigned n_pmds;
+static struct rte_rcu_qsbr *pmd_qsv;
+static struct dp_snapshot *dp_cur;
+/* Bumped by the control thread on every publish and flush; a PMD that sees it change reloads. */
+static volatile uint64_t dp_epoch;
+static volatile bool pmd_quit;
+
+static struct dp_snapshot dp_empty;
+
+struct pmd *
+pmd_get(unsigned idx)
+{
+	return idx < n_pmds ? pmds[idx] : NULL;
+}
+
+unsigned
+pmd_count(void)
+{
+	return n_pmds;
+}
+
+unsigned
+pmd_lcore(unsigned idx)
+{
+	return pmds[idx]->lcore;
+}
+
+const struct dp_snapshot *
+pmd_snapshot(void)
+{
+	return dp_cur;
+}
+
+/* ---- Transmit ---- */
+
+/* Sends what is buffered for datapath port dp_no; frames the device refuses are dropped. */
+static void
+dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
+{
+	struct pmd_txbuf *tb = &pmd->txb[dp_no];
+	struct port *port = pmd->snap->ports[dp_no].port;
+	struct pmd_port_stats *ps = &pmd->port_stats[dp_no];
+	uint16_t n = tb->n, sent = 0;
+	uint64_t bytes = 0;
+
+	tb->n = 0;
+	if (unlikely(port == NULL || !port->started)) {
+		rte_pktmbuf_free_bulk(tb->pkts, n);
+		pmd->drops[DP_DROP_PORT_DOWN] += n;
+		ps->tx_dropped += n;
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
+
+	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
+	if (port->tx_shared)
+		rte_spinlock_lock(&port->tx_lock[q]);
+	for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
+		sent += rte_eth_tx_burst(port->eth_port, q, tb->pkts + sent, n - sent);
+	if (port->tx_shared)
+		rte_spinlock_unlock(&port->tx_lock[q]);
+
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++)
+			bytes -= rte_pktmbuf_pkt_len(tb->pkts[i]);
+		rte_pktmbuf_free_bulk(tb->pkts + sent, n - sent);
+		pmd->drops[DP_DROP_TX_FULL] += n - sent;
+		ps->tx_dropped += n - sent;
+	}
+	ps->tx_packets += sent;
+	ps->tx_bytes += bytes;
+	pmd->n_tx_batches++;
+	pmd->n_tx_packets += n;
+}
+
+static void
+dp_tx_flush(struct pmd *pmd)
+{
+	while (pmd->n_tx_pending > 0) {
+		uint32_t dp_no = pmd->tx_pending[--pmd->n_tx_pending];
+		dp_tx_flush_port(pmd, dp_no);
+	}
+}
+
+static inline void
+dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
+{
+	if (unlikely(dp_no >= PORT_MAX)) {
+		rte_pktmbuf_free(m);
+		pmd->drops[DP_DROP_PORT_DOWN]++;
+		return;
+	}
+	struct pmd_txbuf *tb = &pmd->txb[dp_no];
+
+	if (tb->n == 0)
+		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
+	tb->pkts[tb->n++] = m;
+	if (tb->n == PMD_TXBUF_SIZE) {
+		/* Full: send now; the port stays on the pending list, harmlessly empty. */
+		dp_tx_flush_port(pmd, dp_no);
+	}
+}
+
+/* ---- Actions ---- */
+
+static int
+dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
+{
+	char *p = rte_pktmbuf_prepend(m, 4);
+
+	if (p == NULL)
+		return -1;
+	memmove(p, p + 4, 2 * RTE_ETHER_ADDR_LEN);
+	rte_be16_t *tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
+	tag[0] = tpid;
+	tag[1] = tci;
+	return 0;
+}
+
+static void
+dp_pop_vlan(struct rte_mbuf *m)
+{
+	char *p = rte_pktmbuf_mtod(m, char *);
+
+	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
+		return;
+	memmove(p + 4, p, 2 * RTE_ETHER_ADDR_LEN);
+	rte_pktmbuf_adj(m, 4);
+}
+
+/* Whether an action after index i changes the packet (so an output at i needs a copy). */
+static bool
+dp_modified_after(const struct dp_actions *acts, unsigned i)
+{
+	for (unsigned j = i + 1; j < acts->n; j++)
+		if (acts->a[j].type != DPA_OUTPUT)
+			return true;
+	return false;
+}
+
+/* Runs acts on m, which it consumes. */
+static void
+dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *acts)
+{
+	unsigned n = acts->n;
+
+	/* The common case: one output. */
+	if (likely(n == 1 && acts->a[0].type == DPA_OUTPUT)) {
+		dp_tx_enqueue(pmd, acts->a[0].port, m);
+		return;
+	}
+	if (n == 0) {
+		pmd->drops[acts->drop < DP_DROP__MAX ? acts->drop : DP_DROP_ACTION_DROP]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct dp_action *a = &acts->a[i];
+		struct rte_mbuf *c;
+
+		switch (a->type) {
+		case DPA_OUTPUT:
+			if (i == n - 1) {
+				dp_tx_enqueue(pmd, a->port, m);
+				return;
+			}
+			if (dp_modified_after(acts, i)) {
+				c = rte_pktmbuf_copy(m, port_mempool(), 0, UINT32_MAX);
+				if (c == NULL) {
+					pmd->drops[DP_DROP_NO_MBUF]++;
+					continue;
+				}
+			} else {
+				/* Only outputs follow: the devices can share one buffer. */
+				rte_mbuf_refcnt_update(m, 1);
+				c = m;
+			}
+			dp_tx_enqueue(pmd, a->port, c);
+			break;
+		case DPA_PUSH_VLAN:
+			if (dp_push_vlan(m, a->tpid, a->tci) < 0) {
+				pmd->drops[DP_DROP_NO_MBUF]++;
+				rte_pktmbuf_free(m);
+				return;
+			}
+			break;
+		case DPA_POP_VLAN:
+			dp_pop_vlan(m);
+			break;
+		}
+	}
+	/* The list did not end with an output. */
+	rte_pktmbuf_free(m);
+}
+
+/* ---- The burst's stages ---- */
+
+/* Parses each frame; drops the ones that cannot be switched. Returns how many are left. */
+static unsigned
+dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
+	struct flow_key *keys, uint32_t *hashes)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		enum flow_extract_result r = flow_extract(pkts[i], in_port, &keys[kept]);
+
+		if (unlikely(r != FLOW_OK)) {
+			pmd->drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
+			pmd->port_stats[in_port].rx_dropped++;
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		hashes[kept] = flow_hash(&keys[kept]);
+		pkts[kept++] = pkts[i];
+	}
+	return kept;
+}
+
+/* Looks each packet up in the EMC; returns how many missed. */
+static unsigned
+dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hashes,
+	struct dp_flow **flows, unsigned n)
+{
+	unsigned missed = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		flows[i] = emc_lookup(pmd->emc, &keys[i], hashes[i]);
+		missed += flows[i] == NULL;
+	}
+	pmd->n_emc_hits += n - missed;
+	return missed;
+}
+
+/* Looks the EMC misses up in the classifier; returns how many still miss. */
+static unsigned
+dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hashes,
+	struct dp_flow **flows, unsigned n)
+{
+	const struct flow_key *mkeys[DP_BURST];
+	struct dp_flow *found[DP_BURST];
+	unsigned idx[DP_BURST], m = 0, missed = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (flows[i] == NULL) {
+			idx[m] = i;
+			mkeys[m++] = &keys[i];
+		}
+	}
+	dp_flow_table_lookup(pmd->flows, mkeys, found, m);
+	unsigned inv = pmd->emc_inv_prob;
+	for (unsigned j = 0; j < m; j++) {
+		struct dp_flow *f = found[j];
+		unsigned i = idx[j];
+
+		if (f != NULL && unlikely(dp_flow_is_stale(f))) {
+			dp_flow_table_remove(pmd->flows, f);
+			f = NULL;
+		}
+		if (f == NULL) {
+			missed++;
+			continue;
+		}
+		flows[i] = f;
+		pmd->n_megaflow_hits++;
+		emc_maybe_insert(pmd->emc, &keys[i], hashes[i], f, inv);
+	}
+	return missed;
+}
+
+/*
+ * The slow path for one packet: NORMAL decides, the megaflow is installed. Returns the flow,
+ * or NULL when none could be installed (then *acts holds what to do with this packet).
+ */
+static struct dp_flow *
+dp_upcall_one(struct pmd *pmd, const struct flow_key *key, uint32_t hash,
+	struct dp_actions *acts)
+{
+	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
+	struct dp_bridge *br = ref->br;
+	struct flow_key mask;
+	struct normal_result res;
+	const volatile uint32_t *gen = NULL, *learn_gen = NULL;
+
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(acts);
+	mask.in_port = UINT32_MAX;
+	if (br == NULL) {
+		acts->drop = DP_DROP_NO_BRIDGE;
+	} else {
+		memset(&res, 0, sizeof(res));
+		if (normal_xlate(&br->l2, key, &mask, acts, pmd->now_s, &res) < 0) {
+			dp_actions_init(acts);
+			acts->drop = DP_DROP_UPCALL_ERROR;
+			pmd->n_upcall_errors++;
+			return NULL;
+		}
+		gen = mac_table_gen_ptr(br->macs);
+		if (res.flooded)
+			learn_gen = mac_table_learn_gen_ptr(br->macs);
+	}
+	struct dp_flow *f = dp_flow_table_insert(pmd->flows, key, &mask, acts, gen, learn_gen);
+	if (f == NULL) {
+		pmd->drops[DP_DROP_FLOW_LIMIT]++;
+		return NULL;
+	}
+	pmd->n_upcalls++;
+	emc_maybe_insert(pmd->emc, key, hash, f, pmd->emc_inv_prob);
+	return f;
+}
+
+/* Runs the slow path for classifier misses and executes those packets right away. */
+static void
+dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, const struct flow_key *keys,
+	const uint32_t *hashes, struct dp_flow **flows, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (flows[i] != NULL)
+			continue;
+		/* An earlier packet of this burst may have installed the flow. */
+		const struct flow_key *k = &keys[i];
+		struct dp_flow *f = NULL;
+		dp_flow_table_lookup(pmd->flows, &k, &f, 1);
+		if (f != NULL && !dp_flow_is_stale(f)) {
+			flows[i] = f;
+			pmd->n_megaflow_hits++;
+			continue;
+		}
+		if (f != NULL)
+			dp_flow_table_remove(pmd->flows, f);
+		struct dp_actions acts;
+		f = dp_upcall_one(pmd, k, hashes[i], &acts);
+		if (f == NULL) {
+			/* Not installed: act on this packet alone, as OVS does. */
+			dp_execute_one(pmd, pkts[i], &acts);
+			pkts[i] = NULL;
+		}
+		flows[i] = f;
+	}
+}
+
+/* Executes each packet's flow, crediting the flow's counters. */
+static void
+dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct dp_flow *f = flows[i];
+
+		if (pkts[i] == NULL)
+			continue;
+		f->stats.n_packets++;
+		f->stats.n_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		f->stats.used_tsc = pmd->now_tsc;
+		dp_execute_one(pmd, pkts[i], dp_flow_actions(f));
+	}
+}
+
+static void
+dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
+{
+	struct flow_key keys[DP_BURST];
+	uint32_t hashes[DP_BURST];
+	struct dp_flow *flows[DP_BURST];
+	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
+	unsigned missed;
+
+	ps->rx_packets += n;
+	for (unsigned i = 0; i < n; i++)
+		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	pmd->n_packets += n;
+
+	n = dp_extract(pmd, in_port, pkts, n, keys, hashes);
+	missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
+	if (missed)
+		missed = dp_dpcls_lookup(pmd, keys, hashes, flows, n);
+	if (missed) {
+		pmd->n_misses += missed;
+		dp_upcall(pmd, pkts, keys, hashes, flows, n);
+	}
+	dp_execute(pmd, pkts, flows, n);
+}
+
+/* ---- The loop ---- */
+
+/* Takes the newest snapshot and drops every cached decision made under the old one. */
+static void
+pmd_reload(struct pmd *pmd, uint64_t epoch)
+{
+	dp_tx_flush(pmd);
+	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
+	dp_flow_table_flush(pmd->flows);
+	emc_clear(pmd->emc);
+	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
+	pmd->epoch = epoch;
+}
+
+static int
+pmd_main(void *arg)
+{
+	struct pmd *pmd = arg;
+	struct rte_mbuf *pkts[DP_BURST];
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t last_sweep = 0;
+
+	rte_rcu_qsbr_thread_register(pmd_qsv, pmd->idx);
+	rte_rcu_qsbr_thread_online(pmd_qsv, pmd->idx);
+	TLOG(INFO, "pmd %u on lcore %u started", pmd->idx, pmd->lcore);
+
+	while (!pmd_quit) {
+		uint64_t epoch = __atomic_load_n(&dp_epoch, __ATOMIC_ACQUIRE);
+		uint64_t start = rte_rdtsc();
+		unsigned got = 0;
+
+		if (unlikely(epoch != pmd->epoch))
+			pmd_reload(pmd, epoch);
+		pmd->now_tsc = start;
+		pmd->now_s = start / hz;
+
+		const struct dp_snapshot *snap = pmd->snap;
+		unsigned nq = snap->n_rxqs[pmd->idx];
+		for (unsigned q = 0; q < nq; q++) {
+			const struct dp_rxq *rxq = &snap->rxqs[pmd->idx][q];
+			uint16_t n = rte_eth_rx_burst(rxq->eth_port, rxq->qid, pkts, DP_BURST);
+
+			if (n == 0)
+				continue;
+			got += n;
+			dp_input(pmd, rxq->dp_no, pkts, n);
+			dp_tx_flush(pmd);
+		}
+		uint64_t end = rte_rdtsc();
+		if (got)
+			pmd->cycles_busy += end - start;
+		else
+			pmd->cycles_idle += end - start;
+		pmd->n_iterations++;
+
+		/* Housekeeping about every 100 ms: stale and idle megaflows, subtable ranking. */
+		if (unlikely(end - last_sweep > hz / 10)) {
+			dp_flow_table_sweep(pmd->flows, end, hz * PMD_MAX_IDLE_MS / 1000);
+			last_sweep = end;
+		}
+		rte_rcu_qsbr_quiescent(pmd_qsv, pmd->idx);
+	}
+	dp_tx_flush(pmd);
+	rte_rcu_qsbr_thread_offline(pmd_qsv, pmd->idx);
+	rte_rcu_qsbr_thread_unregister(pmd_qsv, pmd->idx);
+	return 0;
+}
+
+int
+pmd_init(struct ds *err)
+{
+	unsigned lcore;
+
+	dp_cur = &dp_empty;
+	size_t sz = rte_rcu_qsbr_get_memsize(PMD_MAX);
+	pmd_qsv = rte_zmalloc("pmd_qsv", sz, RTE_CACHE_LINE_SIZE);
+	if (pmd_qsv == NULL || rte_rcu_qsbr_init(pmd_qsv, PMD_MAX) < 0) {
+		ds_put_cstr(err, "cannot allocate the PMDs' RCU state (hugepage memory)");
+		return -ENOMEM;
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		if (n_pmds >= PMD_MAX)
+			break;
+		struct pmd *pmd = rte_zmalloc_socket("pmd", sizeof(*pmd), RTE_CACHE_LINE_SIZE,
+			(int)rte_lcore_to_socket_id(lcore));
+		if (pmd == NULL) {
+			ds_put_cstr(err, "cannot allocate PMD state (hugepage memory)");
+			return -ENOMEM;
+		}
+		pmd->idx = n_pmds;
+		pmd->lcore = lcore;
+		pmd->flows = dp_flow_table_create(PMD_FLOW_LIMIT);
+		pmd->emc = emc_create((int)rte_lcore_to_socket_id(lcore));
+		if (pmd->flows == NULL || pmd->emc == NULL) {
+			ds_put_cstr(err, "cannot allocate a PMD's flow table");
+			return -ENOMEM;
+		}
+		pmd->snap = &dp_empty;
+		pmds[n_pmds++] = pmd;
+	}
+	if (n_pmds == 0)
+		TLOG(WARNING, "no worker lcore in -l: ports open but nothing forwards "
+			      "(give trestled two cores, e.g. -l 0,1)");
+	for (unsigned i = 0; i < n_pmds; i++)
+		rte_eal_remote_launch(pmd_main, pmds[i], pmds[i]->lcore);
+	return 0;
+}
+
+void
+pmd_stop(void)
+{
+	pmd_quit = true;
+	rte_eal_mp_wait_lcore();
+	for (unsigned i = 0; i < n_pmds; i++) {
+		dp_flow_table_destroy(pmds[i]->flows);
+		emc_destroy(pmds[i]->emc);
+		rte_free(pmds[i]);
+		pmds[i] = NULL;
+	}
+	n_pmds = 0;
+	if (dp_cur != &dp_empty && dp_cur->free_fn)
+		dp_cur->free_fn(dp_cur);
+	dp_cur = &dp_empty;
+	rte_free(pmd_qsv);
+}
+
+void
+pmd_sync(void)
+{
+	if (n_pmds > 0 && !pmd_quit)
+		rte_rcu_qsbr_synchronize(pmd_qsv, RTE_QSBR_THRID_INVALID);
+}
+
+void
+pmd_publish(struct dp_snapshot *snap)
+{
+	struct dp_snapshot *old = dp_cur;
+
+	__atomic_store_n(&dp_cur, snap, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&dp_epoch, 1, __ATOMIC_RELEASE);
+	pmd_sync();
+	if (old != &dp_empty && old->free_fn)
+		old->free_fn(old);
+}
+
+void
+pmd_flush_flows(void)
+{
+	__atomic_add_fetch(&dp_epoch, 1, __ATOMIC_RELEASE);
+	pmd_sync();
+}
+
+void
+pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	if (dp_no >= PORT_MAX)
+		return;
+	for (unsigned i = 0; i < n_pmds; i++) {
+		const struct pmd_port_stats *ps = &pmds[i]->port_stats[dp_no];
+		sum->rx_packets += ps->rx_packets;
+		sum->rx_bytes += ps->rx_bytes;
+		sum->rx_dropped += ps->rx_dropped;
+		sum->tx_packets += ps->tx_packets;
+		sum->tx_bytes += ps->tx_bytes;
+		sum->tx_dropped += ps->tx_dropped;
+	}
+}
+
+void
+pmd_port_stats_reset(uint32_t dp_no)
+{
+	if (dp_no >= PORT_MAX)
+		return;
+	for (unsigned i = 0; i < n_pmds; i++) {
+		memset(&pmds[i]->port_stats[dp_no], 0, sizeof(pmds[i]->port_stats[dp_no]));
+		pmds[i]->txb[dp_no].n = 0;
+	}
+}

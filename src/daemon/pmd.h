@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PMD threads and the datapath state they read.
+ *
+ * The control thread builds a struct dp_snapshot (ports, bridges, which PMD polls which queue)
+ * and publishes it with pmd_publish(): PMDs pick it up at the top of their next loop and flush
+ * their flow caches, and pmd_publish() returns only once every PMD has passed a quiescent state
+ * (rte_rcu_qsbr), so when a command is acknowledged no packet is handled by the old state.
+ * PMDs never write shared state except their own counters.
+ */
+#ifndef TRESTLE_PMD_H
+#define TRESTLE_PMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "normal.h"
+#include "port.h"
+
+struct ds;
+struct mac_table;
+
+#define PMD_MAX 16       /* PMD threads at most. */
+#define PMD_MAX_RXQS 64  /* Receive queues one PMD polls at most. */
+
+/* A bridge as the datapath sees it in one snapshot. */
+struct dp_bridge {
+	char name[64];              /* Bridge name. */
+	struct l2_bridge l2;        /* NORMAL's view: ports with VLAN settings, MAC table. */
+	struct mac_table *macs;     /* The bridge's MAC table (lives as long as the bridge). */
+	unsigned emc_inv_prob;      /* EMC insertion: 1 in this many (0: never). */
+};
+
+/* One datapath port number's entry in a snapshot. */
+struct dp_port_ref {
+	struct port *port;          /* The open port, NULL when the number is unused. */
+	struct dp_bridge *br;       /* Its bridge in this snapshot, NULL when none. */
+};
+
+/* One receive queue polled by one PMD. */
+struct dp_rxq {
+	uint16_t eth_port;          /* ethdev port id. */
+	uint16_t qid;               /* Queue index. */
+	uint32_t dp_no;             /* Datapath port number. */
+};
+
+/* Everything the PMDs read; immutable once published. */
+struct dp_snapshot {
+	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
+	unsigned n_bridges;                      /* Number of bridges. */
+	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
+	unsigned n_rxqs[PMD_MAX];                /* Queues each PMD polls. */
+	struct dp_rxq rxqs[PMD_MAX][PMD_MAX_RXQS]; /* The queues, by PMD index. */
+	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */
+};
+
+/* Per-port counters one PMD keeps; summed over PMDs for the statistics column. */
+struct pmd_port_stats {
+	uint64_t rx_packets; /* Frames received. */
+	uint64_t rx_bytes;   /* Bytes received. */
+	uint64_t rx_dropped; /* Received frames dropped (malformed, no bridge...). */
+	uint64_t tx_packets; /* Frames the device accepted. */
+	uint64_t tx_bytes;   /* Bytes the device accepted. */
+	uint64_t tx_dropped; /* Frames the device refused (ring full, link down). */
+};
+
+/* Starts the RCU state; PMD threads start on every worker lcore. */
+int pmd_init(struct ds *err);
+/* Stops the PMD threads and waits for them. */
+void pmd_stop(void);
+/* Number of PMD threads. */
+unsigned pmd_count(void);
+/* lcore id of PMD idx. */
+unsigned pmd_lcore(unsigned idx);
+
+/* Publishes snap to the PMDs and returns once none uses the previous one (freed then). */
+void pmd_publish(struct dp_snapshot *snap);
+/* The snapshot in force (control thread). */
+const struct dp_snapshot *pmd_snapshot(void);
+/* Makes every PMD drop its megaflows and EMC, and waits until they have. */
+void pmd_flush_flows(void);
+/* Waits until every PMD has passed a quiescent state (packets in flight are done). */
+void pmd_sync(void);
+
+/* Sum of every PMD's counters for datapath port dp_no. */
+void pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum);
+/* Zeroes the counters of dp_no (for a number being reused; PMDs must not be using it). */
+void pmd_port_stats_reset(uint32_t dp_no);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One PMD thread's state. Private to the daemon: pmd.c runs it, the runtime commands (dpif.c)
+ * read its counters and flow table from the control thread, racily but safely (64-bit counters
+ * written by one thread; flows are never freed while the PMD lives).
+ */
+#ifndef TRESTLE_PMD_PRIV_H
+#define TRESTLE_PMD_PRIV_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "dp_drop.h"
+#include "pmd.h"
+
+struct dp_flow_table;
+struct emc;
+struct rte_mbuf;
+
+#define PMD_TXBUF_SIZE 32
+#define PMD_FLOW_LIMIT 200000     /* Megaflows per PMD, as OVS's default flow-limit. */
+#define PMD_MAX_IDLE_MS 10000     /* Megaflows unused this long are removed (OVS's max-idle). */
+
+/* Frames waiting to be sent to one port. */
+struct pmd_txbuf {
+	uint16_t n;                            /* Frames buffered. */
+	struct rte_mbuf *pkts[PMD_TXBUF_SIZE]; /* The frames. */
+};
+
+struct pmd {
+	unsigned idx;                     /* PMD index (RCU thread id), 0..n_pmds-1. */
+	unsigned lcore;                   /* lcore it runs on. */
+	uint64_t epoch;                   /* dp_epoch last acted on. */
+	const struct dp_snapshot *snap;   /* Snapshot in use. */
+	struct dp_flow_table *flows;      /* This PMD's megaflows and classifier. */
+	struct emc *emc;                  /* This PMD's exact-match cache. */
+	unsigned emc_inv_prob;            /* EMC insertion probability, 1 in this many. */
+	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
+	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
+
+	unsigned n_tx_pending;            /* Ports with buffered frames. */
+	uint32_t tx_pending[PORT_MAX];    /* Their datapath port numbers. */
+	struct pmd_txbuf txb[PORT_MAX];   /* Per-port transmit buffers. */
+
+	/* Counters, written by this PMD only. */
+	struct pmd_port_stats port_stats[PORT_MAX]; /* Per datapath port. */
+	uint64_t drops[DP_DROP__MAX];     /* Drops by reason. */
+	uint64_t n_packets;               /* Frames received. */
+	uint64_t n_emc_hits;              /* Found in the EMC. */
+	uint64_t n_megaflow_hits;         /* Found in the classifier. */
+	uint64_t n_misses;                /* Missed both (went to the slow path). */
+	uint64_t n_upcalls;               /* Slow-path calls that installed a megaflow. */
+	uint64_t n_upcall_errors;         /* Slow-path calls that failed. */
+	uint64_t n_tx_batches;            /* Bursts handed to devices. */
+	uint64_t n_tx_packets;            /* Frames in those bursts. */
+	uint64_t n_iterations;            /* Loop iterations. */
+	uint64_t cycles_busy;             /* TSC cycles in iterations that received frames. */
+	uint64_t cycles_idle;             /* TSC cycles in iterations that received nothing. */
+} __rte_cache_aligned;
+
+/* PMD idx, or NULL. */
+struct pmd *pmd_get(unsigned idx);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: the DPDK device behind each Interface row. The control thread opens and closes them
+ * (bridge.c decides when); PMDs only poll and transmit on ports the published snapshot names.
+ *
+ * Types: "" and "system" (a kernel interface, through net_af_packet), "internal" (a TAP device
+ * through net_tap), "dpdk" (options:dpdk-devargs), "dpdkvhostuser" (we are the vhost-user server,
+ * socket <run-dir>/<name>), "dpdkvhostuserclient" (options:vhost-server-path, reconnects).
+ */
+#ifndef TRESTLE_PORT_H
+#define TRESTLE_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_spinlock.h>
+
+struct conf_iface;
+struct ds;
+struct iface_status;
+struct rte_mempool;
+
+/* Highest number of ports (DPDK's RTE_MAX_ETHPORTS in Debian's build). */
+#define PORT_MAX 32
+
+struct port {
+	char name[64];              /* Interface name. */
+	char type[32];              /* Interface type as configured ("" for system). */
+	char devargs[1024];         /* Device string probed (or the devargs we were given). */
+	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */
+	bool hotplugged;            /* We probed the device and must remove it at close. */
+	bool started;               /* rte_eth_dev_start() succeeded: PMDs may use it. */
+	uint16_t eth_port;          /* ethdev port id, valid when started. */
+	uint16_t n_rxq;             /* Receive queues configured. */
+	uint16_t n_txq;             /* Transmit queues configured. */
+	bool tx_shared;             /* Fewer txqs than PMDs: transmit under tx_lock. */
+	rte_spinlock_t tx_lock[8];  /* One lock per txq, used when tx_shared. */
+	uint32_t dp_no;             /* Datapath port number (flow key in_port), 1..PORT_MAX-1. */
+	int64_t ofport;             /* OpenFlow port number in its bridge, -1 when not open. */
+	int64_t mtu;                /* MTU in use, -1 when unknown. */
+	struct rte_ether_addr mac;  /* MAC in use. */
+	char error[256];            /* Why it could not be opened, "" when fine. */
+	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
+};
+
+/* Creates the shared mbuf pool; called once at start-up. */
+int port_init(struct ds *err);
+/* Frees the mbuf pool. */
+void port_fini(void);
+/* The mbuf pool every port receives into and the datapath copies from. */
+struct rte_mempool *port_mempool(void);
+
+/*
+ * Opens the device for cfg with n_txq transmit queues wanted (one per PMD). Always returns a
+ * port: on failure it is not started and error says why (the Interface's error column), as
+ * OVS keeps a failed interface in the database.
+ */
+struct port *port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq,
+	uint32_t dp_no);
+/* Stops and closes the device; the PMDs must no longer use it. */
+void port_close(struct port *port);
+/* Whether cfg asks for the same device as port was opened with (else close and reopen). */
+bool port_same_device(const struct port *port, const struct conf_iface *cfg,
+	const char *run_dir);
+/* Live status for the Interface row's read-only columns. */
+void port_status(const struct port *port, struct iface_status *st);
+/* Current link state. */
+bool port_link_up(const struct port *port);
+
+#endif

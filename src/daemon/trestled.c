@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * trestled: start-up, the control thread's event loop and shutdown.
+ *
+ * Threads: the EAL's main lcore is the control thread (this loop: ctl socket, timers, signals);
+ * every other lcore of -l runs a PMD (pmd.c) that polls its receive queues without stopping.
+ * The control thread owns the configuration and publishes datapath state to the PMDs (RCU).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include "ctl.h"
+#include "daemon.h"
+#include "ds.h"
+#include "log.h"
+#include "pmd.h"
+#include "port.h"
+
+int trestle_logtype;
+
+struct trestled_opts trestled_opts = {
+	.db_path = "/var/lib/trestle/conf.json",
+	.ctl_path = "/run/trestle/trestled.ctl",
+	.run_dir = "/run/trestle",
+};
+
+static volatile int exit_requested;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: trestled [EAL options] -- [OPTIONS]\n"
+		"EAL options go to DPDK unchanged: the first lcore of -l is the control thread,\n"
+		"the others run PMDs. Every DPDK process on a host needs its own --file-prefix.\n"
+		"\n"
+		"Options:\n"
+		"  --db FILE        saved configuration (default %s)\n"
+		"  --ctl SOCKET     command socket (default %s)\n"
+		"  --run-dir DIR    vhost-user server sockets (default %s)\n"
+		"  --pidfile FILE   write the daemon's pid\n"
+		"  --log-file FILE  log there instead of to stderr\n"
+		"  --detach         run in the background once ready\n"
+		"  -h, --help       this text\n"
+		"  -V, --version    version\n",
+		trestled_opts.db_path, trestled_opts.ctl_path, trestled_opts.run_dir);
+}
+
+static int
+parse_opts(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"ctl", required_argument, NULL, 'c'},
+		{"run-dir", required_argument, NULL, 'r'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"log-file", required_argument, NULL, 'l'},
+		{"detach", no_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			trestled_opts.db_path = optarg;
+			break;
+		case 'c':
+			trestled_opts.ctl_path = optarg;
+			break;
+		case 'r':
+			trestled_opts.run_dir = optarg;
+			break;
+		case 'p':
+			trestled_opts.pidfile = optarg;
+			break;
+		case 'l':
+			trestled_opts.log_file = optarg;
+			break;
+		case 'D':
+			trestled_opts.detach = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("trestled (Trestle) %s\n", TRESTLE_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "trestled: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Splits argv at "--": EAL arguments before, ours after. Returns the index of "--" or argc. */
+static int
+find_separator(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return argc;
+}
+
+static bool
+eal_args_have(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], opt, strlen(opt)) == 0)
+			return true;
+	return false;
+}
+
+/* DPDK's own message for missing hugepages is obscure: say what to do before it fails. */
+static int
+check_hugepages(int eal_argc, char **argv)
+{
+	if (eal_args_have(eal_argc, argv, "--no-huge"))
+		return 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long total = -1, free_pages = -1;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "HugePages_Total: %ld", &total);
+		sscanf(line, "HugePages_Free: %ld", &free_pages);
+	}
+	fclose(f);
+	if (total == 0 || free_pages == 0) {
+		fprintf(stderr,
+			"trestled: no free hugepages (HugePages_Total %ld, HugePages_Free %ld).\n"
+			"  Reserve some:  echo 2048 > /proc/sys/vm/nr_hugepages\n"
+			"  and mount them: mount -t hugetlbfs nodev /dev/hugepages\n"
+			"  (scripts/deps.sh does both), or pass --no-huge to the EAL for a test.\n",
+			total, free_pages);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int
+dir_of(const char *path, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return -1;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return 0;
+}
+
+/*
+ * --detach: fork before the EAL starts threads; the parent waits on a pipe until the child
+ * says it is serving (or failed), so that "trestled --detach && trestle show" works.
+ */
+static int detach_fd = -1;
+
+static void
+detach_start(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0) {
+		perror("trestled: pipe");
+		exit(1);
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("trestled: fork");
+		exit(1);
+	}
+	if (pid > 0) {
+		char status = 1;
+
+		close(p[1]);
+		if (read(p[0], &status, 1) != 1)
+			status = 1;
+		_exit(status);
+	}
+	close(p[0]);
+	detach_fd = p[1];
+	setsid();
+}
+
+static void
+detach_done(int status)
+{
+	if (detach_fd < 0)
+		return;
+	char c = (char)status;
+	if (write(detach_fd, &c, 1) != 1) {
+		/* The parent is gone; nothing to tell. */
+	}
+	close(detach_fd);
+	detach_fd = -1;
+	if (status == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			if (trestled_opts.log_file != NULL)
+				dup2(null, 2);
+			close(null);
+		}
+	}
+}
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("trestled: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	detach_done(1);
+	exit(1);
+}
+
+static int
+ctl_exit(int argc, const char *const argv[], struct ds *out)
+{
+	exit_requested = 1;
+	return 0;
+}
+
+static const struct ctl_command exit_cmd = {"exit", "", 0, 0, ctl_exit};
+CTL_REGISTER(exit_cmd)
+
+static void
+write_pidfile(const char *path)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) != 0 ||
+			rename(tmp, path) < 0)
+		die("cannot write pidfile %s: %s", path, strerror(errno));
+}
+
+/* The control thread's loop: ctl requests, a 100 ms tick for housekeeping, signals. */
+static void
+control_loop(struct ctl_server *srv, int sigfd)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	struct itimerspec its = {.it_interval = {0, 100000000}, .it_value = {0, 100000000}};
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	timerfd_settime(tfd, 0, &its, NULL);
+	ev.data.fd = tfd;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev);
+	ev.data.fd = sigfd;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
+	ctl_server_epoll_add(srv, epfd);
+
+	while (!exit_requested) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(epfd, evs, 16, 1000);
+
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == tfd) {
+				uint64_t ticks;
+				if (read(tfd, &ticks, sizeof(ticks)) > 0)
+					bridge_run();
+			} else if (fd == sigfd) {
+				struct signalfd_siginfo si;
+				if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					TLOG(NOTICE, "signal %u received, exiting", si.ssi_signo);
+					exit_requested = 1;
+				}
+			} else {
+				ctl_server_handle(srv, epfd, fd);
+			}
+		}
+	}
+	close(tfd);
+	close(epfd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl_server *srv = NULL;
+	struct ds err = DS_INIT;
+	char dir[4096];
+	int sep, ret;
+
+	sep = find_separator(argc, argv);
+	/* Our options after "--" (which getopt takes for a program name); parse them first so
+	 * that --help needs no hugepages. */
+	if (sep < argc && parse_opts(argc - sep, argv + sep) < 0)
+		return 2;
+	for (int i = 1; i < sep; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("trestled (Trestle) %s\n", TRESTLE_VERSION);
+			return 0;
+		}
+	}
+	if (check_hugepages(sep, argv) < 0)
+		return 1;
+
+	/* The directories we write into, before anything else can fail half-way. */
+	if (dir_of(trestled_opts.db_path, dir, sizeof(dir)) == 0 && (ret = mkdir_p(dir)) < 0)
+		die("cannot create %s for --db: %s", dir, strerror(-ret));
+	if (dir_of(trestled_opts.ctl_path, dir, sizeof(dir)) == 0 && (ret = mkdir_p(dir)) < 0)
+		die("cannot create %s for --ctl: %s", dir, strerror(-ret));
+	if ((ret = mkdir_p(trestled_opts.run_dir)) < 0)
+		die("cannot create --run-dir %s: %s", trestled_opts.run_dir, strerror(-ret));
+
+	if (trestled_opts.log_file != NULL) {
+		FILE *lf = fopen(trestled_opts.log_file, "a");
+		if (lf == NULL)
+			die("cannot open --log-file %s: %s", trestled_opts.log_file,
+				strerror(errno));
+		setvbuf(lf, NULL, _IOLBF, 0);
+		rte_openlog_stream(lf);
+	}
+	if (trestled_opts.detach)
+		detach_start();
+
+	/* Signals are read from a signalfd by the control loop; PMD threads inherit the mask. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	ret = rte_eal_init(sep, argv);
+	if (ret < 0)
+		die("DPDK EAL failed to start (%s); see the messages above. Common causes: no "
+		    "hugepages, another DPDK process with the same --file-prefix, -l naming "
+		    "cores that do not exist.",
+			rte_strerror(rte_errno));
+	trestle_logtype = rte_log_register_type_and_pick_level("trestle", RTE_LOG_INFO);
+
+	/* A live daemon on our socket: refuse before touching ports or the saved file. */
+	if (ctl_server_open(trestled_opts.ctl_path, &srv, &err) < 0)
+		die("%s", ds_cstr(&err));
+
+	if ((ret = pmd_init(&err)) < 0 || (ret = port_init(&err)) < 0) {
+		ctl_server_close(srv);
+		die("%s", ds_cstr(&err));
+	}
+	if (cfg_init(trestled_opts.db_path, &err) < 0) {
+		ctl_server_close(srv);
+		die("%s", ds_cstr(&err));
+	}
+	if (trestled_opts.pidfile)
+		write_pidfile(trestled_opts.pidfile);
+	TLOG(NOTICE, "trestled %s ready: %u PMD thread%s, ctl socket %s", TRESTLE_VERSION,
+		pmd_count(), pmd_count() == 1 ? "" : "s", trestled_opts.ctl_path);
+	detach_done(0);
+
+	control_loop(srv, sigfd);
+
+	TLOG(NOTICE, "shutting down");
+	ctl_server_close(srv);
+	pmd_stop();
+	cfg_fini();
+	port_fini();
+	if (trestled_opts.pidfile)
+		unlink(trestled_opts.pidfile);
+	rte_eal_cleanup();
+	ds_destroy(&err);
+	return 0;
+}

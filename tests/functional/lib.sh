@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Shared helpers for the functional tests: each test starts its own trestled (own --file-prefix,
+# ctl socket, db and run dir under a temp dir), drives it through the real `trestle` client,
+# and cleans up namespaces, veths and processes on exit, pass or fail.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TRESTLED=$BUILD/src/trestled
+TRESTLE_BIN=$BUILD/src/trestle
+T=$(mktemp -d /tmp/trestle-ft.XXXXXX)
+export TRESTLE_CTL=$T/trestled.ctl
+DB=$T/conf.json
+RUN_DIR=$T/run
+LOG=$T/trestled.log
+PREFIX=tft$$
+TRESTLED_PID=
+N_PASS=0
+N_FAIL=0
+CLEANUP_CMDS=()
+
+# trestled's PMD gets core 1; peers (testpmd) use core 0 for their forwarding lcore.
+TRESTLED_LCORES=${TRESTLED_LCORES:-0,1}
+
+trestle() { "$TRESTLE_BIN" --ctl "$TRESTLE_CTL" "$@"; }
+
+on_exit() {
+	local rc=$?
+	for ((i = ${#CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUP_CMDS[$i]}" >/dev/null 2>&1 || true
+	done
+	stop_trestled >/dev/null 2>&1 || true
+	if [ "$N_FAIL" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		echo "--- trestled log ($LOG), last 40 lines:"
+		tail -n 40 "$LOG" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap on_exit EXIT
+
+# Runs CMD at exit (cleanup in reverse order of registration).
+at_exit() { CLEANUP_CMDS+=("$*"); }
+
+pass() { N_PASS=$((N_PASS + 1)); echo "PASS: $*"; }
+fail() { N_FAIL=$((N_FAIL + 1)); echo "FAIL: $*"; }
+
+# check DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" == "$3" ]; then pass "$1"; else
+		fail "$1"; echo "  expected: $(printf '%q' "$2")"; echo "  actual:   $(printf '%q' "$3")"; fi
+}
+# check_contains DESC NEEDLE HAYSTACK
+check_contains() {
+	if [[ "$3" == *"$2"* ]]; then pass "$1"; else
+		fail "$1"; echo "  expected to contain: $2"; echo "  in: $3" | head -n 30; fi
+}
+check_not_contains() {
+	if [[ "$3" != *"$2"* ]]; then pass "$1"; else
+		fail "$1"; echo "  expected not to contain: $2"; echo "  in: $3" | head -n 30; fi
+}
+# check_ok DESC CMD...: the command must succeed.
+check_ok() {
+	local d=$1; shift
+	local out
+	if out=$("$@" 2>&1); then pass "$d"; else fail "$d"; echo "  $* -> $out"; fi
+}
+# check_fails DESC CMD...: the command must fail.
+check_fails() {
+	local d=$1; shift
+	local out
+	if out=$("$@" 2>&1); then fail "$d (succeeded: $out)"; else pass "$d"; fi
+}
+
+hugepages_ready() {
+	bash "$TOP/scripts/deps.sh" >/dev/null
+}
+
+# start_trestled [EXTRA EAL ARGS...]: starts the daemon and waits until it answers.
+start_trestled() {
+	mkdir -p "$RUN_DIR"
+	"$TRESTLED" -l "$TRESTLED_LCORES" --no-pci --file-prefix="$PREFIX" --log-level=user1,info \
+		-m 512 "$@" -- \
+		--db "$DB" --ctl "$TRESTLE_CTL" --run-dir "$RUN_DIR" >>"$LOG" 2>&1 &
+	TRESTLED_PID=$!
+	for _ in $(seq 1 200); do
+		if trestle appctl version >/dev/null 2>&1; then return 0; fi
+		if ! kill -0 "$TRESTLED_PID" 2>/dev/null; then
+			echo "trestled exited at start-up:"; tail -n 20 "$LOG"; TRESTLED_PID=; return 1
+		fi
+		sleep 0.1
+	done
+	echo "trestled did not answer within 20 s"; return 1
+}
+
+# stop_trestled [SIGNAL]: stops the daemon (default SIGTERM) and waits for it.
+stop_trestled() {
+	local sig=${1:-TERM}
+	[ -n "$TRESTLED_PID" ] || return 0
+	kill -"$sig" "$TRESTLED_PID" 2>/dev/null
+	for _ in $(seq 1 100); do
+		kill -0 "$TRESTLED_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$TRESTLED_PID" 2>/dev/null
+	wait "$TRESTLED_PID" 2>/dev/null
+	TRESTLED_PID=
+	# A killed DPDK process leaves its runtime files; a restart with the same prefix cleans them.
+}
+
+# finish: prints the closing line and exits non-zero on any failure.
+finish() {
+	echo "$(basename "$0"): $N_PASS passed, $N_FAIL failed"
+	[ "$N_FAIL" -eq 0 ]
+}

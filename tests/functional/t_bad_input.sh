@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Bad input on the command channel: malformed values, unknown tables and columns, duplicate
+# names, deletes of missing rows, a failing command inside a chained transaction, non-JSON and
+# over-long requests. Each gets a clear error, the daemon keeps serving, and the saved file is
+# byte-identical to before.
+. "$(dirname "$0")/lib.sh"
+hugepages_ready
+start_trestled || exit 1
+
+trestle add-br br0 >/dev/null
+trestle add-port br0 p1 tag=10 -- set Interface p1 type=internal >/dev/null
+saved=$(sha256sum <"$DB")
+
+# bad DESC EXPECTED_ERROR_SUBSTRING ARGS...
+bad() {
+	local d=$1 want=$2; shift 2
+	local out rc
+	out=$(trestle "$@" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then fail "$d: succeeded ($out)"; return; fi
+	check_contains "$d: clear error" "$want" "$out"
+	check_eq "$d: saved file unchanged" "$saved" "$(sha256sum <"$DB")"
+}
+
+bad "tag not a number" "tag" set port p1 tag=abc
+bad "tag out of range" "4095" set port p1 tag=5000
+bad "trunks out of range" "4095" set port p1 trunks=1,2,9999
+bad "unterminated map" "" set Interface p1 'options:{a=b'
+bad "bad vlan_mode" "vlan_mode" set port p1 vlan_mode=sideways
+bad "unknown table" "nosuch" list nosuch
+bad "unknown column" "nosuchcol" set Bridge br0 nosuchcol=1
+bad "duplicate bridge" "already exists" add-br br0
+bad "duplicate port" "already exists" add-port br0 p1
+bad "del-port of a missing port" "no port named nope" del-port br0 nope
+bad "del-br of a missing bridge" "no bridge named br9" del-br br9
+bad "list-ports of a missing bridge" "no bridge named br9" list-ports br9
+bad "failing third command rolls back the first two" "no bridge named br9" \
+	add-br br5 -- add-port br5 p5 -- del-br br9
+check_eq "rolled-back bridge does not exist" "br0" "$(trestle list-br)"
+bad "unknown command" "unknown command" frobnicate br0
+
+check_ok "--if-exists del-port of a missing port" trestle --if-exists del-port br0 nope
+check_eq "--if-exists no-op keeps the file" "$saved" "$(sha256sum <"$DB")"
+check_ok "--may-exist add-br of an existing bridge" trestle --may-exist add-br br0
+check_eq "--may-exist no-op keeps the file" "$saved" "$(sha256sum <"$DB")"
+
+rc=0; trestle br-exists br9 >/dev/null 2>&1 || rc=$?
+check_eq "br-exists of a missing bridge exits 2" "2" "$rc"
+
+# Raw socket abuse: garbage, a non-string param, an over-long request.
+raw() {
+	/usr/bin/python3 - "$TRESTLE_CTL" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(5)
+kind = sys.argv[2]
+if kind == "garbage":
+    s.sendall(b"hello, this is not json{")
+elif kind == "badparams":
+    s.sendall(b'{"method":"vsctl","params":[1,2],"id":7}')
+elif kind == "nomethod":
+    s.sendall(b'{"params":[],"id":8}')
+elif kind == "long":
+    try:
+        s.sendall(b'{"method":"vsctl","params":["' + b"a" * (6 << 20) + b'"],"id":9}')
+    except OSError:
+        pass
+data = b""
+try:
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        data += d
+        if data.count(b"{") and data.rstrip().endswith(b"}"): break
+except OSError:
+    pass
+print(data.decode(errors="replace"))
+PY
+}
+check_contains "non-JSON request gets an error" '"error"' "$(raw garbage)"
+check_contains "non-string params get an error" 'params' "$(raw badparams)"
+check_contains "request without method gets an error" 'method' "$(raw nomethod)"
+out=$(raw long)
+check_contains "over-long request is refused" 'too long' "$out"
+check_ok "daemon still serves after abuse" trestle show
+check_eq "abuse left the saved file unchanged" "$saved" "$(sha256sum <"$DB")"
+check_eq "bridge still there" "br0" "$(trestle list-br)"
+
+finish
