@@ -47,7 +47,7 @@ struct iface_status {
 	const char *link_state;     /* "up", "down", or NULL when unknown. */
 	const char *admin_state;    /* "up", "down", or NULL when unknown. */
 	int64_t mtu;                /* Current MTU, or -1 when unknown. */
-	char error[256];            /* Why the port could not be opened, or "" when it is fine. */
+	char error[1400];           /* Why the port could not be opened, or "" when it is fine. */
 	unsigned n_stats;           /* Number of entries in stats. */
 	struct {
 		const char *name;   /* Counter name as OVS prints it: rx_packets, tx_dropped... */
@@ -68,8 +68,12 @@ void db_refresh_status(struct db *db, db_status_fn fn, void *aux);
  * newline-terminated); *newdb is set to a changed copy of db for the caller to save and apply,
  * or NULL when the commands changed nothing.
  * On error returns a negative errno, writes one line in out that reads like ovs-vsctl's error
- * ("no bridge named br9") and sets *newdb to NULL: nothing is changed.
+ * ("no bridge named br9") and sets *newdb to NULL: nothing is changed. A command that
+ * answers with an exit status (br-exists) returns VSCTL_EXIT_STATUS(n).
  */
+/* vsctl_run() result asking for exit status n without an error (ovs-vsctl br-exists: 2). */
+#define VSCTL_EXIT_STATUS(n) (-1000 - (n))
+
 int vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
 	struct ds *out);
 

@@ -100,6 +100,43 @@ bridge_iface_status(const char *name, struct iface_status *st, void *aux)
 	return true;
 }
 
+/* NORMAL's view of a configured Port (vlan_mode, tag, trunks, other_config), as OVS reads it. */
+static void
+l2_port_from_conf(struct l2_port *lp, uint32_t dp_port, const struct conf_port *cp)
+{
+	const char *m = cp->vlan_mode, *s;
+
+	memset(lp, 0, sizeof(*lp));
+	lp->dp_port = dp_port;
+	lp->tag = cp->tag >= 0 && cp->tag <= 4095 ? (uint16_t)cp->tag : 0;
+	if (m == NULL)
+		lp->mode = cp->tag >= 0 ? L2_VLAN_ACCESS : L2_VLAN_TRUNK;
+	else if (!strcmp(m, "access"))
+		lp->mode = L2_VLAN_ACCESS;
+	else if (!strcmp(m, "native-tagged"))
+		lp->mode = L2_VLAN_NATIVE_TAGGED;
+	else if (!strcmp(m, "native-untagged"))
+		lp->mode = L2_VLAN_NATIVE_UNTAGGED;
+	else if (!strcmp(m, "dot1q-tunnel"))
+		lp->mode = L2_VLAN_DOT1Q_TUNNEL;
+	else
+		lp->mode = L2_VLAN_TRUNK;
+	lp->trunk_all = cp->n_trunks == 0;
+	for (unsigned i = 0; i < cp->n_trunks; i++)
+		if (cp->trunks[i] < 4096)
+			lp->trunks[cp->trunks[i] / 64] |= 1ull << (cp->trunks[i] % 64);
+	lp->qinq_ethtype = 0x88a8;
+	if ((s = conf_map_get(&cp->other_config, "qinq-ethtype")) && !strcmp(s, "802.1q"))
+		lp->qinq_ethtype = 0x8100;
+	lp->priority_tags = L2_PRIO_NEVER;
+	if ((s = conf_map_get(&cp->other_config, "priority-tags")) != NULL) {
+		if (!strcmp(s, "if-nonzero") || !strcmp(s, "true"))
+			lp->priority_tags = L2_PRIO_IF_NONZERO;
+		else if (!strcmp(s, "always"))
+			lp->priority_tags = L2_PRIO_ALWAYS;
+	}
+}
+
 static unsigned
 map_uint(const struct conf_map *m, const char *key, unsigned def, unsigned min, unsigned max)
 {

@@ -27,7 +27,7 @@ struct rte_mempool;
 struct port {
 	char name[64];              /* Interface name. */
 	char type[32];              /* Interface type as configured ("" for system). */
-	char devargs[1024];         /* Device string probed (or the devargs we were given). */
+	char devargs[1024];        /* Device string probed (or the devargs we were given). */
 	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */
 	bool hotplugged;            /* We probed the device and must remove it at close. */
 	bool started;               /* rte_eth_dev_start() succeeded: PMDs may use it. */
@@ -40,7 +40,7 @@ struct port {
 	int64_t ofport;             /* OpenFlow port number in its bridge, -1 when not open. */
 	int64_t mtu;                /* MTU in use, -1 when unknown. */
 	struct rte_ether_addr mac;  /* MAC in use. */
-	char error[256];            /* Why it could not be opened, "" when fine. */
+	char error[1400];           /* Why it could not be opened, "" when fine. */
 	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
 };
 

@@ -78,7 +78,7 @@ hugepages_ready() {
 # start_trestled [EXTRA EAL ARGS...]: starts the daemon and waits until it answers.
 start_trestled() {
 	mkdir -p "$RUN_DIR"
-	"$TRESTLED" -l "$TRESTLED_LCORES" --no-pci --file-prefix="$PREFIX" --log-level=user1,info \
+	${SW_NS:+ip netns exec "$SW_NS"} "$TRESTLED" -l "$TRESTLED_LCORES" --no-pci --file-prefix="$PREFIX" --log-level=user1,info \
 		-m 512 "$@" -- \
 		--db "$DB" --ctl "$TRESTLE_CTL" --run-dir "$RUN_DIR" >>"$LOG" 2>&1 &
 	TRESTLED_PID=$!
@@ -111,4 +111,58 @@ stop_trestled() {
 finish() {
 	echo "$(basename "$0"): $N_PASS passed, $N_FAIL failed"
 	[ "$N_FAIL" -eq 0 ]
+}
+
+# --- A dpdk-testpmd "guest" on virtio-user, driven through a fifo on its stdin. Its forwarding
+# lcore is core 0, so it never shares a core with trestled's PMD (core 1).
+GUEST_PID=
+GUEST_FD=
+# guest_start VDEV_ARGS... : starts testpmd interactive with the given --vdev arguments.
+guest_start() {
+	rm -f "$T/guest.in"; mkfifo "$T/guest.in"
+	dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --single-file-segments \
+		--file-prefix="${PREFIX}g" -m 512 "$@" -- -i \
+		--eth-peer=0,02:00:00:00:00:11 --eth-peer=1,02:00:00:00:00:10 \
+		<"$T/guest.in" >>"$T/guest.log" 2>&1 &
+	GUEST_PID=$!
+	exec {GUEST_FD}>"$T/guest.in"
+	at_exit guest_stop
+	sleep 2
+}
+guest_cmd() { echo "$*" >&"$GUEST_FD"; }
+guest_stop() {
+	[ -n "$GUEST_PID" ] || return 0
+	guest_cmd quit 2>/dev/null
+	exec {GUEST_FD}>&- 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$GUEST_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$GUEST_PID" 2>/dev/null
+	wait "$GUEST_PID" 2>/dev/null
+	GUEST_PID=
+}
+# guest_stats: prints "rx0 tx0 rx1 tx1" from a fresh "show port stats all".
+guest_stats() {
+	local mark="MARK$RANDOM$RANDOM"
+	guest_cmd "show port stats all"
+	guest_cmd "$mark"
+	for _ in $(seq 50); do grep -q "$mark" "$T/guest.log" && break; sleep 0.1; done
+	awk -v m="$mark" '
+		/NIC statistics for port/ { p = $NF+0 }
+		/RX-packets:/ { rx[p] = $2 }
+		/TX-packets:/ { tx[p] = $2 }
+		index($0, m) { print rx[0], tx[0], rx[1], tx[1]; exit }' "$T/guest.log"
+}
+
+# iface_stat IFACE COUNTER: one statistics counter of an Interface.
+iface_stat() { trestle get Interface "$1" "statistics:$2"; }
+
+# wait_link_up IFACE...: waits (10 s at most) until every listed Interface has link_state up.
+wait_link_up() {
+	local i
+	for _ in $(seq 100); do
+		local all=1
+		for i in "$@"; do [ "$(trestle get Interface "$i" link_state 2>/dev/null)" = up ] || all=0; done
+		[ $all = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
 }

@@ -14,7 +14,7 @@ ip netns exec $NS ip link add eth0 type veth peer name eth0-peer
 ip netns exec $NS ip link set eth0 up
 ip netns exec $NS ip link set eth0-peer up
 in_ns() { ip netns exec $NS "$@"; }
-TRESTLED="ip netns exec $NS $TRESTLED"
+SW_NS=$NS
 
 start_trestled || exit 1
 

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NORMAL action: MAC learning switching with Open vSwitch's VLAN semantics. It is the slow
+ * path of the packet's walk: the PMD calls normal_xlate() for a packet no megaflow matched, and
+ * installs what it returns (actions, and the mask of every field the decision looked at).
+ */
+#ifndef TRESTLE_NORMAL_H
+#define TRESTLE_NORMAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dp_actions;
+struct flow_key;
+struct mac_table;
+
+enum l2_vlan_mode {
+	L2_VLAN_ACCESS,          /* One VLAN (tag), untagged on the wire. */
+	L2_VLAN_TRUNK,           /* The trunks VLANs (all when none listed), tagged; VLAN 0 untagged. */
+	L2_VLAN_NATIVE_TAGGED,   /* Trunk, whose untagged frames belong to tag; sends it tagged. */
+	L2_VLAN_NATIVE_UNTAGGED, /* Trunk, whose untagged frames belong to tag; sends it untagged. */
+	L2_VLAN_DOT1Q_TUNNEL,    /* Every frame belongs to tag, customer tags kept (QinQ). */
+};
+
+enum l2_priority_tags {
+	L2_PRIO_NEVER,     /* Access ports send untagged frames. */
+	L2_PRIO_IF_NONZERO, /* ... or a VID 0 tag carrying a non-zero priority. */
+	L2_PRIO_ALWAYS,    /* ... or always a VID 0 tag. */
+};
+
+/* A bridge port as NORMAL sees it. Immutable once published. */
+struct l2_port {
+	uint32_t dp_port;            /* Datapath port number (flow_key.in_port). */
+	uint8_t mode;                /* enum l2_vlan_mode. */
+	uint8_t priority_tags;       /* enum l2_priority_tags (access ports). */
+	uint16_t qinq_ethtype;       /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
+	uint16_t tag;                /* Access / native / tunnel VLAN (0 when unset). */
+	bool trunk_all;              /* No trunks listed: every VLAN. */
+	uint64_t trunks[4096 / 64];  /* Trunked VLANs, a bitmap. */
+};
+
+/* A bridge as NORMAL sees it. */
+struct l2_bridge {
+	unsigned n_ports;            /* Ports in ports[]. */
+	const struct l2_port *ports; /* The bridge's ports. */
+	struct mac_table *macs;      /* Its MAC table. */
+};
+
+/* What normal_xlate() found out, for the caller's cache invalidation. */
+struct normal_result {
+	bool flooded;   /* Flooded for an unknown unicast destination. */
+	bool learned;   /* A new MAC was learned. */
+	bool moved;     /* A MAC moved to this port. */
+};
+
+/* The l2_port of dp_port in br, or NULL. */
+const struct l2_port *l2_bridge_port(const struct l2_bridge *br, uint32_t dp_port);
+
+/*
+ * Decides what NORMAL does with a packet whose parsed key is key: learns its source, applies
+ * the ingress port's VLAN rule, forwards to the learned port or floods within the VLAN (never
+ * back out of the ingress port). Appends the actions to acts (acts->drop says why when there
+ * are none) and ORs into mask every field the decision depended on. Returns 0, or -EINVAL when
+ * the ingress port is not in br.
+ */
+int normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow_key *mask,
+	struct dp_actions *acts, uint64_t now_s, struct normal_result *res);
+
+/*
+ * Refreshes the MAC entry that a still-used megaflow (masked key) keeps alive, as OVS's
+ * revalidators do: traffic through cached flows never reaches the slow path.
+ */
+void normal_refresh(const struct l2_bridge *br, const struct flow_key *key, uint64_t now_s);
+
+#endif

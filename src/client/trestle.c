@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * trestle: the command-line client. Command's walk, first step: it turns its argv into one
+ * JSON-RPC request on the ctl socket and prints the reply. It parses no command grammar itself:
+ *
+ *   trestle [--ctl S] [--timeout N] VSCTL-ARGS...   -> method "vsctl", params = the args
+ *   trestle ofctl COMMAND ARGS...                   -> method "ofctl", params = [COMMAND, ARGS]
+ *   trestle appctl COMMAND ARGS...                  -> method COMMAND, params = ARGS
+ *   trestle module/verb ARGS...                     -> method "module/verb" (as ovs-appctl)
+ *   trestle list-commands | version                 -> those methods
+ * Run through a link named ovs-vsctl, ovs-ofctl or ovs-appctl, it acts as that tool.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "jsonrpc.h"
+
+#define DEFAULT_CTL "/run/trestle/trestled.ctl"
+
+enum mode { MODE_TRESTLE, MODE_VSCTL, MODE_OFCTL, MODE_APPCTL };
+
+static const char *prog = "trestle";
+
+static void
+usage(void)
+{
+	printf("usage: %s [--ctl SOCKET] [--timeout SECS] COMMAND [ARG...]\n"
+	       "  trestle [OPTIONS] VSCTL-COMMAND ...   ovs-vsctl grammar (add-br, add-port, show,\n"
+	       "                                        list, set, ... chained with --)\n"
+	       "  trestle ofctl COMMAND ...             flow-table commands, as ovs-ofctl\n"
+	       "  trestle appctl COMMAND ...            runtime commands, as ovs-appctl\n"
+	       "  trestle MODULE/VERB ...               same as appctl (e.g. trestle fdb/show br0)\n"
+	       "  trestle list-commands | version       the daemon's commands and version\n"
+	       "Options:\n"
+	       "  --ctl SOCKET (appctl: -t SOCKET)      command socket (default $TRESTLE_CTL, else\n"
+	       "                                        " DEFAULT_CTL ")\n"
+	       "  --timeout SECS                        give up after SECS seconds\n"
+	       "  -h, --help / -V, --version\n"
+	       "Installed as ovs-vsctl, ovs-ofctl or ovs-appctl, trestle behaves as that tool.\n",
+		prog);
+}
+
+static int
+connect_ctl(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "%s: socket path %s is too long\n", prog, path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		fprintf(stderr,
+			"%s: cannot connect to %s: %s (is trestled running? use --ctl or "
+			"TRESTLE_CTL)\n",
+			prog, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Prints a reply; returns the exit status it asks for. */
+static int
+print_reply(const json_t *reply)
+{
+	json_t *error = json_object_get(reply, "error");
+	json_t *result = json_object_get(reply, "result");
+
+	if (json_is_string(error)) {
+		const char *e = json_string_value(error), *msg = NULL;
+		int status = ctl_proto_parse_exit_status(e, &msg);
+
+		if (status) {
+			if (*msg)
+				fprintf(stderr, "%s: %s\n", prog, msg);
+			return status;
+		}
+		fprintf(stderr, "%s: %s\n", prog, e);
+		return 1;
+	}
+	if (json_is_string(result)) {
+		fputs(json_string_value(result), stdout);
+		return 0;
+	}
+	if (!json_is_null(error)) {
+		char *s = json_dumps(error, JSON_COMPACT);
+		fprintf(stderr, "%s: %s\n", prog, s ? s : "error");
+		free(s);
+		return 1;
+	}
+	return 0;
+}
+
+/* Sends the request, waits for the reply, prints it; returns the exit status. */
+static int
+transact(const char *ctl, double timeout, const char *method, int argc, const char *const *argv)
+{
+	struct jsonrpc_rxbuf rx;
+	json_t *reply = NULL;
+	int fd = connect_ctl(ctl);
+
+	if (fd < 0)
+		return 1;
+	json_t *req = jsonrpc_request(method, argc, argv, 0);
+	int ret = jsonrpc_send(fd, req);
+	json_decref(req);
+	if (ret < 0) {
+		fprintf(stderr, "%s: cannot send to %s: %s\n", prog, ctl, strerror(-ret));
+		close(fd);
+		return 1;
+	}
+
+	double deadline = timeout > 0 ? now() + timeout : 0;
+	jsonrpc_rxbuf_init(&rx);
+	for (;;) {
+		char err[256];
+		int r = jsonrpc_rxbuf_next(&rx, &reply, err, sizeof(err));
+
+		if (r > 0)
+			break;
+		if (r < 0) {
+			fprintf(stderr, "%s: bad reply from trestled: %s\n", prog, err);
+			goto fail;
+		}
+		int wait_ms = -1;
+		if (deadline) {
+			double left = deadline - now();
+			if (left <= 0) {
+				fprintf(stderr, "%s: timed out after %g seconds waiting for trestled\n",
+					prog, timeout);
+				goto fail;
+			}
+			wait_ms = (int)(left * 1000) + 1;
+		}
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
+			goto fail;
+		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		char buf[65536];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			fprintf(stderr, "%s: trestled closed the connection without a reply\n", prog);
+			goto fail;
+		}
+		if (jsonrpc_rxbuf_append(&rx, buf, (size_t)n) < 0) {
+			fprintf(stderr, "%s: reply too long\n", prog);
+			goto fail;
+		}
+	}
+	jsonrpc_rxbuf_destroy(&rx);
+	close(fd);
+	int status = print_reply(reply);
+	json_decref(reply);
+	return status;
+
+fail:
+	jsonrpc_rxbuf_destroy(&rx);
+	close(fd);
+	return 1;
+}
+
+static int
+parse_timeout(const char *s, double *t)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		fprintf(stderr, "%s: invalid timeout \"%s\"\n", prog, s);
+		return -1;
+	}
+	*t = v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *ctl = getenv("TRESTLE_CTL") ? getenv("TRESTLE_CTL") : DEFAULT_CTL;
+	const char **fwd = calloc((size_t)argc + 1, sizeof(*fwd));
+	enum mode mode = MODE_TRESTLE;
+	double timeout = 0;
+	int nfwd = 0, i = 1;
+
+	if (!strcmp(base, "ovs-vsctl"))
+		mode = MODE_VSCTL;
+	else if (!strcmp(base, "ovs-ofctl"))
+		mode = MODE_OFCTL;
+	else if (!strcmp(base, "ovs-appctl"))
+		mode = MODE_APPCTL;
+	if (mode != MODE_TRESTLE)
+		prog = base;
+
+	/*
+	 * Client options come first. Everything else is forwarded unchanged: vsctl's own global
+	 * options (--format, --if-exists, "--" separators...) are the daemon's to parse.
+	 */
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--ctl") ||
+				(mode == MODE_APPCTL && (!strcmp(a, "-t") || !strcmp(a, "--target")))) {
+			if (++i >= argc) {
+				fprintf(stderr, "%s: %s needs an argument\n", prog, a);
+				return 2;
+			}
+			ctl = argv[i];
+		} else if (!strncmp(a, "--ctl=", 6) || !strncmp(a, "--target=", 9)) {
+			ctl = strchr(a, '=') + 1;
+		} else if (!strcmp(a, "--timeout") || (!strcmp(a, "-t") && mode != MODE_APPCTL)) {
+			if (++i >= argc || parse_timeout(argv[i], &timeout) < 0)
+				return 2;
+		} else if (!strncmp(a, "--timeout=", 10)) {
+			if (parse_timeout(a + 10, &timeout) < 0)
+				return 2;
+		} else if (!strncmp(a, "--db=", 5) || !strcmp(a, "--no-wait") ||
+				!strcmp(a, "-v") || !strncmp(a, "--verbose", 9)) {
+			/* ovs-vsctl options that mean nothing here (libvirt passes some). */
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage();
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("%s (Trestle) %s\n", prog, TRESTLE_VERSION);
+			return 0;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "%s: missing command name; use --help for help\n", prog);
+		return 2;
+	}
+
+	const char *method = "vsctl";
+	if (mode == MODE_TRESTLE) {
+		const char *cmd = argv[i];
+
+		if (!strcmp(cmd, "ofctl")) {
+			mode = MODE_OFCTL;
+			i++;
+		} else if (!strcmp(cmd, "appctl")) {
+			mode = MODE_APPCTL;
+			/* appctl takes its own -t/--timeout after the word, too. */
+			for (i++; i < argc; i++) {
+				if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--target")) &&
+						i + 1 < argc)
+					ctl = argv[++i];
+				else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+					if (parse_timeout(argv[++i], &timeout) < 0)
+						return 2;
+				} else
+					break;
+			}
+		} else if (strchr(cmd, '/') || !strcmp(cmd, "list-commands") ||
+				!strcmp(cmd, "version")) {
+			mode = MODE_APPCTL;
+		}
+	}
+	if (mode == MODE_OFCTL) {
+		method = "ofctl";
+	} else if (mode == MODE_APPCTL) {
+		if (i >= argc) {
+			fprintf(stderr, "%s: missing command name; use --help for help\n", prog);
+			return 2;
+		}
+		method = argv[i++];
+	}
+	for (; i < argc; i++)
+		fwd[nfwd++] = argv[i];
+
+	int st = transact(ctl, timeout, method, nfwd, (const char *const *)fwd);
+	free(fwd);
+	return st;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NORMAL with VLANs (see normal.h). Runs in a PMD's upcall, off the fast path: clarity first.
+ * The VLAN rules follow Open vSwitch's vswitch.xml (Port table: vlan_mode, tag, trunks,
+ * other_config:priority-tags, other_config:qinq-ethtype).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_actions.h"
+#include "dp_drop.h"
+#include "flow.h"
+#include "mac_table.h"
+#include "normal.h"
+
+static inline bool
+trunks_has(const struct l2_port *p, uint16_t vlan)
+{
+	return p->trunk_all || (p->trunks[vlan / 64] >> (vlan % 64) & 1);
+}
+
+/* Whether port p carries VLAN vlan (OVS's xbundle_includes_vlan). */
+static bool
+port_includes_vlan(const struct l2_port *p, uint16_t vlan)
+{
+	switch (p->mode) {
+	case L2_VLAN_ACCESS:
+	case L2_VLAN_DOT1Q_TUNNEL:
+		return vlan == p->tag;
+	case L2_VLAN_TRUNK:
+		return trunks_has(p, vlan);
+	default: /* Native modes: the native VLAN and the trunks. */
+		return vlan == p->tag || trunks_has(p, vlan);
+	}
+}
+
+const struct l2_port *
+l2_bridge_port(const struct l2_bridge *br, uint32_t dp_port)
+{
+	for (unsigned i = 0; i < br->n_ports; i++)
+		if (br->ports[i].dp_port == dp_port)
+			return &br->ports[i];
+	return NULL;
+}
+
+/*
+ * The ingress rule: whether the frame is accepted on port p and in which VLAN. Sets *vlan and
+ * *has_switch_tag (the frame's outer tag is the switch's VLAN tag, to strip before output).
+ */
+static bool
+ingress_vlan(const struct l2_port *p, const struct flow_key *key, uint16_t *vlan,
+	bool *has_switch_tag)
+{
+	bool tagged = flow_vlan_present(key->vlan_tci);
+	uint16_t vid = tagged ? flow_vlan_vid(key->vlan_tci) : 0;
+
+	*has_switch_tag = false;
+	switch (p->mode) {
+	case L2_VLAN_DOT1Q_TUNNEL:
+		/* Every frame belongs to the tunnel's VLAN; its own tags are payload. */
+		*vlan = p->tag;
+		return true;
+	case L2_VLAN_ACCESS:
+		if (vid != 0)
+			return false;
+		*vlan = p->tag;
+		*has_switch_tag = tagged; /* A priority tag. */
+		return true;
+	case L2_VLAN_TRUNK:
+		*vlan = vid;
+		*has_switch_tag = tagged;
+		return trunks_has(p, vid);
+	default: /* Native modes. */
+		*has_switch_tag = tagged;
+		if (vid == 0) {
+			*vlan = p->tag;
+			return true;
+		}
+		*vlan = vid;
+		return vid == p->tag || trunks_has(p, vid);
+	}
+}
+
+/* How a frame of VLAN vlan leaves port p: untagged, or with a tag (tpid, tci). */
+struct egress {
+	bool tagged;   /* Push a tag. */
+	uint16_t tpid; /* Its TPID. */
+	uint16_t tci;  /* Its TCI (VID and PCP). */
+};
+
+static struct egress
+egress_for(const struct l2_port *out, const struct l2_port *in, uint16_t vlan, uint16_t pcp)
+{
+	struct egress e = {false, 0, 0};
+	uint16_t tpid = in->mode == L2_VLAN_DOT1Q_TUNNEL ? in->qinq_ethtype : RTE_ETHER_TYPE_VLAN;
+
+	switch (out->mode) {
+	case L2_VLAN_ACCESS:
+		if (out->priority_tags == L2_PRIO_ALWAYS ||
+				(out->priority_tags == L2_PRIO_IF_NONZERO && pcp != 0))
+			e = (struct egress){true, RTE_ETHER_TYPE_VLAN, (uint16_t)(pcp << 13)};
+		break;
+	case L2_VLAN_DOT1Q_TUNNEL:
+		break; /* The customer frame leaves as it came. */
+	case L2_VLAN_NATIVE_UNTAGGED:
+		if (vlan != out->tag)
+			e = (struct egress){true, tpid, (uint16_t)(pcp << 13 | vlan)};
+		break;
+	case L2_VLAN_NATIVE_TAGGED:
+		e = (struct egress){true, tpid, (uint16_t)(pcp << 13 | vlan)};
+		break;
+	default: /* Trunk: VLAN 0 leaves untagged. */
+		if (vlan != 0)
+			e = (struct egress){true, tpid, (uint16_t)(pcp << 13 | vlan)};
+		break;
+	}
+	return e;
+}
+
+static bool
+is_reserved_mcast(const struct rte_ether_addr *a)
+{
+	static const uint8_t pfx[5] = {0x01, 0x80, 0xc2, 0x00, 0x00};
+
+	return !memcmp(a->addr_bytes, pfx, 5) && a->addr_bytes[5] <= 0x0f;
+}
+
+/*
+ * Appends outputs to targets[], grouped so that the frame is modified as little as possible:
+ * first the ports that take the frame as received, then the untagged payload, then each
+ * distinct tag.
+ */
+static void
+build_actions(struct dp_actions *acts, const struct l2_port *const *outs,
+	const struct egress *eg, unsigned n, const struct flow_key *key, bool has_switch_tag)
+{
+	bool done[64] = {false};
+	uint16_t in_tpid = rte_be_to_cpu_16(key->vlan_tpid);
+	uint16_t in_tci = flow_vlan_tci(key->vlan_tci) & ~FLOW_VLAN_PRESENT;
+
+	/* 1. The frame as it arrived. */
+	for (unsigned i = 0; i < n; i++) {
+		bool same = has_switch_tag ? (eg[i].tagged && eg[i].tpid == in_tpid && eg[i].tci == in_tci)
+					   : !eg[i].tagged;
+		if (same) {
+			dp_actions_output(acts, outs[i]->dp_port);
+			done[i] = true;
+		}
+	}
+	/* 2. The payload, untagged (only differs from 1 when the frame had the switch's tag). */
+	bool popped = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (done[i] || eg[i].tagged)
+			continue;
+		if (!popped) {
+			dp_actions_pop_vlan(acts);
+			popped = true;
+		}
+		dp_actions_output(acts, outs[i]->dp_port);
+		done[i] = true;
+	}
+	/* 3. Each distinct tag: push, output to every port that wants it, pop. */
+	bool tagged_now = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		if (tagged_now)
+			dp_actions_pop_vlan(acts);
+		else if (has_switch_tag && !popped) {
+			dp_actions_pop_vlan(acts);
+			popped = true;
+		}
+		dp_actions_push_vlan(acts, eg[i].tpid, eg[i].tci);
+		tagged_now = true;
+		for (unsigned j = i; j < n; j++) {
+			if (!done[j] && eg[j].tagged && eg[j].tpid == eg[i].tpid &&
+					eg[j].tci == eg[i].tci) {
+				dp_actions_output(acts, outs[j]->dp_port);
+				done[j] = true;
+			}
+		}
+	}
+}
+
+int
+normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow_key *mask,
+	struct dp_actions *acts, uint64_t now_s, struct normal_result *res)
+{
+	const struct l2_port *in = l2_bridge_port(br, key->in_port);
+	uint16_t vlan;
+	bool has_switch_tag;
+
+	memset(res, 0, sizeof(*res));
+	mask->in_port = UINT32_MAX;
+	if (in == NULL)
+		return -EINVAL;
+	/* The VLAN decision looked at the whole outer tag (presence, VID, PCP) and its TPID. */
+	mask->vlan_tci = UINT16_MAX;
+	mask->vlan_tpid = UINT16_MAX;
+	memset(&mask->dl_dst, 0xff, sizeof(mask->dl_dst));
+
+	if (is_reserved_mcast(&key->dl_dst)) {
+		acts->drop = DP_DROP_RESERVED_MCAST;
+		return 0;
+	}
+	if (!ingress_vlan(in, key, &vlan, &has_switch_tag)) {
+		acts->drop = DP_DROP_VLAN_INVALID;
+		return 0;
+	}
+	uint16_t pcp = flow_vlan_present(key->vlan_tci) && in->mode != L2_VLAN_DOT1Q_TUNNEL ?
+		flow_vlan_tci(key->vlan_tci) >> FLOW_VLAN_PCP_SHIFT : 0;
+
+	/* Learn the source. */
+	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
+	if (!rte_is_multicast_ether_addr(&key->dl_src)) {
+		enum mac_learn_result r = mac_table_learn(br->macs, vlan, &key->dl_src,
+			in->dp_port, now_s);
+		res->learned = r == MAC_LEARN_NEW;
+		res->moved = r == MAC_LEARN_MOVED;
+	}
+
+	/* Where to: the learned port, or every other port of the VLAN. */
+	const struct l2_port *outs[64];
+	struct egress eg[64];
+	unsigned n = 0;
+	int64_t dst = -1;
+	if (!rte_is_multicast_ether_addr(&key->dl_dst))
+		dst = mac_table_lookup(br->macs, vlan, &key->dl_dst, now_s);
+	const struct l2_port *dport = dst >= 0 ? l2_bridge_port(br, (uint32_t)dst) : NULL;
+	if (dport != NULL && port_includes_vlan(dport, vlan)) {
+		if (dport != in) {
+			outs[n] = dport;
+			eg[n++] = egress_for(dport, in, vlan, pcp);
+		}
+	} else {
+		res->flooded = !rte_is_multicast_ether_addr(&key->dl_dst);
+		for (unsigned i = 0; i < br->n_ports && n < 64; i++) {
+			const struct l2_port *p = &br->ports[i];
+			if (p == in || !port_includes_vlan(p, vlan))
+				continue;
+			outs[n] = p;
+			eg[n++] = egress_for(p, in, vlan, pcp);
+		}
+	}
+	if (n == 0) {
+		acts->drop = DP_DROP_NO_OUTPUT;
+		return 0;
+	}
+	build_actions(acts, outs, eg, n, key, has_switch_tag);
+	return 0;
+}
+
+void
+normal_refresh(const struct l2_bridge *br, const struct flow_key *key, uint64_t now_s)
+{
+	const struct l2_port *in = l2_bridge_port(br, key->in_port);
+	uint16_t vlan;
+	bool tag;
+
+	if (in == NULL || rte_is_multicast_ether_addr(&key->dl_src) ||
+			!ingress_vlan(in, key, &vlan, &tag))
+		return;
+	mac_table_touch(br->macs, vlan, &key->dl_src, in->dp_port, now_s);
+}

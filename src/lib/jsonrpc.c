@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON-RPC framing for the command channel (see jsonrpc.h), used by the daemon's ctl server
+ * and the client. A message ends where a complete JSON value ends; jansson's parser, told not
+ * to expect end of input, says where.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ctl_proto.h"
+#include "ds.h"
+#include "jsonrpc.h"
+
+void
+jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx)
+{
+	rx->buf = NULL;
+	rx->len = 0;
+	rx->alloc = 0;
+}
+
+void
+jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx)
+{
+	free(rx->buf);
+	jsonrpc_rxbuf_init(rx);
+}
+
+int
+jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
+{
+	if (rx->len + n > JSONRPC_MAX_MSG)
+		return -EMSGSIZE;
+	if (rx->len + n + 1 > rx->alloc) {
+		size_t alloc = rx->alloc ? rx->alloc : 4096;
+		while (alloc < rx->len + n + 1)
+			alloc *= 2;
+		char *b = realloc(rx->buf, alloc);
+		if (b == NULL)
+			return -ENOMEM;
+		rx->buf = b;
+		rx->alloc = alloc;
+	}
+	memcpy(rx->buf + rx->len, data, n);
+	rx->len += n;
+	rx->buf[rx->len] = '\0';
+	return 0;
+}
+
+int
+jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len)
+{
+	size_t start = 0;
+
+	while (start < rx->len && strchr(" \t\r\n", rx->buf[start]))
+		start++;
+	if (start == rx->len) {
+		rx->len = 0;
+		return 0;
+	}
+	/* Requests are objects: anything else in front can never become one. */
+	if (rx->buf[start] != '{') {
+		if (err)
+			snprintf(err, err_len, "unexpected '%c' where a JSON object should start",
+				rx->buf[start]);
+		return -EPROTO;
+	}
+	json_error_t jerr;
+	json_t *v = json_loadb(rx->buf + start, rx->len - start, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (v == NULL) {
+		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
+		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
+				(size_t)jerr.position >= rx->len - start)
+			return 0;
+		if (err)
+			snprintf(err, err_len, "%s", jerr.text);
+		return -EPROTO;
+	}
+	size_t used = start + (size_t)jerr.position;
+	memmove(rx->buf, rx->buf + used, rx->len - used);
+	rx->len -= used;
+	*msg = v;
+	return 1;
+}
+
+int
+jsonrpc_parse_request(const json_t *msg, const char **method, const char ***argv, int *argc,
+	json_t **id, char *err, size_t err_len)
+{
+	json_t *m = json_object_get(msg, "method");
+	json_t *p = json_object_get(msg, "params");
+	json_t *i = json_object_get(msg, "id");
+
+	if (!json_is_object(msg)) {
+		snprintf(err, err_len, "request is not a JSON object");
+		return -EINVAL;
+	}
+	if (!json_is_string(m)) {
+		snprintf(err, err_len, "request has no \"method\" string");
+		return -EINVAL;
+	}
+	if (i == NULL) {
+		snprintf(err, err_len, "request has no \"id\"");
+		return -EINVAL;
+	}
+	if (p == NULL) {
+		p = json_array();
+		json_object_set_new((json_t *)msg, "params", p);
+	}
+	if (!json_is_array(p)) {
+		snprintf(err, err_len, "\"params\" must be an array of strings");
+		return -EINVAL;
+	}
+	size_t n = json_array_size(p);
+	const char **v = calloc(n + 1, sizeof(*v));
+	for (size_t k = 0; k < n; k++) {
+		json_t *s = json_array_get(p, k);
+		if (!json_is_string(s)) {
+			snprintf(err, err_len, "\"params\" must be an array of strings (element %zu is not)",
+				k);
+			free(v);
+			return -EINVAL;
+		}
+		v[k] = json_string_value(s);
+	}
+	*method = json_string_value(m);
+	*argv = v;
+	*argc = (int)n;
+	*id = i;
+	return 0;
+}
+
+json_t *
+jsonrpc_request(const char *method, int argc, const char *const *argv, json_int_t id)
+{
+	json_t *params = json_array();
+
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(params, json_string(argv[i]));
+	return json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
+}
+
+json_t *
+jsonrpc_reply(const char *result, const char *error, json_t *id)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "result", error ? json_null() : json_string(result ? result : ""));
+	json_object_set_new(r, "error", error ? json_string(error) : json_null());
+	json_object_set(r, "id", id ? id : json_null());
+	return r;
+}
+
+int
+jsonrpc_send(int fd, const json_t *msg)
+{
+	char *s = json_dumps(msg, JSON_COMPACT);
+	size_t len, off = 0;
+
+	if (s == NULL)
+		return -ENOMEM;
+	len = strlen(s);
+	while (off < len) {
+		ssize_t n = send(fd, s + off, len - off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int ret = -errno;
+			free(s);
+			return ret;
+		}
+		off += (size_t)n;
+	}
+	free(s);
+	return 0;
+}
+
+void
+ctl_proto_exit_status(struct ds *out, int status, const char *msg)
+{
+	ds_put_format(out, CTL_PROTO_EXIT_PREFIX "%d:%s", status, msg ? msg : "");
+}
+
+int
+ctl_proto_parse_exit_status(const char *err, const char **msg)
+{
+	size_t n = strlen(CTL_PROTO_EXIT_PREFIX);
+
+	if (strncmp(err, CTL_PROTO_EXIT_PREFIX, n))
+		return 0;
+	char *end;
+	long st = strtol(err + n, &end, 10);
+	if (end == err + n || *end != ':' || st < 1 || st > 125)
+		return 0;
+	*msg = end + 1;
+	return (int)st;
+}

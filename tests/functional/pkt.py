@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""Packet tools for the functional tests, run inside a test namespace.
+
+  pkt.py stream IFACE --src MAC --dst MAC --phase-file F --seconds S [--vlan V]
+      Sends frames as fast as a raw socket allows; the payload says "PHASE1" until F exists,
+      then "PHASE2". Prints how many of each were sent.
+  pkt.py count IFACE --seconds S [--src MAC]
+      Counts received frames whose payload says PHASE1 / PHASE2. Prints "phase1=N phase2=M".
+  pkt.py send IFACE --src MAC --dst MAC [--vlan V] [--count N]
+      Sends N small frames (for MAC learning).
+  pkt.py trunk IFACE --json SPEC
+      802.1Q conversation on a trunk (scapy): sends each probe in SPEC and reports what came back.
+  pkt.py hostile IFACE --count N
+      Random bytes, truncated headers, deep VLAN stacks, random source MACs (the kernel pads
+      frames shorter than 14 bytes, so runts need the pcap form below).
+  pkt.py pcap-hostile FILE --count N
+      The same frames, written to a pcap file for a net_pcap port.
+"""
+import argparse
+import json
+import os
+import random
+import socket
+import struct
+import sys
+import time
+
+ETH_P_ALL = 0x0003
+
+
+def mac_bytes(m):
+    return bytes(int(x, 16) for x in m.split(":"))
+
+
+def frame(src, dst, payload, vlan=None, ethertype=0x88B5):
+    hdr = mac_bytes(dst) + mac_bytes(src)
+    if vlan is not None:
+        hdr += struct.pack("!HH", 0x8100, vlan)
+    body = hdr + struct.pack("!H", ethertype) + payload
+    return body + b"\0" * max(0, 60 - len(body))
+
+
+def raw_socket(iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((iface, 0))
+    return s
+
+
+def cmd_stream(a):
+    s = raw_socket(a.iface)
+    sent = {1: 0, 2: 0}
+    end = time.time() + a.seconds
+    seq = 0
+    phase = 1
+    while time.time() < end:
+        if phase == 1 and os.path.exists(a.phase_file):
+            phase = 2
+        seq += 1
+        try:
+            s.send(frame(a.src, a.dst, b"PHASE%d %d" % (phase, seq), a.vlan))
+            sent[phase] += 1
+        except OSError:
+            time.sleep(0.001)
+        if seq % 64 == 0:
+            time.sleep(0.0005)
+    print("sent phase1=%d phase2=%d" % (sent[1], sent[2]))
+
+
+def cmd_count(a):
+    s = raw_socket(a.iface)
+    s.settimeout(0.2)
+    n = {1: 0, 2: 0}
+    end = time.time() + a.seconds
+    while time.time() < end:
+        try:
+            d = s.recv(2048)
+        except socket.timeout:
+            continue
+        if a.src and d[6:12] != mac_bytes(a.src):
+            continue
+        if b"PHASE1" in d:
+            n[1] += 1
+        elif b"PHASE2" in d:
+            n[2] += 1
+    print("phase1=%d phase2=%d" % (n[1], n[2]))
+
+
+def cmd_send(a):
+    s = raw_socket(a.iface)
+    for i in range(a.count):
+        s.send(frame(a.src, a.dst, b"LEARN %d" % i, a.vlan))
+        time.sleep(0.01)
+
+
+def cmd_trunk(a):
+    """SPEC: list of probes {name, vlan, kind: arp|icmp, src_mac, src_ip, dst_ip}. For each,
+    sends the tagged frame and reports replies seen: [{vlan, src_mac, kind}]."""
+    from scapy.all import ARP, ICMP, IP, AsyncSniffer, Dot1Q, Ether, sendp, conf
+    conf.verb = 0
+    spec = json.loads(a.json)
+    out = {}
+    for p in spec:
+        sn = AsyncSniffer(iface=a.iface, store=True)
+        sn.start()
+        time.sleep(0.3)
+        eth = Ether(src=p["src_mac"], dst=p.get("dst_mac", "ff:ff:ff:ff:ff:ff"))
+        tag = Dot1Q(vlan=p["vlan"]) if p["vlan"] is not None else None
+        if p["kind"] == "arp":
+            l3 = ARP(op=1, hwsrc=p["src_mac"], psrc=p["src_ip"], pdst=p["dst_ip"])
+        else:
+            l3 = IP(src=p["src_ip"], dst=p["dst_ip"]) / ICMP(id=7, seq=1)
+        pkt = eth / tag / l3 if tag else eth / l3
+        for _ in range(p.get("repeat", 2)):
+            sendp(pkt, iface=a.iface)
+            time.sleep(0.2)
+        time.sleep(0.8)
+        got = sn.stop() or []
+        seen = []
+        for r in got:
+            if r.src == p["src_mac"]:
+                continue  # our own frame
+            v = r[Dot1Q].vlan if Dot1Q in r else None
+            kind = "arp-reply" if ARP in r and r[ARP].op == 2 else (
+                "arp-request" if ARP in r else (
+                    "icmp-reply" if ICMP in r and r[ICMP].type == 0 else "other"))
+            seen.append({"vlan": v, "src_mac": r.src, "dst_mac": r.dst, "kind": kind,
+                         "inner_vlans": len(r.getlayer(Dot1Q, 2) and [1] or [])})
+        out[p["name"]] = seen
+    print(json.dumps(out))
+
+
+def cmd_hostile(a):
+    s = raw_socket(a.iface)
+    sent = 0
+    for f in hostile_frames(a.count):
+        try:
+            s.send(f)
+            sent += 1
+        except OSError:
+            pass
+    print("sent=%d" % sent)
+
+
+def hostile_frames(count, seed=1234):
+    """Yields malformed and hostile frames, cycling through five kinds."""
+    rnd = random.Random(seed)
+    for i in range(count):
+        k = i % 5
+        if k == 0:  # random bytes of random length, runts included
+            yield bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 200)))
+        elif k == 1:  # IPv4 header cut short after 10 bytes
+            yield (mac_bytes("ff:ff:ff:ff:ff:ff") + mac_bytes("02:00:00:00:aa:01") +
+                   struct.pack("!H", 0x0800) + bytes([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6]))
+        elif k == 2:  # VLAN stack of depth 10
+            f = mac_bytes("ff:ff:ff:ff:ff:ff") + mac_bytes("02:00:00:00:aa:02")
+            for d in range(10):
+                f += struct.pack("!HH", 0x8100, 100 + d)
+            yield f + struct.pack("!H", 0x0800) + b"\x45" + b"\0" * 19
+        elif k == 3:  # flood of random source MACs
+            src = "02:%02x:%02x:%02x:%02x:%02x" % tuple(rnd.getrandbits(8) for _ in range(5))
+            yield frame(src, "ff:ff:ff:ff:ff:ff", b"FLOOD")
+        else:  # VLAN tag cut off by the end of the frame
+            yield mac_bytes("ff:ff:ff:ff:ff:ff") + mac_bytes("02:00:00:00:aa:03") + b"\x81\x00\x00"
+
+
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        n = 0
+        for fr in frames:
+            f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)))
+            f.write(fr)
+            n += 1
+    return n
+
+
+def cmd_pcap_hostile(a):
+    print("frames=%d" % write_pcap(a.file, hostile_frames(a.count)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("stream")
+    p.add_argument("iface"); p.add_argument("--src", required=True); p.add_argument("--dst", required=True)
+    p.add_argument("--phase-file", required=True); p.add_argument("--seconds", type=float, default=3)
+    p.add_argument("--vlan", type=int)
+    p = sub.add_parser("count")
+    p.add_argument("iface"); p.add_argument("--seconds", type=float, default=3); p.add_argument("--src")
+    p = sub.add_parser("send")
+    p.add_argument("iface"); p.add_argument("--src", required=True); p.add_argument("--dst", required=True)
+    p.add_argument("--vlan", type=int); p.add_argument("--count", type=int, default=3)
+    p = sub.add_parser("trunk")
+    p.add_argument("iface"); p.add_argument("--json", required=True)
+    p = sub.add_parser("pcap-hostile")
+    p.add_argument("file"); p.add_argument("--count", type=int, default=10000)
+    p = sub.add_parser("hostile")
+    p.add_argument("iface"); p.add_argument("--count", type=int, default=1000)
+    a = ap.parse_args()
+    {"stream": cmd_stream, "count": cmd_count, "send": cmd_send, "trunk": cmd_trunk,
+     "hostile": cmd_hostile, "pcap-hostile": cmd_pcap_hostile}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

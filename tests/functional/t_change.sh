@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Correctness under change, with traffic flowing: a MAC that moves to another port, and a port
+# whose VLAN changes. Frames carry "PHASE1" until the change is acknowledged (the fdb shows the
+# move / the set command returned) and "PHASE2" after: no PHASE2 frame may reach the old place.
+. "$(dirname "$0")/lib.sh"
+hugepages_ready
+PKT=$TOP/tests/functional/pkt.py
+
+SW=tfcsw$$; S=tfcs$$; A=tfca$$; B=tfcb$$
+for ns in $SW $S $A $B; do ip netns add $ns; at_exit "ip netns del $ns"; done
+SW_NS=$SW
+start_trestled || exit 1
+trestle add-br br0 >/dev/null
+for p in s a b; do
+	trestle add-port br0 p$p tag=100 -- set Interface p$p type=internal >/dev/null
+done
+ip netns exec $SW ip link set ps netns $S; ip netns exec $S ip link set ps up
+ip netns exec $SW ip link set pa netns $A; ip netns exec $A ip link set pa up
+ip netns exec $SW ip link set pb netns $B; ip netns exec $B ip link set pb up
+# Quiet the kernel's own chatter (IPv6 DAD, router solicitations) on the test ports.
+for ns in $S $A $B; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
+MAC_S=$(ip netns exec $S cat /sys/class/net/ps/address)
+OF_A=$(trestle get Interface pa ofport)
+OF_B=$(trestle get Interface pb ofport)
+X=02:00:00:00:0a:0a
+
+# --- A MAC moves from pa to pb under traffic.
+ip netns exec $A /usr/bin/python3 $PKT send pa --src $X --dst ff:ff:ff:ff:ff:ff --count 3
+check_contains "X learned on pa" "$(printf '%5s   100  %s' $OF_A $X)" "$(trestle fdb/show br0)"
+ip netns exec $A /usr/bin/python3 $PKT count pa --seconds 6 --src $MAC_S >$T/a1 &
+ip netns exec $B /usr/bin/python3 $PKT count pb --seconds 6 --src $MAC_S >$T/b1 &
+sleep 0.5
+ip netns exec $S /usr/bin/python3 $PKT stream ps --src $MAC_S --dst $X --phase-file $T/phase1 --seconds 4.5 >$T/s1 &
+sleep 1.5
+ip netns exec $B /usr/bin/python3 $PKT send pb --src $X --dst ff:ff:ff:ff:ff:ff --count 1
+for _ in $(seq 50); do
+	trestle fdb/show br0 | grep -q "$(printf '%5s   100  %s' $OF_B $X)" && break
+	sleep 0.05
+done
+touch $T/phase1
+wait
+echo "move: sender $(cat $T/s1); at pa: $(cat $T/a1); at pb: $(cat $T/b1)"
+a1=$(cat $T/a1); b1=$(cat $T/b1)
+[[ "$a1" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the move, frames for X reach pa" || fail "no frame for X reached pa before the move ($a1)"
+check_contains "after the move is acknowledged, no frame for X reaches pa" "phase2=0" "$a1"
+[[ "$b1" =~ phase2=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "after the move, frames for X reach pb" || fail "frames for X do not reach pb after the move ($b1)"
+check_contains "before the move, no frame for X reached pb" "phase1=0" "$b1"
+
+# --- pb changes VLAN under broadcast traffic in VLAN 100.
+ip netns exec $A /usr/bin/python3 $PKT count pa --seconds 6 --src $MAC_S >$T/a2 &
+ip netns exec $B /usr/bin/python3 $PKT count pb --seconds 6 --src $MAC_S >$T/b2 &
+sleep 0.5
+ip netns exec $S /usr/bin/python3 $PKT stream ps --src $MAC_S --dst ff:ff:ff:ff:ff:ff --phase-file $T/phase2 --seconds 4.5 >$T/s2 &
+sleep 1.5
+trestle set port pb tag=200 && touch $T/phase2
+wait
+echo "vlan change: sender $(cat $T/s2); at pa: $(cat $T/a2); at pb: $(cat $T/b2)"
+b2=$(cat $T/b2); a2=$(cat $T/a2)
+[[ "$b2" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the VLAN change, VLAN 100 broadcasts reach pb" || fail "no broadcast reached pb before the change ($b2)"
+check_contains "after the VLAN change is acknowledged, no VLAN 100 frame reaches pb" "phase2=0" "$b2"
+[[ "$a2" =~ phase2=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "unrelated port pa keeps receiving through the change" || fail "pa stopped receiving ($a2)"
+
+finish

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# vhost-user with dpdk-testpmd over virtio-user as the guest, in server mode (dpdkvhostuser) and
+# client mode (dpdkvhostuserclient, with the guest restarting). Counters must add up exactly:
+# what the guest sent is what the switch received, and what the switch received is what it sent
+# plus what it counted as dropped.
+. "$(dirname "$0")/lib.sh"
+hugepages_ready
+
+SW=tfhv$$
+ip netns add $SW; at_exit "ip netns del $SW"
+# The bridge's own TAP port must stay quiet so that every frame is the guest's.
+ip netns exec $SW sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+SW_NS=$SW
+start_trestled || exit 1
+M0=02:00:00:00:00:10; M1=02:00:00:00:00:11
+
+# run_loop P0 P1: mac-forwarding loop for 3 s, then drain, then check the accounting.
+run_loop() {
+	local p0=$1 p1=$2 mode=$3
+	guest_cmd "set fwd mac"
+	guest_cmd "start tx_first"
+	sleep 3
+	guest_cmd "stop"
+	sleep 0.5
+	# Drain what is still in the guest's receive rings, sending nothing back.
+	guest_cmd "set fwd rxonly"
+	guest_cmd "start"
+	sleep 1
+	guest_cmd "stop"
+	sleep 0.5
+	read -r grx0 gtx0 grx1 gtx1 <<<"$(guest_stats)"
+	local srx0 srx1 stx0 stx1 sdr0 sdr1
+	srx0=$(iface_stat $p0 rx_packets); srx1=$(iface_stat $p1 rx_packets)
+	stx0=$(iface_stat $p0 tx_packets); stx1=$(iface_stat $p1 tx_packets)
+	sdr0=$(iface_stat $p0 tx_dropped); sdr1=$(iface_stat $p1 tx_dropped)
+	echo "$mode: guest rx0=$grx0 tx0=$gtx0 rx1=$grx1 tx1=$gtx1; switch $p0 rx=$srx0 tx=$stx0 drop=$sdr0, $p1 rx=$srx1 tx=$stx1 drop=$sdr1"
+	[ "${grx1:-0}" -gt 100000 ] && pass "$mode: traffic passes ($grx1 frames reached the guest's port 1)" || fail "$mode: too little traffic ($grx1)"
+	check_eq "$mode: switch received every frame the guest sent on port 0" "$gtx0" "$srx0"
+	check_eq "$mode: switch received every frame the guest sent on port 1" "$gtx1" "$srx1"
+	check_eq "$mode: $p0 in = $p1 out + $p1 drops" "$srx0" "$((stx1 + sdr1))"
+	check_eq "$mode: $p1 in = $p0 out + $p0 drops" "$srx1" "$((stx0 + sdr0))"
+	check_eq "$mode: guest received every frame the switch sent on $p1" "$stx1" "$grx1"
+	check_eq "$mode: guest received every frame the switch sent on $p0" "$stx0" "$grx0"
+}
+
+# --- Server mode: trestled owns the sockets in its run dir.
+trestle add-br br0 >/dev/null
+trestle add-port br0 vhost0 -- set Interface vhost0 type=dpdkvhostuser >/dev/null
+trestle add-port br0 vhost1 -- set Interface vhost1 type=dpdkvhostuser >/dev/null
+check_ok "vhost0 socket in the run dir" test -S "$RUN_DIR/vhost0"
+trestle appctl fdb/add br0 vhost0 0 $M0 >/dev/null
+trestle appctl fdb/add br0 vhost1 0 $M1 >/dev/null
+guest_start --vdev "net_virtio_user0,path=$RUN_DIR/vhost0,mac=$M0" --vdev "net_virtio_user1,path=$RUN_DIR/vhost1,mac=$M1"
+if wait_link_up vhost0 vhost1; then pass "server mode: both vhost-user ports up"; else fail "server mode: links not up"; fi
+run_loop vhost0 vhost1 "server mode"
+guest_stop
+trestle del-port br0 vhost0 -- del-port br0 vhost1 >/dev/null
+
+# --- Client mode: the guest is the server; trestled reconnects when it restarts.
+trestle add-port br0 vc0 -- set Interface vc0 type=dpdkvhostuserclient options:vhost-server-path=$T/vc0.sock >/dev/null
+trestle add-port br0 vc1 -- set Interface vc1 type=dpdkvhostuserclient options:vhost-server-path=$T/vc1.sock >/dev/null
+trestle appctl fdb/add br0 vc0 0 $M0 >/dev/null
+trestle appctl fdb/add br0 vc1 0 $M1 >/dev/null
+guest_start --vdev "net_virtio_user0,path=$T/vc0.sock,server=1,mac=$M0" --vdev "net_virtio_user1,path=$T/vc1.sock,server=1,mac=$M1"
+if wait_link_up vc0 vc1; then pass "client mode: trestled connected to the guest"; else fail "client mode: links not up"; fi
+run_loop vc0 vc1 "client mode"
+guest_stop
+rx_before=$(iface_stat vc1 tx_packets)
+guest_start --vdev "net_virtio_user0,path=$T/vc0.sock,server=1,mac=$M0" --vdev "net_virtio_user1,path=$T/vc1.sock,server=1,mac=$M1"
+if wait_link_up vc0 vc1; then pass "client mode: trestled reconnected by itself after the guest restarted"; else fail "client mode: no reconnect"; fi
+guest_cmd "set fwd mac"; guest_cmd "start tx_first"; sleep 2; guest_cmd "stop"; sleep 0.5
+read -r grx0 gtx0 grx1 gtx1 <<<"$(guest_stats)"
+[ "${grx1:-0}" -gt 10000 ] && pass "client mode: traffic passes after the reconnect ($grx1)" || fail "client mode: no traffic after reconnect ($grx1)"
+guest_stop
+finish
