@@ -575,6 +575,12 @@ parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool n
 			p += strcspn(p, "=");
 		}
 		*key = strndup(start, (size_t)(p - start));
+		if (**key != '"' && (**key == '\0' || strpbrk(*key, "{}[],") != NULL)) {
+			ds_put_format(&ctx->err, "%s: argument does not end in \"=\" followed by a "
+				"value.", arg);
+			free(*key);
+			return -EINVAL;
+		}
 		if (**key == '"') {
 			memmove(*key, *key + 1, strlen(*key));
 			if (strlen(*key) && (*key)[strlen(*key) - 1] == '"')

@@ -21,11 +21,11 @@ bad() {
 	check_eq "$d: saved file unchanged" "$saved" "$(sha256sum <"$DB")"
 }
 
-bad "tag not a number" "tag" set port p1 tag=abc
+bad "tag not a number" "not a valid integer" set port p1 tag=abc
 bad "tag out of range" "4095" set port p1 tag=5000
 bad "trunks out of range" "4095" set port p1 trunks=1,2,9999
-bad "unterminated map" "" set Interface p1 'options:{a=b'
-bad "bad vlan_mode" "vlan_mode" set port p1 vlan_mode=sideways
+bad "unterminated map" "argument does not end" set Interface p1 'options:{a=b'
+bad "bad vlan_mode" "not one of the allowed values" set port p1 vlan_mode=sideways
 bad "unknown table" "nosuch" list nosuch
 bad "unknown column" "nosuchcol" set Bridge br0 nosuchcol=1
 bad "duplicate bridge" "already exists" add-br br0
