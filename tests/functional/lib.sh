@@ -38,6 +38,18 @@ on_exit() {
 }
 trap on_exit EXIT
 
+# new_ns NAME...: creates quiet network namespaces (no IPv6 chatter), removed at exit.
+new_ns() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns"
+		at_exit "ip netns del $ns"
+		ip netns exec "$ns" ip link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+}
+
 # Runs CMD at exit (cleanup in reverse order of registration).
 at_exit() { CLEANUP_CMDS+=("$*"); }
 

@@ -7,7 +7,7 @@ hugepages_ready
 PKT=$TOP/tests/functional/pkt.py
 
 SW=tfcsw$$; S=tfcs$$; A=tfca$$; B=tfcb$$
-for ns in $SW $S $A $B; do ip netns add $ns; at_exit "ip netns del $ns"; done
+new_ns $SW $S $A $B
 SW_NS=$SW
 start_trestled || exit 1
 trestle add-br br0 >/dev/null
@@ -17,8 +17,6 @@ done
 ip netns exec $SW ip link set ps netns $S; ip netns exec $S ip link set ps up
 ip netns exec $SW ip link set pa netns $A; ip netns exec $A ip link set pa up
 ip netns exec $SW ip link set pb netns $B; ip netns exec $B ip link set pb up
-# Quiet the kernel's own chatter (IPv6 DAD, router solicitations) on the test ports.
-for ns in $S $A $B; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
 MAC_S=$(ip netns exec $S cat /sys/class/net/ps/address)
 OF_A=$(trestle get Interface pa ofport)
 OF_B=$(trestle get Interface pb ofport)
@@ -28,9 +26,12 @@ X=02:00:00:00:0a:0a
 ip netns exec $A /usr/bin/python3 $PKT send pa --src $X --dst ff:ff:ff:ff:ff:ff --count 3
 check_contains "X learned on pa" "$(printf '%5s   100  %s' $OF_A $X)" "$(trestle fdb/show br0)"
 ip netns exec $A /usr/bin/python3 $PKT count pa --seconds 6 --src $MAC_S >$T/a1 &
+w1=$!
 ip netns exec $B /usr/bin/python3 $PKT count pb --seconds 6 --src $MAC_S >$T/b1 &
+w2=$!
 sleep 0.5
 ip netns exec $S /usr/bin/python3 $PKT stream ps --src $MAC_S --dst $X --phase-file $T/phase1 --seconds 4.5 >$T/s1 &
+w3=$!
 sleep 1.5
 ip netns exec $B /usr/bin/python3 $PKT send pb --src $X --dst ff:ff:ff:ff:ff:ff --count 1
 for _ in $(seq 50); do
@@ -38,7 +39,7 @@ for _ in $(seq 50); do
 	sleep 0.05
 done
 touch $T/phase1
-wait
+wait $w1 $w2 $w3
 echo "move: sender $(cat $T/s1); at pa: $(cat $T/a1); at pb: $(cat $T/b1)"
 a1=$(cat $T/a1); b1=$(cat $T/b1)
 [[ "$a1" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the move, frames for X reach pa" || fail "no frame for X reached pa before the move ($a1)"
@@ -48,12 +49,15 @@ check_contains "before the move, no frame for X reached pb" "phase1=0" "$b1"
 
 # --- pb changes VLAN under broadcast traffic in VLAN 100.
 ip netns exec $A /usr/bin/python3 $PKT count pa --seconds 6 --src $MAC_S >$T/a2 &
+w1=$!
 ip netns exec $B /usr/bin/python3 $PKT count pb --seconds 6 --src $MAC_S >$T/b2 &
+w2=$!
 sleep 0.5
 ip netns exec $S /usr/bin/python3 $PKT stream ps --src $MAC_S --dst ff:ff:ff:ff:ff:ff --phase-file $T/phase2 --seconds 4.5 >$T/s2 &
+w3=$!
 sleep 1.5
 trestle set port pb tag=200 && touch $T/phase2
-wait
+wait $w1 $w2 $w3
 echo "vlan change: sender $(cat $T/s2); at pa: $(cat $T/a2); at pb: $(cat $T/b2)"
 b2=$(cat $T/b2); a2=$(cat $T/a2)
 [[ "$b2" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the VLAN change, VLAN 100 broadcasts reach pb" || fail "no broadcast reached pb before the change ($b2)"

@@ -8,7 +8,7 @@ PKT=$TOP/tests/functional/pkt.py
 /usr/bin/python3 $PKT pcap-hostile $T/hostile.pcap --count 20000 >/dev/null
 
 SW=tfhsw$$; L=tfhl$$
-for ns in $SW $L; do ip netns add $ns; at_exit "ip netns del $ns"; done
+new_ns $SW $L
 SW_NS=$SW
 start_trestled || exit 1
 trestle add-br br0 -- set Bridge br0 other_config:mac-table-size=1000 >/dev/null

@@ -6,7 +6,7 @@
 hugepages_ready
 
 SW=tflv$$
-ip netns add $SW; at_exit "ip netns del $SW"
+new_ns $SW
 SW_NS=$SW
 start_trestled || exit 1
 mkdir -p $T/bin

@@ -7,9 +7,8 @@
 hugepages_ready
 
 SW=tfhv$$
-ip netns add $SW; at_exit "ip netns del $SW"
-# The bridge's own TAP port must stay quiet so that every frame is the guest's.
-ip netns exec $SW sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+new_ns $SW
+# new_ns keeps the bridge's own TAP port quiet, so that every frame is the guest's.
 SW_NS=$SW
 start_trestled || exit 1
 M0=02:00:00:00:00:10; M1=02:00:00:00:00:11
