@@ -132,7 +132,7 @@ GUEST_FD=
 # guest_start VDEV_ARGS... : starts testpmd interactive with the given --vdev arguments.
 guest_start() {
 	rm -f "$T/guest.in"; mkfifo "$T/guest.in"
-	dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --single-file-segments \
+	stdbuf -oL dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --single-file-segments \
 		--file-prefix="${PREFIX}g" -m 512 "$@" -- -i \
 		--eth-peer=0,02:00:00:00:00:11 --eth-peer=1,02:00:00:00:00:10 \
 		<"$T/guest.in" >>"$T/guest.log" 2>&1 &
@@ -153,15 +153,19 @@ guest_stop() {
 }
 # guest_stats: prints "rx0 tx0 rx1 tx1" from a fresh "show port stats all".
 guest_stats() {
-	local mark="MARK$RANDOM$RANDOM"
+	local before
+	before=$(wc -l <"$T/guest.log")
 	guest_cmd "show port stats all"
-	guest_cmd "$mark"
-	for _ in $(seq 50); do grep -q "$mark" "$T/guest.log" && break; sleep 0.1; done
-	awk -v m="$mark" '
-		/NIC statistics for port/ { p = $NF+0 }
+	for _ in $(seq 50); do
+		[ "$(tail -n +"$((before + 1))" "$T/guest.log" | grep -c 'NIC statistics for port')" -ge 2 ] && break
+		sleep 0.1
+	done
+	sleep 0.2
+	tail -n +"$((before + 1))" "$T/guest.log" | awk '
+		/NIC statistics for port/ { for (i = 1; i < NF; i++) if ($i == "port") p = $(i + 1) + 0 }
 		/RX-packets:/ { rx[p] = $2 }
 		/TX-packets:/ { tx[p] = $2 }
-		index($0, m) { print rx[0], tx[0], rx[1], tx[1]; exit }' "$T/guest.log"
+		END { print rx[0], tx[0], rx[1], tx[1] }'
 }
 
 # iface_stat IFACE COUNTER: one statistics counter of an Interface.
