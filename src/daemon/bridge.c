@@ -17,11 +17,13 @@
 #include "bridge.h"
 #include "conf.h"
 #include "daemon.h"
+#include "dp_flow.h"
 #include "ds.h"
 #include "log.h"
 #include "mac_table.h"
 #include "normal.h"
 #include "pmd.h"
+#include "pmd_priv.h"
 #include "port.h"
 
 #define BRIDGE_MAX 32
@@ -476,11 +478,43 @@ bridge_fini(void)
 	n_bridges = 0;
 }
 
+/* What refresh_flow() needs. */
+struct refresh_ctx {
+	const struct dp_snapshot *snap; /* Snapshot in force. */
+	uint64_t now_tsc;               /* Now. */
+	uint64_t window_tsc;            /* A flow used within this is active. */
+	uint64_t now_s;                 /* MAC table clock. */
+};
+
+static void
+refresh_flow(const struct dp_flow *f, void *aux)
+{
+	const struct refresh_ctx *c = aux;
+	uint32_t in = f->key.in_port;
+
+	if (in >= PORT_MAX || c->snap->ports[in].br == NULL || f->stats.used_tsc == 0 ||
+			c->now_tsc - f->stats.used_tsc > c->window_tsc)
+		return;
+	normal_refresh(&c->snap->ports[in].br->l2, &f->key, c->now_s);
+}
+
 void
 bridge_run(void)
 {
-	uint64_t now_s = rte_get_tsc_cycles() / rte_get_tsc_hz();
+	static uint64_t last_refresh;
+	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
+	uint64_t now_s = now / hz;
 
+	/*
+	 * Traffic through cached megaflows never reaches the slow path, so its source MACs are
+	 * refreshed from the flows' last use, once a second, as OVS's revalidators do.
+	 */
+	if (now - last_refresh >= hz) {
+		struct refresh_ctx c = {pmd_snapshot(), now, 2 * hz, now_s};
+		for (unsigned i = 0; i < pmd_count(); i++)
+			dp_flow_table_foreach(pmd_get(i)->flows, refresh_flow, &c);
+		last_refresh = now;
+	}
 	for (unsigned b = 0; b < n_bridges; b++)
 		mac_table_age(bridges[b]->macs, now_s);
 }

@@ -72,8 +72,7 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 	json_t *v = json_loadb(rx->buf + start, rx->len - start, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (v == NULL) {
 		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
-		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
-				(size_t)jerr.position >= rx->len - start)
+		if (json_error_code(&jerr) == json_error_premature_end_of_input)
 			return 0;
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);
