@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the datapath core: flow_extract() on well-formed, truncated and hostile frames
+ * (each frame in a heap buffer of its exact size, so AddressSanitizer catches any over-read),
+ * the EMC, and the megaflow classifier against a linear reference on random rule sets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <rte_mbuf.h>
+
+#include "dp_actions.h"
+#include "dp_flow.h"
+#include "emc.h"
+#include "flow.h"
+
+/* A fake single-segment mbuf over a copy of the bytes, exactly len long. */
+struct fake {
+	struct rte_mbuf m; /* What flow_extract() reads. */
+	uint8_t *buf;      /* The frame. */
+};
+
+static void
+fake_init(struct fake *f, const uint8_t *bytes, uint16_t len)
+{
+	memset(&f->m, 0, sizeof(f->m));
+	f->buf = malloc(len ? len : 1);
+	memcpy(f->buf, bytes, len);
+	f->m.buf_addr = f->buf;
+	f->m.data_off = 0;
+	f->m.data_len = len;
+	f->m.pkt_len = len;
+	f->m.nb_segs = 1;
+}
+
+static void
+fake_free(struct fake *f)
+{
+	free(f->buf);
+}
+
+static enum flow_extract_result
+extract(const uint8_t *bytes, uint16_t len, struct flow_key *k)
+{
+	struct fake f;
+
+	fake_init(&f, bytes, len);
+	enum flow_extract_result r = flow_extract(&f.m, 3, k);
+	fake_free(&f);
+	return r;
+}
+
+static size_t
+eth(uint8_t *p, uint16_t type)
+{
+	static const uint8_t dst[6] = {0x02, 0, 0, 0, 0, 0x02}, src[6] = {0x02, 0, 0, 0, 0, 0x01};
+
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	p[12] = (uint8_t)(type >> 8);
+	p[13] = (uint8_t)type;
+	return 14;
+}
+
+static size_t
+udp4(uint8_t *p)
+{
+	size_t n = eth(p, 0x0800);
+	const uint8_t ip[20] = {0x45, 0x10, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+	memcpy(p + n, ip, 20);
+	n += 20;
+	const uint8_t udp[8] = {0x04, 0xd2, 0x00, 0x35, 0, 8, 0, 0};
+	memcpy(p + n, udp, 8);
+	return n + 8;
+}
+
+static void
+test_ipv4_udp(void **state)
+{
+	uint8_t p[128];
+	struct flow_key k;
+	size_t n = udp4(p);
+
+	assert_int_equal(extract(p, (uint16_t)n, &k), FLOW_OK);
+	assert_int_equal(k.in_port, 3);
+	assert_int_equal(rte_be_to_cpu_16(k.dl_type), 0x0800);
+	assert_int_equal(k.nw_proto, 17);
+	assert_int_equal(k.nw_tos, 0x10);
+	assert_int_equal(k.nw_ttl, 64);
+	assert_int_equal(rte_be_to_cpu_32(k.nw_src), 0x0a000001);
+	assert_int_equal(rte_be_to_cpu_16(k.tp_src), 1234);
+	assert_int_equal(rte_be_to_cpu_16(k.tp_dst), 53);
+	assert_int_equal(k.vlan_tci, 0);
+}
+
+static void
+test_vlan_stacks(void **state)
+{
+	uint8_t p[256];
+	struct flow_key k;
+	size_t n = 12;
+
+	eth(p, 0);
+	/* One tag: VID 100, PCP 5, then ARP's type. */
+	const uint8_t t1[6] = {0x81, 0x00, 0xa0, 0x64, 0x08, 0x06};
+	memcpy(p + 12, t1, 6);
+	n = 18;
+	assert_int_equal(extract(p, (uint16_t)n, &k), FLOW_OK);
+	assert_true(flow_vlan_present(k.vlan_tci));
+	assert_int_equal(flow_vlan_vid(k.vlan_tci), 100);
+	assert_int_equal(flow_vlan_tci(k.vlan_tci) >> FLOW_VLAN_PCP_SHIFT, 5);
+	assert_int_equal(rte_be_to_cpu_16(k.dl_type), 0x0806);
+
+	/* QinQ: 0x88a8 VID 10 then 0x8100 VID 20. */
+	const uint8_t qq[10] = {0x88, 0xa8, 0x00, 0x0a, 0x81, 0x00, 0x00, 0x14, 0x08, 0x00};
+	memcpy(p + 12, qq, 10);
+	assert_int_equal(extract(p, 22, &k), FLOW_OK);
+	assert_int_equal(rte_be_to_cpu_16(k.vlan_tpid), 0x88a8);
+	assert_int_equal(flow_vlan_vid(k.vlan_tci), 10);
+	assert_int_equal(flow_vlan_vid(k.cvlan_tci), 20);
+
+	/* Ten tags: the first two are parsed, the third TPID is the type. */
+	for (int i = 0; i < 10; i++) {
+		p[12 + 4 * i] = 0x81;
+		p[13 + 4 * i] = 0x00;
+		p[14 + 4 * i] = 0;
+		p[15 + 4 * i] = (uint8_t)(100 + i);
+	}
+	p[52] = 0x08;
+	p[53] = 0x00;
+	assert_int_equal(extract(p, 54, &k), FLOW_OK);
+	assert_int_equal(flow_vlan_vid(k.vlan_tci), 100);
+	assert_int_equal(flow_vlan_vid(k.cvlan_tci), 101);
+	assert_int_equal(rte_be_to_cpu_16(k.dl_type), 0x8100);
+
+	/* A tag cut off by the end of the frame. */
+	assert_int_equal(extract(p, 15, &k), FLOW_VLAN_TRUNCATED);
+	assert_int_equal(extract(p, 17, &k), FLOW_VLAN_TRUNCATED);
+}
+
+static void
+test_runts_and_truncation(void **state)
+{
+	uint8_t p[128];
+	struct flow_key k, full;
+	size_t n = udp4(p);
+
+	for (uint16_t len = 0; len < 14; len++)
+		assert_int_equal(extract(p, len, &k), FLOW_RUNT);
+	extract(p, (uint16_t)n, &full);
+	/* Every shorter length parses without reading past the end, and never invents fields. */
+	for (uint16_t len = 14; len < n; len++) {
+		assert_int_equal(extract(p, len, &k), FLOW_OK);
+		assert_int_equal(k.dl_type, full.dl_type);
+		if (len < 14 + 20)
+			assert_int_equal(k.nw_proto, 0);
+		if (len < 14 + 20 + 4)
+			assert_int_equal(k.tp_src, 0);
+	}
+	/* An IHL that points past the end, and one below 5. */
+	p[14] = 0x4f;
+	assert_int_equal(extract(p, (uint16_t)n, &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 0);
+	p[14] = 0x43;
+	assert_int_equal(extract(p, (uint16_t)n, &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 0);
+}
+
+static void
+test_ipv6_ext_headers(void **state)
+{
+	uint8_t p[256];
+	memset(p, 0, sizeof(p));
+	size_t n = eth(p, 0x86dd);
+	uint8_t *ip = p + n;
+
+	ip[0] = 0x60;
+	ip[6] = 0;   /* Hop-by-hop. */
+	ip[7] = 255;
+	ip[8] = 0xfe;
+	ip[39] = 1;
+	uint8_t *h = ip + 40;
+	h[0] = 60; /* Next: destination options. */
+	h[1] = 0;  /* 8 bytes. */
+	h += 8;
+	h[0] = 44; /* Next: fragment. */
+	h[1] = 1;  /* 16 bytes. */
+	h += 16;
+	h[0] = 6; /* Next: TCP; first fragment (offset 0, M=1). */
+	h[3] = 1;
+	h += 8;
+	h[0] = 0x1f;
+	h[1] = 0x90; /* Port 8080. */
+	h[2] = 0;
+	h[3] = 80;
+	size_t len = (size_t)(h - p) + 20;
+	struct flow_key k;
+	assert_int_equal(extract(p, (uint16_t)len, &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 6);
+	assert_int_equal(k.nw_ttl, 255);
+	assert_int_equal(k.nw_frag, FLOW_FRAG_ANY);
+	assert_int_equal(rte_be_to_cpu_16(k.tp_src), 8080);
+	assert_int_equal(rte_be_to_cpu_16(k.tp_dst), 80);
+	assert_int_equal(k.ipv6_src[0], 0xfe);
+	/* Cut inside the extension headers: the protocol stays unknown, nothing over-read. */
+	for (size_t cut = 14 + 40; cut < len; cut++)
+		assert_int_equal(extract(p, (uint16_t)cut, &k), FLOW_OK);
+	assert_int_equal(extract(p, 14 + 44, &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 0);
+}
+
+static void
+test_arp_icmp_jumbo(void **state)
+{
+	uint8_t p[9018];
+	struct flow_key k;
+	memset(p, 0, sizeof(p));
+	size_t n = eth(p, 0x0806);
+	const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1,
+		0, 0, 0, 0, 0, 0, 10, 0, 0, 9};
+	memcpy(p + n, arp, 28);
+	assert_int_equal(extract(p, (uint16_t)(n + 28), &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 1);
+	assert_int_equal(rte_be_to_cpu_32(k.nw_dst), 0x0a000009);
+	assert_int_equal(k.arp_sha.addr_bytes[5], 1);
+
+	n = udp4(p);
+	p[14 + 9] = 1; /* ICMP echo request. */
+	p[34] = 8;
+	p[35] = 0;
+	assert_int_equal(extract(p, (uint16_t)n, &k), FLOW_OK);
+	assert_int_equal(rte_be_to_cpu_16(k.tp_src), 8);
+
+	/* A 9000-byte jumbo frame. */
+	udp4(p);
+	p[16] = 0x23;
+	p[17] = 0x1c; /* Total length 8988. */
+	assert_int_equal(extract(p, 9014, &k), FLOW_OK);
+	assert_int_equal(k.nw_proto, 17);
+}
+
+static void
+test_random_bytes(void **state)
+{
+	uint8_t p[256];
+	struct flow_key k;
+
+	srand(42);
+	for (int i = 0; i < 20000; i++) {
+		uint16_t len = (uint16_t)(rand() % 200);
+		for (int j = 0; j < len; j++)
+			p[j] = (uint8_t)rand();
+		if (i % 3 == 0 && len > 14) { /* Force interesting types. */
+			static const uint16_t types[] = {0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8};
+			uint16_t t = types[rand() % 5];
+			p[12] = (uint8_t)(t >> 8);
+			p[13] = (uint8_t)t;
+		}
+		enum flow_extract_result r = extract(p, len, &k);
+		assert_true(r == FLOW_OK || r == FLOW_RUNT || r == FLOW_VLAN_TRUNCATED);
+	}
+}
+
+/* ---- EMC ---- */
+
+static void
+test_emc(void **state)
+{
+	struct dp_flow_table *tbl = dp_flow_table_create(1000);
+	struct emc *emc = emc_create(0);
+	struct dp_actions acts;
+	struct flow_key k, mask;
+	volatile uint32_t gen = 1;
+
+	memset(&k, 0, sizeof(k));
+	memset(&mask, 0, sizeof(mask));
+	mask.in_port = UINT32_MAX;
+	k.in_port = 1;
+	k.nw_src = 5;
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 2);
+	struct dp_flow *f = dp_flow_table_insert(tbl, &k, &mask, &acts, &gen, NULL);
+	uint32_t h = flow_hash(&k);
+
+	assert_null(emc_lookup(emc, &k, h));
+	emc_insert(emc, &k, h, f);
+	assert_ptr_equal(emc_lookup(emc, &k, h), f);
+	/* A different packet with a colliding hash must still match the flow's mask. */
+	struct flow_key other = k;
+	other.in_port = 9;
+	assert_null(emc_lookup(emc, &other, h));
+	/* Stale flows and reused slots miss. */
+	gen = 2;
+	assert_null(emc_lookup(emc, &k, h));
+	gen = 1;
+	assert_ptr_equal(emc_lookup(emc, &k, h), f);
+	dp_flow_table_remove(tbl, f);
+	assert_null(emc_lookup(emc, &k, h));
+	struct dp_flow *g = dp_flow_table_insert(tbl, &other, &mask, &acts, NULL, NULL);
+	assert_ptr_equal(g, f); /* Slot reused... */
+	assert_null(emc_lookup(emc, &k, h)); /* ...and the old entry sees it. */
+	/* Insertion probability: 0 never inserts. */
+	emc_clear(emc);
+	for (int i = 0; i < 100; i++)
+		emc_maybe_insert(emc, &other, flow_hash(&other), g, 0);
+	assert_null(emc_lookup(emc, &other, flow_hash(&other)));
+	emc_maybe_insert(emc, &other, flow_hash(&other), g, 1);
+	assert_ptr_equal(emc_lookup(emc, &other, flow_hash(&other)), g);
+	emc_destroy(emc);
+	dp_flow_table_destroy(tbl);
+}
+
+/* ---- Classifier: randomised differential test against a linear scan ---- */
+
+#define N_MASKS 8
+#define N_RULES 3000
+
+struct ref_rule {
+	struct flow_key key;  /* Masked key. */
+	struct flow_key mask; /* Mask. */
+	struct dp_flow *flow; /* The classifier's flow, NULL once removed. */
+};
+
+static void
+random_key(struct flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	/* Small value ranges so that random packets do match rules. */
+	k->in_port = (uint32_t)(rand() % 4);
+	k->vlan_tci = rte_cpu_to_be_16((uint16_t)(FLOW_VLAN_PRESENT | (rand() % 3)));
+	k->dl_type = rte_cpu_to_be_16(rand() % 2 ? 0x0800 : 0x86dd);
+	k->dl_dst.addr_bytes[5] = (uint8_t)(rand() % 8);
+	k->dl_src.addr_bytes[5] = (uint8_t)(rand() % 8);
+	k->nw_src = rte_cpu_to_be_32(0x0a000000u | (uint32_t)(rand() % 16));
+	k->nw_dst = rte_cpu_to_be_32(0x0a000000u | (uint32_t)(rand() % 16) << 8);
+	k->nw_proto = (uint8_t)(rand() % 2 ? 6 : 17);
+	k->tp_dst = rte_cpu_to_be_16((uint16_t)(rand() % 4));
+}
+
+static void
+test_classifier_differential(void **state)
+{
+	struct flow_key masks[N_MASKS];
+	struct ref_rule *rules = calloc(N_RULES, sizeof(*rules));
+	struct dp_flow_table *tbl = dp_flow_table_create(N_RULES);
+	struct dp_actions acts;
+	unsigned n_rules = 0;
+
+	srand(7);
+	dp_actions_init(&acts);
+	/* Realistic masks: L2 only (NORMAL), in_port only, 5-tuple-ish, prefixes. */
+	for (int m = 0; m < N_MASKS; m++) {
+		struct flow_key *k = &masks[m];
+		memset(k, 0, sizeof(*k));
+		k->in_port = UINT32_MAX;
+		if (m & 1) {
+			k->vlan_tci = UINT16_MAX;
+			memset(&k->dl_dst, 0xff, 6);
+			memset(&k->dl_src, 0xff, 6);
+		}
+		if (m & 2) {
+			k->dl_type = UINT16_MAX;
+			k->nw_src = rte_cpu_to_be_32(0xfffffff0u | (uint32_t)(m & 4 ? 0xf : 0));
+			k->nw_proto = 0xff;
+		}
+		if (m & 4) {
+			k->nw_dst = rte_cpu_to_be_32(0xffffff00u);
+			k->tp_dst = UINT16_MAX;
+		}
+	}
+	for (int round = 0; round < 20000; round++) {
+		int op = rand() % 10;
+		if (op < 3 && n_rules < N_RULES) {
+			/* Insert a rule that overlaps no existing one (megaflows never overlap). */
+			struct ref_rule r;
+			random_key(&r.key);
+			r.mask = masks[rand() % N_MASKS];
+			flow_key_and(&r.key, &r.key, &r.mask);
+			bool overlap = false;
+			for (unsigned i = 0; i < n_rules && !overlap; i++) {
+				if (rules[i].flow == NULL)
+					continue;
+				struct flow_key both, a, b;
+				flow_key_and(&both, &r.mask, &rules[i].mask);
+				flow_key_and(&a, &r.key, &both);
+				flow_key_and(&b, &rules[i].key, &both);
+				overlap = flow_key_equal(&a, &b);
+			}
+			if (overlap)
+				continue;
+			acts.n = 0;
+			dp_actions_output(&acts, n_rules);
+			r.flow = dp_flow_table_insert(tbl, &r.key, &r.mask, &acts, NULL, NULL);
+			assert_non_null(r.flow);
+			rules[n_rules++] = r;
+		} else if (op < 4 && n_rules) {
+			unsigned i = (unsigned)rand() % n_rules;
+			if (rules[i].flow) {
+				dp_flow_table_remove(tbl, rules[i].flow);
+				rules[i].flow = NULL;
+			}
+		} else {
+			/* A burst of random packets: same answer as the reference. */
+			struct flow_key keys[32];
+			const struct flow_key *kp[32];
+			struct dp_flow *out[32];
+			for (int j = 0; j < 32; j++) {
+				random_key(&keys[j]);
+				kp[j] = &keys[j];
+			}
+			dp_flow_table_lookup(tbl, kp, out, 32);
+			for (int j = 0; j < 32; j++) {
+				struct dp_flow *want = NULL;
+				for (unsigned i = 0; i < n_rules; i++)
+					if (rules[i].flow &&
+							flow_key_match(&keys[j], &rules[i].mask, &rules[i].key))
+						want = rules[i].flow;
+				assert_ptr_equal(out[j], want);
+			}
+		}
+		if (round % 1000 == 0)
+			dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+	}
+	unsigned live = 0;
+	for (unsigned i = 0; i < n_rules; i++)
+		live += rules[i].flow != NULL;
+	assert_int_equal(dp_flow_table_count(tbl), live);
+	assert_true(live > 100);
+	dp_flow_table_flush(tbl);
+	assert_int_equal(dp_flow_table_count(tbl), 0);
+	assert_int_equal(dp_flow_table_n_subtables(tbl), 0);
+	free(rules);
+	dp_flow_table_destroy(tbl);
+}
+
+static void
+test_flow_table_limit_and_staleness(void **state)
+{
+	struct dp_flow_table *tbl = dp_flow_table_create(10);
+	struct dp_actions acts;
+	struct flow_key k, mask;
+	volatile uint32_t gen = 0, learn = 0;
+
+	dp_actions_init(&acts);
+	memset(&mask, 0, sizeof(mask));
+	mask.in_port = UINT32_MAX;
+	for (uint32_t i = 0; i < 10; i++) {
+		memset(&k, 0, sizeof(k));
+		k.in_port = i;
+		assert_non_null(dp_flow_table_insert(tbl, &k, &mask, &acts, &gen,
+			i % 2 ? &learn : NULL));
+	}
+	k.in_port = 99;
+	assert_null(dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL));
+	/* Replacing an existing megaflow does not need room. */
+	k.in_port = 3;
+	assert_non_null(dp_flow_table_insert(tbl, &k, &mask, &acts, &gen, NULL));
+	assert_int_equal(dp_flow_table_count(tbl), 10);
+	/* Flood flows go stale on a new MAC, all flows on a MAC table change. */
+	learn++;
+	dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+	assert_int_equal(dp_flow_table_count(tbl), 6);
+	gen++;
+	dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+	assert_int_equal(dp_flow_table_count(tbl), 0);
+	/* Actions longer than the inline room. */
+	for (int i = 0; i < 40; i++)
+		dp_actions_output(&acts, (uint32_t)i);
+	struct dp_flow *f = dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL);
+	assert_int_equal(dp_flow_actions(f)->n, 40);
+	assert_int_equal(dp_flow_actions(f)->a[39].port, 39);
+	dp_flow_table_destroy(tbl);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_udp),
+		cmocka_unit_test(test_vlan_stacks),
+		cmocka_unit_test(test_runts_and_truncation),
+		cmocka_unit_test(test_ipv6_ext_headers),
+		cmocka_unit_test(test_arp_icmp_jumbo),
+		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_emc),
+		cmocka_unit_test(test_classifier_differential),
+		cmocka_unit_test(test_flow_table_limit_and_staleness),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

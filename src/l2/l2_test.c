@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of MAC learning (learn, move, aging with a fake clock, flush, static entries,
+ * fairness under a flood of random source MACs) and of NORMAL's VLAN rules, table-driven:
+ * for each ingress mode and tagging, the expected actions and drop reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dp_actions.h"
+#include "dp_drop.h"
+#include "ds.h"
+#include "flow.h"
+#include "mac_table.h"
+#include "normal.h"
+
+static struct rte_ether_addr
+mac(uint8_t last)
+{
+	struct rte_ether_addr a = {{0x02, 0, 0, 0, 0, last}};
+	return a;
+}
+
+static void
+test_learn_move_age(void **state)
+{
+	struct mac_table *t = mac_table_create(100, 300);
+	struct rte_ether_addr a = mac(1);
+	uint32_t gen = *mac_table_gen_ptr(t), lgen = *mac_table_learn_gen_ptr(t);
+
+	assert_int_equal(mac_table_learn(t, 10, &a, 1, 1000), MAC_LEARN_NEW);
+	assert_int_equal(*mac_table_learn_gen_ptr(t), lgen + 1);
+	assert_int_equal(mac_table_lookup(t, 10, &a, 1000), 1);
+	assert_int_equal(mac_table_lookup(t, 11, &a, 1000), -1); /* Per VLAN. */
+	assert_int_equal(mac_table_learn(t, 10, &a, 1, 1100), MAC_LEARN_NOOP);
+	assert_int_equal(*mac_table_gen_ptr(t), gen);
+	assert_int_equal(mac_table_learn(t, 10, &a, 2, 1200), MAC_LEARN_MOVED);
+	assert_int_equal(*mac_table_gen_ptr(t), gen + 1);
+	assert_int_equal(mac_table_lookup(t, 10, &a, 1200), 2);
+	/* Aging: idle for the aging time, it is gone; touched, it stays. */
+	assert_int_equal(mac_table_age(t, 1499), 0);
+	mac_table_touch(t, 10, &a, 2, 1499);
+	assert_int_equal(mac_table_age(t, 1700), 0);
+	assert_int_equal(mac_table_age(t, 1799), 1);
+	assert_int_equal(mac_table_lookup(t, 10, &a, 1799), -1);
+	assert_int_equal(mac_table_count(t), 0);
+	mac_table_destroy(t);
+}
+
+static void
+test_static_flush_del(void **state)
+{
+	struct mac_table *t = mac_table_create(100, 300);
+	struct rte_ether_addr a = mac(1), b = mac(2);
+	struct ds out = DS_INIT;
+
+	assert_int_equal(mac_table_add_static(t, 0, &a, 5, 0), 0);
+	assert_int_equal(mac_table_learn(t, 0, &a, 6, 10), MAC_LEARN_REFUSED); /* Never moves. */
+	assert_int_equal(mac_table_age(t, 100000), 0);                       /* Never ages. */
+	assert_int_equal(mac_table_lookup(t, 0, &a, 100000), 5);
+	mac_table_learn(t, 0, &b, 6, 100000);
+	mac_table_learn(t, 7, &b, 7, 100000);
+	mac_table_flush_port(t, 6);
+	assert_int_equal(mac_table_count(t), 2);
+	assert_int_equal(mac_table_del(t, 0, &a), 0);
+	assert_int_equal(mac_table_del(t, 0, &a), -ENOENT);
+	mac_table_flush(t);
+	assert_int_equal(mac_table_count(t), 0);
+	mac_table_format_stats(t, &out, "br0");
+	assert_non_null(strstr(ds_cstr(&out), "Current/maximum MAC entries in the table: 0/100"));
+	ds_destroy(&out);
+	mac_table_destroy(t);
+}
+
+static void
+port_name(struct ds *out, uint32_t port, void *aux)
+{
+	ds_put_format(out, "%5u", port);
+}
+
+static void
+test_fdb_show_format(void **state)
+{
+	struct mac_table *t = mac_table_create(100, 300);
+	struct rte_ether_addr a = {{0x50, 0x54, 0, 0, 0, 1}};
+	struct ds out = DS_INIT;
+
+	mac_table_learn(t, 100, &a, 1, 10);
+	mac_table_add_static(t, 0, &a, 2, 10);
+	mac_table_format(t, &out, 13, port_name, NULL);
+	assert_string_equal(ds_cstr(&out), " port  VLAN  MAC                Age\n"
+					   "    1   100  50:54:00:00:00:01    3\n"
+					   "    2     0  50:54:00:00:00:01  static\n");
+	ds_destroy(&out);
+	mac_table_destroy(t);
+}
+
+static void
+test_flood_fairness(void **state)
+{
+	struct mac_table *t = mac_table_create(8192, 300);
+	struct rte_ether_addr legit = mac(0xaa);
+
+	/* Entries on other ports, then 100k random source MACs from port 9. */
+	for (uint8_t p = 1; p <= 4; p++) {
+		struct rte_ether_addr m = mac(p);
+		mac_table_learn(t, 1, &m, p, 0);
+	}
+	mac_table_learn(t, 1, &legit, 5, 0);
+	srand(3);
+	for (int i = 0; i < 100000; i++) {
+		struct rte_ether_addr m = {{0x02, (uint8_t)rand(), (uint8_t)rand(), (uint8_t)rand(),
+			(uint8_t)rand(), (uint8_t)rand()}};
+		mac_table_learn(t, 1, &m, 9, (uint64_t)i / 1000);
+	}
+	assert_true(mac_table_count(t) <= 8192);
+	assert_int_equal(mac_table_lookup(t, 1, &legit, 100), 5);
+	for (uint8_t p = 1; p <= 4; p++) {
+		struct rte_ether_addr m = mac(p);
+		assert_int_equal(mac_table_lookup(t, 1, &m, 100), p);
+	}
+	mac_table_destroy(t);
+}
+
+/* ---- NORMAL and VLANs ---- */
+
+enum { P_ACCESS10 = 1, P_ACCESS20, P_TRUNK_ALL, P_TRUNK10, P_NATIVE_UNTAGGED, P_NATIVE_TAGGED,
+	P_TUNNEL, P_ACCESS10B, N_PORTS = P_ACCESS10B };
+
+static struct l2_port ports[N_PORTS];
+static struct l2_bridge br;
+
+static void
+setup_ports(struct mac_table *macs)
+{
+	memset(ports, 0, sizeof(ports));
+	for (int i = 0; i < N_PORTS; i++)
+		ports[i].dp_port = (uint32_t)(i + 1);
+	ports[0].mode = L2_VLAN_ACCESS, ports[0].tag = 10;
+	ports[1].mode = L2_VLAN_ACCESS, ports[1].tag = 20;
+	ports[2].mode = L2_VLAN_TRUNK, ports[2].trunk_all = true;
+	ports[3].mode = L2_VLAN_TRUNK, ports[3].trunks[0] = 1ull << 10;
+	ports[4].mode = L2_VLAN_NATIVE_UNTAGGED, ports[4].tag = 10, ports[4].trunks[0] = 1ull << 20;
+	ports[5].mode = L2_VLAN_NATIVE_TAGGED, ports[5].tag = 10, ports[5].trunks[0] = 1ull << 20;
+	ports[6].mode = L2_VLAN_DOT1Q_TUNNEL, ports[6].tag = 30, ports[6].qinq_ethtype = 0x88a8;
+	ports[7].mode = L2_VLAN_ACCESS, ports[7].tag = 10;
+	br = (struct l2_bridge){N_PORTS, ports, macs};
+}
+
+static struct flow_key
+frame(uint32_t in, int vid, uint8_t pcp)
+{
+	struct flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.in_port = in;
+	k.dl_src = mac((uint8_t)(0x40 + in));
+	k.dl_dst = (struct rte_ether_addr){{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	k.dl_type = rte_cpu_to_be_16(0x0800);
+	if (vid >= 0) {
+		k.vlan_tpid = rte_cpu_to_be_16(0x8100);
+		k.vlan_tci = rte_cpu_to_be_16((uint16_t)(FLOW_VLAN_PRESENT | pcp << 13 | vid));
+	}
+	return k;
+}
+
+/* Runs NORMAL on a broadcast and returns its actions as text. */
+static const char *
+xlate(uint32_t in, int vid, uint8_t pcp, uint8_t *drop)
+{
+	static struct ds out = DS_INIT;
+	struct flow_key k = frame(in, vid, pcp), mask;
+	struct dp_actions acts;
+	struct normal_result res;
+
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(&acts);
+	assert_int_equal(normal_xlate(&br, &k, &mask, &acts, 0, &res), 0);
+	assert_int_equal(mask.in_port, UINT32_MAX);
+	assert_int_equal(mask.vlan_tci, UINT16_MAX);
+	ds_clear(&out);
+	dp_actions_format(&out, &acts);
+	*drop = acts.drop;
+	return ds_cstr(&out);
+}
+
+static void
+test_vlan_rules(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300);
+	uint8_t drop;
+
+	setup_ports(macs);
+	static const struct {
+		uint32_t in;       /* Ingress port. */
+		int vid;           /* Frame's VID, -1 untagged. */
+		uint8_t pcp;       /* Frame's PCP. */
+		const char *acts;  /* Expected actions ("drop" with the reason below). */
+		uint8_t drop;      /* Expected drop reason. */
+	} cases[] = {
+		/* Access 10, untagged: to the other access-10 port and the native-untagged port as
+		 * they are, tagged 10 to the trunks, the native-tagged port. Never back to port 1,
+		 * never to access 20 or the tunnel (VLAN 30). */
+		{P_ACCESS10, -1, 0, "5,8,push_vlan(vid=10,pcp=0),3,4,6", 0},
+		/* Priority-tagged (VID 0) on access is accepted; the priority tag is stripped. */
+		{P_ACCESS10, 0, 3, "pop_vlan,5,8,push_vlan(vid=10,pcp=3),3,4,6", 0},
+		/* Tagged with a real VID on an access port: dropped. */
+		{P_ACCESS10, 10, 0, "drop", DP_DROP_VLAN_INVALID},
+		/* Trunk (all), tagged 10: as is to trunks and native-tagged, untagged to access. */
+		{P_TRUNK_ALL, 10, 0, "4,6,pop_vlan,1,5,8", 0},
+		/* Trunk (all), tagged 20: access 20; native ports trunk 20 (native-untagged sends
+		 * it tagged, it is not its native VLAN). */
+		{P_TRUNK_ALL, 20, 0, "5,6,pop_vlan,2", 0},
+		/* Trunk (all), untagged = VLAN 0: to nobody who carries VLAN 0 but trunk-all. */
+		{P_TRUNK_ALL, -1, 0, "drop", DP_DROP_NO_OUTPUT},
+		/* Trunk with trunks=10 only: VLAN 20 is refused, untagged too. */
+		{P_TRUNK10, 20, 0, "drop", DP_DROP_VLAN_INVALID},
+		{P_TRUNK10, -1, 0, "drop", DP_DROP_VLAN_INVALID},
+		/* Native-untagged (native 10): untagged frames are VLAN 10. */
+		{P_NATIVE_UNTAGGED, -1, 0, "1,8,push_vlan(vid=10,pcp=0),3,4,6", 0},
+		/* ... and a tag of its native VLAN is accepted too. */
+		{P_NATIVE_UNTAGGED, 10, 0, "3,4,6,pop_vlan,1,8", 0},
+		/* ... VLAN 30 is not trunked there. */
+		{P_NATIVE_UNTAGGED, 30, 0, "drop", DP_DROP_VLAN_INVALID},
+		/* Native-tagged: untagged frames are VLAN 10, and leave native-tagged tagged. */
+		{P_NATIVE_TAGGED, -1, 0, "1,5,8,push_vlan(vid=10,pcp=0),3,4", 0},
+		/* dot1q-tunnel (S-VLAN 30): a customer-tagged frame gets an 802.1ad outer tag on
+		 * trunks; the customer tag is kept. */
+		{P_TUNNEL, 7, 0, "push_vlan(tpid=0x88a8,vid=30,pcp=0),3", 0},
+		{P_TUNNEL, -1, 0, "push_vlan(tpid=0x88a8,vid=30,pcp=0),3", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = xlate(cases[i].in, cases[i].vid, cases[i].pcp, &drop);
+		if (strcmp(got, cases[i].acts) || drop != cases[i].drop)
+			fail_msg("case %zu (in %u vid %d): got '%s' drop %u, want '%s' drop %u", i,
+				cases[i].in, cases[i].vid, got, drop, cases[i].acts, cases[i].drop);
+	}
+	mac_table_destroy(macs);
+}
+
+static void
+test_priority_tags_and_reserved(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300);
+	uint8_t drop;
+
+	setup_ports(macs);
+	ports[7].priority_tags = L2_PRIO_IF_NONZERO;
+	/* From a trunk, VLAN 10 PCP 5: port 8 keeps the priority in a VID 0 tag. */
+	assert_string_equal(xlate(P_TRUNK_ALL, 10, 5, &drop),
+		"4,6,pop_vlan,1,5,push_vlan(vid=0,pcp=5),8");
+	struct flow_key k = frame(P_ACCESS10, -1, 0), mask;
+	struct dp_actions acts;
+	struct normal_result res;
+	k.dl_dst = (struct rte_ether_addr){{0x01, 0x80, 0xc2, 0, 0, 0}}; /* STP BPDU. */
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_int_equal(acts.n, 0);
+	assert_int_equal(acts.drop, DP_DROP_RESERVED_MCAST);
+	mac_table_destroy(macs);
+}
+
+static void
+test_learning_and_unicast(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300);
+	struct dp_actions acts;
+	struct normal_result res;
+	struct flow_key k, mask;
+	struct ds out = DS_INIT;
+
+	setup_ports(macs);
+	/* Host A on port 1 (access 10) talks to unknown B: flood, learn A. */
+	k = frame(P_ACCESS10, -1, 0);
+	k.dl_dst = mac(0x99);
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_true(res.flooded);
+	assert_true(res.learned);
+	assert_true(acts.n > 1);
+	/* The decision looked at the MACs, not at IP. */
+	assert_int_equal(mask.dl_type, 0);
+	assert_int_equal(mask.nw_src, 0);
+	assert_int_equal(mask.dl_src.addr_bytes[0], 0xff);
+	/* B answers from the trunk, tagged 10: unicast to port 1, untagged. */
+	k = frame(P_TRUNK_ALL, 10, 0);
+	k.dl_src = mac(0x99);
+	k.dl_dst = mac(0x40 + P_ACCESS10);
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	dp_actions_format(&out, &acts);
+	assert_string_equal(ds_cstr(&out), "pop_vlan,1");
+	assert_false(res.flooded);
+	/* A frame to a MAC learned on the ingress port goes nowhere (no hairpin). */
+	k = frame(P_ACCESS10B, -1, 0);
+	k.dl_dst = k.dl_src;
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_int_equal(acts.n, 0);
+	assert_int_equal(acts.drop, DP_DROP_NO_OUTPUT);
+	/* A MAC learned in VLAN 10 is unknown in VLAN 20. */
+	k = frame(P_ACCESS20, -1, 0);
+	k.dl_dst = mac(0x99);
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_true(res.flooded);
+	ds_destroy(&out);
+	mac_table_destroy(macs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_learn_move_age),
+		cmocka_unit_test(test_static_flush_del),
+		cmocka_unit_test(test_fdb_show_format),
+		cmocka_unit_test(test_flood_fairness),
+		cmocka_unit_test(test_vlan_rules),
+		cmocka_unit_test(test_priority_tags_and_reserved),
+		cmocka_unit_test(test_learning_and_unicast),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
