@@ -7,6 +7,7 @@
 #     vnet101  internal port, VLAN 100, in namespace "vm100b" as 10.100.0.2/24
 #     vnet192  internal port, VLAN 192, in namespace "vm192"  as 10.100.0.3/24 (same subnet,
 #              other VLAN: must not reach the two above)
+#     vnet193  internal port, VLAN 192, in namespace "vm192b" as 10.100.0.4/24
 #     vhost0, vhost1  vhost-user server ports, ready for guests
 # It prints `trestle show`, pings within each VLAN, shows the VLAN isolation and the tagged
 # frames on the trunk, and says how to attach a QEMU guest. trestled keeps running afterwards;
@@ -19,7 +20,7 @@ STATE=${TRESTLE_DEMO_DIR:-/run/trestle-demo}
 CTL=$STATE/trestled.ctl
 export TRESTLE_CTL=$CTL
 T() { build/src/trestle --ctl "$CTL" "$@"; }
-NSS="upstream vm100a vm100b vm192"
+NSS="upstream vm100a vm100b vm192 vm192b"
 
 stop() {
 	if [ -f "$STATE/trestled.pid" ]; then
@@ -53,6 +54,7 @@ T add-port solbr uplink trunks=100,192
 T add-port solbr vnet100 tag=100 -- set Interface vnet100 type=internal
 T add-port solbr vnet101 tag=100 -- set Interface vnet101 type=internal
 T add-port solbr vnet192 tag=192 -- set Interface vnet192 type=internal
+T add-port solbr vnet193 tag=192 -- set Interface vnet193 type=internal
 T add-port solbr vhost0 -- set Interface vhost0 type=dpdkvhostuser
 T add-port solbr vhost1 -- set Interface vhost1 type=dpdkvhostuser
 
@@ -64,6 +66,7 @@ place() { # IFACE NS ADDR
 place vnet100 vm100a 10.100.0.1/24
 place vnet101 vm100b 10.100.0.2/24
 place vnet192 vm192 10.100.0.3/24
+place vnet193 vm192b 10.100.0.4/24
 
 echo
 echo "== trestle show"
@@ -71,6 +74,8 @@ T show
 
 echo "== VLAN 100: vm100a (10.100.0.1) pings vm100b (10.100.0.2)"
 ip netns exec vm100a ping -c 3 -i 0.2 -W 1 10.100.0.2 | tail -n 2
+echo "== VLAN 192: vm192 (10.100.0.3) pings vm192b (10.100.0.4)"
+ip netns exec vm192 ping -c 3 -i 0.2 -W 1 10.100.0.4 | tail -n 2
 echo "== VLAN 192 is isolated: vm192 (10.100.0.3) cannot reach 10.100.0.1 (same subnet, other VLAN)"
 if ip netns exec vm192 ping -c 2 -i 0.2 -W 1 10.100.0.1 >/dev/null 2>&1; then
 	echo "UNEXPECTED: VLAN 192 reached VLAN 100"; exit 1

@@ -20,6 +20,7 @@ struct trestled_opts {
 	const char *pidfile;  /* --pidfile, or NULL. */
 	const char *log_file; /* --log-file, or NULL for stderr. */
 	bool detach;          /* --detach: run in the background once ready. */
+	unsigned int mbufs;   /* --mbufs: packet buffers in the shared pool. */
 };
 
 extern struct trestled_opts trestled_opts;

@@ -19,6 +19,7 @@
 #include <rte_mempool.h>
 
 #include "conf.h"
+#include "daemon.h"
 #include "ds.h"
 #include "log.h"
 #include "pmd.h"
@@ -26,8 +27,6 @@
 
 #define PORT_RX_DESC 1024
 #define PORT_TX_DESC 1024
-/* Enough for 32 ports' rings plus bursts in flight; far below OVS-DPDK's 256K default. */
-#define PORT_NB_MBUF (64 * 1024 - 1)
 #define PORT_MBUF_CACHE 256
 
 static struct rte_mempool *port_pool;
@@ -35,13 +34,15 @@ static struct rte_mempool *port_pool;
 int
 port_init(struct ds *err)
 {
-	port_pool = rte_pktmbuf_pool_create("trestle_mbufs", PORT_NB_MBUF, PORT_MBUF_CACHE, 0,
+	/* The default (64K) is enough for 32 ports' rings plus bursts in flight, far below
+	 * OVS-DPDK's 256K; --mbufs raises it. */
+	port_pool = rte_pktmbuf_pool_create("trestle_mbufs", trestled_opts.mbufs, PORT_MBUF_CACHE, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (port_pool == NULL) {
 		ds_put_format(err,
 			"cannot allocate %u packet buffers (%s): reserve more hugepages "
 			"(echo 2048 > /proc/sys/vm/nr_hugepages) or give the EAL more memory (-m)",
-			PORT_NB_MBUF, rte_strerror(rte_errno));
+			trestled_opts.mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	return 0;

@@ -39,6 +39,7 @@ struct trestled_opts trestled_opts = {
 	.db_path = "/var/lib/trestle/conf.json",
 	.ctl_path = "/run/trestle/trestled.ctl",
 	.run_dir = "/run/trestle",
+	.mbufs = 64 * 1024 - 1,
 };
 
 static volatile int exit_requested;
@@ -58,9 +59,12 @@ usage(FILE *f)
 		"  --pidfile FILE   write the daemon's pid\n"
 		"  --log-file FILE  log there instead of to stderr\n"
 		"  --detach         run in the background once ready\n"
+		"  --mbufs N        packet buffers in the shared pool (default %u; a pcap port\n"
+		"                   with infinite_rx holds its whole file in buffers)\n"
 		"  -h, --help       this text\n"
 		"  -V, --version    version\n",
-		trestled_opts.db_path, trestled_opts.ctl_path, trestled_opts.run_dir);
+		trestled_opts.db_path, trestled_opts.ctl_path, trestled_opts.run_dir,
+		trestled_opts.mbufs);
 }
 
 static int
@@ -73,10 +77,13 @@ parse_opts(int argc, char **argv)
 		{"pidfile", required_argument, NULL, 'p'},
 		{"log-file", required_argument, NULL, 'l'},
 		{"detach", no_argument, NULL, 'D'},
+		{"mbufs", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	unsigned long n;
+	char *end;
 	int c;
 
 	optind = 1;
@@ -99,6 +106,16 @@ parse_opts(int argc, char **argv)
 			break;
 		case 'D':
 			trestled_opts.detach = true;
+			break;
+		case 'm':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || n < 4096 || n > 16u * 1024 * 1024) {
+				fprintf(stderr, "trestled: --mbufs wants a number from 4096 to 16777216, "
+						"not \"%s\"\n", optarg);
+				return -EINVAL;
+			}
+			trestled_opts.mbufs = (unsigned int)n;
 			break;
 		case 'h':
 			usage(stdout);
