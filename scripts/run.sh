@@ -23,9 +23,11 @@ T() { build/src/trestle --ctl "$CTL" "$@"; }
 NSS="upstream vm100a vm100b vm192 vm192b"
 
 stop() {
+	local pid
 	if [ -f "$STATE/trestled.pid" ]; then
-		kill "$(cat "$STATE/trestled.pid")" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$(cat "$STATE/trestled.pid")" 2>/dev/null || break; sleep 0.1; done
+		pid=$(cat "$STATE/trestled.pid")
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	fi
 	for ns in $NSS; do ip netns del "$ns" 2>/dev/null || true; done
 	ip link del uplink 2>/dev/null || true

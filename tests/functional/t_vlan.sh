@@ -40,6 +40,7 @@ p1=$!
 ip netns exec $B timeout 4 tcpdump -l -nn -i b100 "arp and ether src $MAC_A" >$T/arp_b 2>/dev/null &
 p2=$!
 sleep 1
+command -v arping >/dev/null || fail "arping is missing (scripts/deps.sh installs iputils-arping)"
 ip netns exec $A arping -c 3 -w 3 -I a100 10.1.0.77 >/dev/null 2>&1 || true
 wait $p1 $p2
 check_eq "a's ARP broadcast never reaches VLAN 192" "0" "$(grep -c 'Request' $T/arp_c)"
