@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Trestle, OVS-DPDK 3.1 (Debian's openvswitch-switch-dpdk) and
+# dpdk-testpmd io forwarding (the ceiling), each with one PMD core (core 1), taking turns on
+# the same workloads. Prints a table, writes bench-out/bench-results.json and a PNG chart.
+#
+#   scripts/bench.sh [--no-ovs] [--reps N] [--secs S] [--only PATTERN]
+#
+# Each rate is the median of N windows of S seconds (default 5 x 2 s) after a 1 s warm-up,
+# read from the switch's own port counters. See docs/performance.md for the method.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+
+OVS=1 REPS=5 SECS=2 ONLY=.
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-ovs) OVS=0 ;;
+	--reps) REPS=$2; shift ;;
+	--secs) SECS=$2; shift ;;
+	--only) ONLY=$2; shift ;;
+	-h | --help) sed -n 2,9p "$0"; exit 0 ;;
+	*) echo "bench: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+if [ $OVS = 1 ]; then bash scripts/deps.sh --bench; else bash scripts/deps.sh; fi
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+ninja -C build >/dev/null
+
+OUT=$TOP/bench-out
+W=/tmp/trestle-bench
+mkdir -p "$OUT" "$W"
+RES=$OUT/results.tsv
+: >"$RES"
+MBUFS=262143 # the same pool size as OVS-DPDK's default (256K), so memory compares like for like
+VSWITCHD=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+TSC_HZ=$(awk '/^cpu MHz/ { printf "%.0f\n", $4 * 1e6; exit }' /proc/cpuinfo)
+
+log() { echo "bench: $*" >&2; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+# ---------------------------------------------------------------- the switches under test
+# Both take ovs-vsctl grammar, so one workload script configures either: $VS is the vsctl
+# command, $AP the appctl command of the switch being measured.
+SW= VS= AP= SW_PID=
+
+trestle_start() {
+	rm -rf "$W/tr"; mkdir -p "$W/tr"
+	build/src/trestled -l 0,1 --no-pci --file-prefix=tbench -- --db "$W/tr/conf.json" \
+		--ctl "$W/tr/ctl" --run-dir "$W/tr" --pidfile "$W/tr/pid" --log-file "$W/tr/log" \
+		--mbufs $MBUFS --detach
+	SW=trestle SW_PID=$(cat "$W/tr/pid")
+	VS="build/src/trestle --ctl $W/tr/ctl"
+	AP="build/src/trestle --ctl $W/tr/ctl appctl"
+}
+
+ovs_start() {
+	rm -rf "$W/ovs"; mkdir -p "$W/ovs"
+	export OVS_RUNDIR=$W/ovs OVS_LOGDIR=$W/ovs OVS_DBDIR=$W/ovs
+	ovsdb-tool create "$W/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+	ovsdb-server "$W/ovs/conf.db" --remote="punix:$W/ovs/db.sock" --pidfile="$W/ovs/ovsdb.pid" \
+		--detach --log-file="$W/ovs/ovsdb.log"
+	VS="ovs-vsctl --db=unix:$W/ovs/db.sock --timeout=30"
+	$VS --no-wait init
+	$VS --no-wait set Open_vSwitch . other_config:dpdk-init=true \
+		other_config:dpdk-extra="--no-pci --file-prefix=obench" \
+		other_config:dpdk-lcore-mask=0x1 other_config:pmd-cpu-mask=0x2
+	$VSWITCHD "unix:$W/ovs/db.sock" --pidfile="$W/ovs/vswitchd.pid" --detach \
+		--log-file="$W/ovs/vswitchd.log" >/dev/null 2>&1
+	SW=ovs SW_PID=$(cat "$W/ovs/vswitchd.pid")
+	AP="ovs-appctl -t $W/ovs/ovs-vswitchd-dpdk.$SW_PID.ctl"
+	$VS wait-until Open_vSwitch . dpdk_initialized=true
+}
+
+sw_start() { if [ "$1" = trestle ]; then trestle_start; else ovs_start; fi; }
+
+sw_stop() {
+	[ -n "$SW_PID" ] || return 0
+	if [ "$SW" = ovs ]; then
+		$AP exit >/dev/null 2>&1 || kill "$SW_PID" 2>/dev/null || true
+	else
+		kill "$SW_PID" 2>/dev/null || true
+	fi
+	for _ in $(seq 100); do kill -0 "$SW_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$SW_PID" 2>/dev/null || true
+	if [ "$SW" = ovs ]; then
+		kill "$(cat "$W/ovs/ovsdb.pid")" 2>/dev/null || true
+	fi
+	SW_PID=
+}
+
+# tx_count PORT...: packets the switch has sent on those ports, live. For OVS through
+# ovs-ofctl dump-ports. "guest": packets the testpmd guest received, from its own counters
+# (OVS 3.1 cannot read its vhost-user ports' counters here: "Protocol error").
+tx_count() {
+	local s=0 p n
+	if [ "$1" = guest ]; then guest_rx; return; fi
+	for p in "$@"; do
+		if [ "$SW" = ovs ]; then
+			n=$(ovs-ofctl dump-ports br0 "$p" | awk '/tx pkts=/ { sub(/.*tx pkts=/, ""); sub(/,.*/, ""); print }')
+		else
+			n=$($VS get Interface "$p" statistics:tx_packets)
+		fi
+		s=$((s + n))
+	done
+	echo $s
+}
+
+# pmd_stat KEY: a figure from dpif-netdev/pmd-stats-show ("processing cycles", ...).
+pmd_stat() {
+	$AP dpif-netdev/pmd-stats-show | awk -v k="$1" '
+		index($0, k ":") { sub(".*" k ": *", ""); print $1 + 0; exit }'
+}
+
+# measure PORT...: prints "MPPS CYCLES_PER_PACKET", medians over $REPS windows.
+measure() {
+	local rates="" cpps="" i c0 c1 t0 t1
+	sleep 1
+	for i in $(seq "$REPS"); do
+		$AP dpif-netdev/pmd-stats-clear >/dev/null
+		c0=$(tx_count "$@"); t0=$(date +%s.%N)
+		sleep "$SECS"
+		c1=$(tx_count "$@"); t1=$(date +%s.%N)
+		rates="$rates $(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.3f", (b - a) / (e - s) / 1e6 }')"
+		cpps="$cpps $($AP dpif-netdev/pmd-stats-show | awk -F': ' '/avg processing cycles per packet/ { split($2, a, " "); print a[1] + 0; exit }')"
+	done
+	log "  $SW windows (Mpps):$rates"
+	echo "$(echo "$rates" | median) $(echo "$cpps" | median)"
+}
+
+# hugepages_mib / rss_mib: memory of the switch being measured. Hugepages are counted from the
+# process's own mappings (OVS runs DPDK --in-memory: no files in /dev/hugepages to count).
+hugepages_mib() { awk '/_Hugetlb:/ { s += $2 } END { printf "%d", s / 1024 }' "/proc/$SW_PID/smaps"; }
+rss_mib() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$SW_PID/status"; }
+
+# ---------------------------------------------------------------- workloads
+pcap_file() { # KIND N: the traffic file, written once
+	local f=$W/$1-$2.pcap
+	[ -s "$f" ] || /usr/bin/python3 scripts/bench_pcap.py "$1" "$2" "$f"
+	echo "$f"
+}
+
+add_bridge() {
+	$VS add-br br0 -- set Bridge br0 datapath_type=netdev "$@"
+}
+
+# pcap_to_null FILE P0_ARGS P1_ARGS: p1 a null sink, p0 the pcap source (added last, so
+# traffic starts only once its destination exists).
+pcap_to_null() {
+	local file=$1 p0=$2 p1=$3
+	# shellcheck disable=SC2086
+	$VS add-port br0 p1 $p1 -- set Interface p1 type=dpdk "options:dpdk-devargs=\"net_null1,no-rx=1\""
+	# shellcheck disable=SC2086
+	$VS add-port br0 p0 $p0 -- set Interface p0 type=dpdk \
+		"options:dpdk-devargs=\"net_pcap0,rx_pcap=$file,infinite_rx=1\""
+}
+
+# The rule pipeline: in_port=p0 actions=output:p1. Trestle has no OpenFlow tables yet (issue
+# 5), so its closest equivalent is NORMAL with the destination MAC pinned to p1 (one megaflow
+# per MAC pair, the same shape as OVS's megaflow for the rule).
+wl_rule() { # N
+	local f; f=$(pcap_file flows "$1")
+	add_bridge
+	pcap_to_null "$f" "" ""
+	if [ "$SW" = ovs ]; then
+		ovs-ofctl del-flows br0
+		ovs-ofctl add-flow br0 in_port=p0,actions=output:p1
+	else
+		$AP fdb/add br0 p1 0 02:00:00:00:00:02 >/dev/null
+	fi
+	measure p1
+}
+
+wl_access_trunk() { # N: access port tag 100 -> trunk, destination MAC known on the trunk
+	local f; f=$(pcap_file flows "$1")
+	add_bridge
+	pcap_to_null "$f" "tag=100" "trunks=100,200"
+	$AP fdb/add br0 p1 100 02:00:00:00:00:02 >/dev/null
+	measure p1
+}
+
+wl_macs() { # M: M source MACs learned, destination known
+	local f; f=$(pcap_file macs "$1")
+	add_bridge other_config:mac-table-size=262144
+	pcap_to_null "$f" "" ""
+	$AP fdb/add br0 p1 0 02:00:00:00:00:02 >/dev/null
+	measure p1
+}
+
+# Flow setup: N frames, each a new MAC pair (a new megaflow under NORMAL), replayed once.
+# Rate = megaflows installed / PMD busy time, both from the PMD's own counters.
+wl_setup() { # N
+	local f n=$1 i last=-1 cur ups cyc
+	f=$(pcap_file setup "$n")
+	add_bridge other_config:mac-table-size=262144
+	$VS add-port br0 p1 -- set Interface p1 type=dpdk "options:dpdk-devargs=\"net_null1,no-rx=1\""
+	$AP dpif-netdev/pmd-stats-clear >/dev/null
+	$VS add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=\"net_pcap0,rx_pcap=$f\""
+	for i in $(seq 300); do
+		sleep 0.2
+		cur=$(pmd_stat "packets received")
+		[ "$cur" -ge "$n" ] && [ "$cur" = "$last" ] && break
+		last=$cur
+	done
+	ups=$(pmd_stat "miss with success upcall")
+	cyc=$($AP dpif-netdev/pmd-stats-show | awk '/processing cycles:/ { print $3; exit }')
+	log "  $SW: $cur packets, $ups megaflows installed in $cyc busy cycles"
+	awk -v u="$ups" -v c="$cyc" -v hz="$TSC_HZ" -v p="$cur" 'BEGIN {
+		if (c > 0) printf "%.3f %.1f\n", u / (c / hz) / 1e6, c / p; else print "0 0" }'
+}
+
+# vhost-user loop: two vhost-user server ports; a testpmd guest on virtio-user (forwarding lcore
+# on core 0, mac mode so that NORMAL learns each port's MAC) circulates 2 x 512 frames.
+GUEST_PID=
+guest_start() { # SOCK0 SOCK1
+	rm -f "$W/guest.in"; mkfifo "$W/guest.in"
+	stdbuf -oL dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --single-file-segments \
+		--file-prefix=gbench --in-memory -m 1024 \
+		--vdev "net_virtio_user0,path=$1,mac=02:00:00:00:00:10" \
+		--vdev "net_virtio_user1,path=$2,mac=02:00:00:00:00:11" -- -i \
+		--forward-mode=mac --eth-peer=0,02:00:00:00:00:11 --eth-peer=1,02:00:00:00:00:10 \
+		<"$W/guest.in" >"$W/guest.log" 2>&1 &
+	GUEST_PID=$!
+	exec 7>"$W/guest.in"
+}
+guest_stop() {
+	[ -n "$GUEST_PID" ] || return 0
+	echo quit >&7 2>/dev/null || true
+	exec 7>&- 2>/dev/null || true
+	for _ in $(seq 50); do kill -0 "$GUEST_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$GUEST_PID" 2>/dev/null || true
+	wait "$GUEST_PID" 2>/dev/null || true
+	GUEST_PID=
+}
+# guest_rx: packets received on both guest ports, from a fresh "show port stats all".
+guest_rx() {
+	local before
+	before=$(wc -l <"$W/guest.log")
+	echo "show port stats all" >&7
+	for _ in $(seq 50); do
+		[ "$(tail -n +"$((before + 1))" "$W/guest.log" | grep -c 'Tx-pps')" -ge 2 ] && break
+		sleep 0.05
+	done
+	tail -n +"$((before + 1))" "$W/guest.log" | awk '/RX-packets:/ { s += $2 } END { print s + 0 }'
+}
+wl_vhost() {
+	local dir
+	add_bridge
+	if [ "$SW" = ovs ]; then dir=$W/ovs; else dir=$W/tr; fi
+	$VS add-port br0 vhost0 -- set Interface vhost0 type=dpdkvhostuser
+	$VS add-port br0 vhost1 -- set Interface vhost1 type=dpdkvhostuser
+	guest_start "$dir/vhost0" "$dir/vhost1"
+	sleep 3
+	echo "start tx_first 16" >&7
+	local r; r=$(measure guest)
+	guest_stop
+	echo "$r"
+}
+
+# ---------------------------------------------------------------- the ceiling
+# testpmd io forwarding on core 1 between the same virtual ports; Tx-pps of its stats lines.
+ceiling() { # WORKLOAD ARGS
+	local log=$W/ceiling.log vdevs pid t=$((2 + REPS * SECS))
+	case $1 in
+	vhost)
+		vdevs="--vdev net_vhost0,iface=$W/cv0 --vdev net_vhost1,iface=$W/cv1"
+		;;
+	*)
+		vdevs="--vdev net_pcap0,rx_pcap=$2,infinite_rx=1 --vdev net_null1,no-rx=1"
+		;;
+	esac
+	rm -f "$W"/cv0 "$W"/cv1
+	# shellcheck disable=SC2086
+	timeout -s INT $((t + 8)) stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix=pbench -m 1024 \
+		$vdevs -- --forward-mode=io --total-num-mbufs=$MBUFS --stats-period "$SECS" \
+		>"$log" 2>&1 </dev/null &
+	pid=$!
+	if [ "$1" = vhost ]; then
+		# Counted like the switches: packets the guest received, over the same windows.
+		sleep 2
+		guest_start "$W/cv0" "$W/cv1"
+		sleep 3
+		echo "start tx_first 16" >&7
+		local r
+		r=$(SW=testpmd AP=: measure guest)
+		guest_stop
+		kill -INT $pid 2>/dev/null || true
+		wait $pid 2>/dev/null || true
+		echo "${r%% *}"
+		return
+	fi
+	sleep $((t + 2))
+	kill -INT $pid 2>/dev/null || true
+	wait $pid 2>/dev/null || true
+	# Sum Tx-pps over the ports per stats period; skip the first two (start-up).
+	awk '/NIC statistics for port/ { for (i = 1; i < NF; i++) if ($i == "port") p = $(i + 1) }
+		/Tx-pps:/ { if (p == 0) n++; s[n] += $2 }
+		END { for (i = 3; i <= n; i++) printf "%.3f ", s[i] / 1e6 }' "$log" | median
+}
+
+# ---------------------------------------------------------------- driver
+# run NAME FUNCTION ARGS: each switch in turn, then the ceiling; one line in $RES.
+run() {
+	local name=$1 fn=$2; shift 2
+	echo "$name" | grep -qE "$ONLY" || return 0
+	log "== $name"
+	local tr ov="- -" ceil mem_t="" mem_o=""
+	trestle_start
+	tr=$($fn "$@")
+	mem_t="$(hugepages_mib) $(rss_mib)"
+	sw_stop
+	if [ $OVS = 1 ]; then
+		ovs_start
+		ov=$($fn "$@")
+		mem_o="$(hugepages_mib) $(rss_mib)"
+		sw_stop
+	fi
+	case $fn in
+	wl_vhost) ceil=$(ceiling vhost) ;;
+	wl_setup) ceil=- ;;
+	wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
+	*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
+	esac
+	log "  trestle $tr | ovs $ov | ceiling $ceil | memory (hugepages MiB, RSS MiB) trestle $mem_t ovs $mem_o"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$tr" "$ov" "$ceil" "$mem_t" "$mem_o" >>"$RES"
+}
+
+cleanup() {
+	guest_stop
+	sw_stop
+	pkill -f "file-prefix=(tbench|obench|pbench|gbench)" 2>/dev/null || true
+}
+trap cleanup EXIT
+pkill -f "file-prefix=(tbench|obench|pbench|gbench)" 2>/dev/null || true
+
+log "one PMD core each (core 1); $REPS windows of $SECS s per figure; TSC $TSC_HZ Hz"
+run rule-1-flow wl_rule 1
+run rule-1k-flows wl_rule 1000
+run rule-100k-flows wl_rule 100000
+run normal-access-trunk-1 wl_access_trunk 1
+run normal-access-trunk-1k wl_access_trunk 1000
+run normal-1k-macs wl_macs 1000
+run normal-100k-macs wl_macs 100000
+run flow-setup-100k wl_setup 100000
+run vhost-loop wl_vhost
+
+/usr/bin/python3 - "$RES" "$OUT" <<'EOF'
+import json, subprocess, sys
+res, out = sys.argv[1], sys.argv[2]
+rows = []
+for line in open(res):
+    name, tr, ov, ceil, mt, mo = (line.rstrip("\n").split("\t") + [""] * 6)[:6]
+    num = lambda s: None if s in ("", "-") else float(s)
+    t, tc = (tr.split() + ["-", "-"])[:2]
+    o = ov.split()[0] if ov.strip() else "-"
+    rows.append(dict(workload=name, trestle_mpps=num(t), ovs_mpps=num(o), ceiling_mpps=num(ceil),
+                     trestle_cycles_per_packet=num(tc),
+                     trestle_hugepages_mib=num((mt.split() + ["-"])[0]),
+                     trestle_rss_mib=num((mt.split() + ["-", "-"])[1]),
+                     ovs_hugepages_mib=num((mo.split() + ["-"])[0]),
+                     ovs_rss_mib=num((mo.split() + ["-", "-"])[1])))
+for r in rows:
+    t, o, c = r["trestle_mpps"], r["ovs_mpps"], r["ceiling_mpps"]
+    r["ratio"] = round(t / o, 2) if t and o else None
+    r["ceiling_share"] = round(t / c, 2) if t and c else None
+json.dump(rows, open(out + "/bench-results.json", "w"), indent=1)
+f = lambda v, w, p=3: ("%*.*f" % (w, p, v)) if v is not None else "%*s" % (w, "-")
+print("%-24s %8s %8s %6s %8s %8s %6s" % ("workload", "Trestle", "OVS-DPDK", "ratio", "testpmd",
+                                         "cyc/pkt", "share"))
+print("%-24s %8s %8s %6s %8s %8s %6s" % ("", "Mpps", "Mpps", "", "Mpps", "", "ceil."))
+for r in rows:
+    print("%-24s %s %s %s %s %s %s" % (r["workload"], f(r["trestle_mpps"], 8), f(r["ovs_mpps"], 8),
+          f(r["ratio"], 5, 2) + "x" if r["ratio"] else f(None, 6), f(r["ceiling_mpps"], 8),
+          f(r["trestle_cycles_per_packet"], 8, 1),
+          ("%5d%%" % round(100 * r["ceiling_share"])) if r["ceiling_share"] else f(None, 6)))
+print("(flow-setup: million new megaflows per second of PMD busy time)")
+print("memory (hugepages MiB / RSS MiB), same ports:")
+for r in rows:
+    if r["trestle_hugepages_mib"] is not None:
+        print("  %-22s Trestle %5s / %4s   OVS-DPDK %5s / %4s" % (r["workload"],
+              f(r["trestle_hugepages_mib"], 0, 0), f(r["trestle_rss_mib"], 0, 0),
+              f(r["ovs_hugepages_mib"], 0, 0), f(r["ovs_rss_mib"], 0, 0)))
+with open(out + "/chart.dat", "w") as d:
+    for r in rows:
+        if r["workload"].startswith("flow-setup"):
+            continue
+        d.write("%s %s %s %s\n" % (r["workload"], r["trestle_mpps"] or 0, r["ovs_mpps"] or 0,
+                                   r["ceiling_mpps"] or 0))
+subprocess.run(["gnuplot", "-e", """
+set terminal pngcairo size 1000,500; set output '%s/bench.png';
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
+set ylabel 'Mpps, one PMD core'; set xtics rotate by -25; set key top right; set grid ytics;
+plot '%s/chart.dat' using 2:xtic(1) title 'Trestle', '' using 3 title 'OVS-DPDK 3.1',
+     '' using 4 title 'testpmd io (ceiling)'""" % (out, out)], check=False)
+print("wrote %s/bench-results.json and %s/bench.png" % (out, out))
+EOF

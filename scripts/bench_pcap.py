@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Writes the benchmark's traffic files: 64-byte Ethernet/IPv4/UDP frames in pcap format.
+
+    bench_pcap.py flows N FILE   N distinct UDP 5-tuples, one MAC pair (02:00:00:00:00:01 ->
+                                 02:00:00:00:00:02)
+    bench_pcap.py macs M FILE    M distinct source MACs 02:01:xx:xx:xx:xx towards 02:00:00:00:00:02
+    bench_pcap.py setup N FILE   N distinct MAC pairs (02:01:.. -> 02:02:..): each packet is a new
+                                 megaflow for a switch doing NORMAL
+
+Written with struct, not scapy: a million frames take seconds, not minutes.
+"""
+import struct
+import sys
+
+SRC_MAC = bytes.fromhex("020000000001")
+DST_MAC = bytes.fromhex("020000000002")
+
+
+def mac(prefix, i):
+    return bytes([0x02, prefix]) + struct.pack("!I", i)
+
+
+def csum(hdr):
+    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def frame(dst, src, ip_src, ip_dst, sport, dport):
+    payload = bytes(60 - 14 - 20 - 8)
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(payload), 0, 0, 64, 17, 0,
+                     ip_src, ip_dst)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return dst + src + b"\x08\x00" + ip + udp + payload
+
+
+def ipv4(i):
+    return struct.pack("!I", i)
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ("flows", "macs", "setup"):
+        sys.exit(__doc__)
+    kind, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i in range(n):
+            if kind == "flows":
+                # 5-tuples differ in source address (10.0.0.0/8) and source port.
+                p = frame(DST_MAC, SRC_MAC, ipv4(0x0A000001 + i // 64), ipv4(0xC0A80001),
+                          1024 + i % 64, 5001)
+            elif kind == "macs":
+                p = frame(DST_MAC, mac(1, i), ipv4(0x0A000001), ipv4(0xC0A80001), 1024, 5001)
+            else:
+                p = frame(mac(2, i), mac(1, i), ipv4(0x0A000001), ipv4(0xC0A80001), 1024, 5001)
+            f.write(struct.pack("<IIII", 0, i, len(p), len(p)))
+            f.write(p)
+
+
+if __name__ == "__main__":
+    main()
