@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 
 struct ds;
 
@@ -19,15 +20,33 @@ enum dp_action_type {
 	DPA_OUTPUT,   /* Send a copy to port. */
 	DPA_PUSH_VLAN, /* Push a tag: tpid, tci (tci without FLOW_VLAN_PRESENT). */
 	DPA_POP_VLAN, /* Pop the outer tag. */
+	DPA_SET_ETH_SRC,  /* mac. */
+	DPA_SET_ETH_DST,  /* mac. */
+	DPA_SET_IPV4_SRC, /* ip; IPv4 and L4 checksums updated. */
+	DPA_SET_IPV4_DST, /* ip; IPv4 and L4 checksums updated. */
+	DPA_SET_IPV4_TOS, /* tos: DSCP bits (ECN kept). */
+	DPA_SET_L4_SRC,   /* l4: TCP/UDP source port, checksum updated. */
+	DPA_SET_L4_DST,   /* l4: TCP/UDP destination port, checksum updated. */
+	DPA_DEC_TTL,      /* IPv4 TTL minus one, checksum updated. */
 };
 
 struct dp_action {
 	uint8_t type;    /* enum dp_action_type. */
 	uint8_t pad;     /* Zero. */
-	rte_be16_t tpid; /* DPA_PUSH_VLAN: TPID to push (network order). */
-	rte_be16_t tci;  /* DPA_PUSH_VLAN: TCI to push (network order). */
-	uint16_t pad2;   /* Zero. */
-	uint32_t port;   /* DPA_OUTPUT: datapath port number. */
+	union {
+		struct {
+			rte_be16_t tpid; /* DPA_PUSH_VLAN: TPID to push (network order). */
+			rte_be16_t tci;  /* DPA_PUSH_VLAN: TCI to push (network order). */
+			uint16_t pad2;   /* Zero. */
+		};
+		struct rte_ether_addr mac; /* DPA_SET_ETH_*. */
+	};
+	union {
+		uint32_t port;   /* DPA_OUTPUT: datapath port number. */
+		rte_be32_t ip;   /* DPA_SET_IPV4_SRC/DST. */
+		rte_be16_t l4;   /* DPA_SET_L4_*. */
+		uint8_t tos;     /* DPA_SET_IPV4_TOS. */
+	};
 };
 
 struct dp_actions {
@@ -47,6 +66,12 @@ dp_actions_init(struct dp_actions *acts)
 int dp_actions_output(struct dp_actions *acts, uint32_t port);
 int dp_actions_push_vlan(struct dp_actions *acts, uint16_t tpid, uint16_t tci);
 int dp_actions_pop_vlan(struct dp_actions *acts);
+int dp_actions_set_eth(struct dp_actions *acts, enum dp_action_type type,
+	const struct rte_ether_addr *mac);
+int dp_actions_set_ipv4(struct dp_actions *acts, enum dp_action_type type, rte_be32_t ip);
+int dp_actions_set_tos(struct dp_actions *acts, uint8_t tos);
+int dp_actions_set_l4(struct dp_actions *acts, enum dp_action_type type, uint16_t port);
+int dp_actions_dec_ttl(struct dp_actions *acts);
 /* Appends "output:1,push_vlan(vid=100,pcp=0),output:2" or "drop" in OVS's style. */
 void dp_actions_format(struct ds *out, const struct dp_actions *acts);
 

@@ -18,7 +18,9 @@
 	X(UPCALL_ERROR, "upcall_error", "slow path failed to translate the packet") \
 	X(NO_MBUF, "mbuf_alloc_failed", "no mbuf for a copy (flooding, mirroring)") \
 	X(TX_FULL, "tx_full", "port's transmit queue full after retries") \
-	X(PORT_DOWN, "port_down", "output port not running")
+	X(PORT_DOWN, "port_down", "output port not running") \
+	X(OF_DROP, "openflow_drop", "no OpenFlow rule matched, or the rule's actions drop") \
+	X(TTL_EXCEEDED, "ttl_exceeded", "dec_ttl on a packet whose TTL was 1 or 0")
 
 enum dp_drop_reason {
 #define DP_DROP_ENUM(e, name, doc) DP_DROP_##e,

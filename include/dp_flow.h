@@ -33,6 +33,18 @@ struct dp_flow_stats {
 	uint64_t used_tsc;  /* TSC of the last match, 0 if never. */
 };
 
+/*
+ * Counters that megaflows add to when they go away: an OpenFlow rule's, so that its counts
+ * stay exact although the packets themselves only ever touch the megaflow. The owning PMD adds
+ * (atomically) at removal; the control thread adds the live flows' counts when it reads them.
+ */
+#define DP_FLOW_MAX_CREDITS 4
+struct dp_flow_credit {
+	uint64_t n_packets; /* Packets of megaflows already removed. */
+	uint64_t n_bytes;   /* Their bytes. */
+	uint64_t used_tsc;  /* Latest use among them. */
+};
+
 struct dp_flow {
 	struct flow_key key;               /* Masked key. */
 	struct flow_key mask;              /* Fields (bits) the decision depended on. */
@@ -45,6 +57,8 @@ struct dp_flow {
 	const volatile uint32_t *gen_ptr;  /* Generation it depends on, NULL for none. */
 	uint32_t learn_gen;                /* *learn_gen_ptr when built (flood flows). */
 	const volatile uint32_t *learn_gen_ptr; /* Learn generation (flooding), or NULL. */
+	uint8_t n_credits;                 /* Entries in credits[]. */
+	struct dp_flow_credit *credits[DP_FLOW_MAX_CREDITS]; /* Credited at removal. */
 	struct dpcls_subtable *subtable;   /* Subtable holding it. */
 	struct dp_flow *next;              /* Bucket chain, or free list. */
 	/*
@@ -82,6 +96,9 @@ void dp_flow_table_destroy(struct dp_flow_table *tbl);
 struct dp_flow *dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	const struct flow_key *mask, const struct dp_actions *acts,
 	const volatile uint32_t *gen_ptr, const volatile uint32_t *learn_gen_ptr);
+/* Sets the counters f credits when it is removed (at most DP_FLOW_MAX_CREDITS). */
+void dp_flow_set_credits(struct dp_flow *f, struct dp_flow_credit *const *credits, unsigned n);
+
 /* Removes a flow (its slot is reused later; EMC entries see its seq change). */
 void dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *flow);
 /* Removes every flow. */

@@ -44,6 +44,7 @@ struct l2_bridge {
 	unsigned n_ports;            /* Ports in ports[]. */
 	const struct l2_port *ports; /* The bridge's ports. */
 	struct mac_table *macs;      /* Its MAC table. */
+	bool dry_run;                /* Learn nothing (ofproto/trace). */
 };
 
 /* What normal_xlate() found out, for the caller's cache invalidation. */

@@ -86,6 +86,8 @@ sw_stop() {
 	kill -KILL "$SW_PID" 2>/dev/null || true
 	if [ "$SW" = ovs ]; then
 		kill "$(cat "$W/ovs/ovsdb.pid")" 2>/dev/null || true
+		# OVS leaves its bridge's TAP behind (persistent); Trestle's own br0 needs the name.
+		ip link del br0 2>/dev/null || true
 	fi
 	SW_PID=
 }
@@ -272,7 +274,7 @@ ceiling() { # WORKLOAD ARGS
 	esac
 	rm -f "$W"/cv0 "$W"/cv1
 	# shellcheck disable=SC2086
-	timeout -s INT $((t + 8)) stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix=pbench -m 1024 \
+	timeout -s INT $((t + 30)) stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix=pbench -m 1024 \
 		$vdevs -- --forward-mode=io --total-num-mbufs=$MBUFS --stats-period "$SECS" \
 		>"$log" 2>&1 </dev/null &
 	pid=$!
@@ -280,7 +282,13 @@ ceiling() { # WORKLOAD ARGS
 		# Counted like the switches: packets the guest received, over the same windows.
 		sleep 2
 		guest_start "$W/cv0" "$W/cv1"
-		sleep 3
+		# Frames sent before both vhost-user queues are up are lost: wait for testpmd to see
+		# the two ports' links come up.
+		for _ in $(seq 100); do
+			[ "$(grep -c 'link state change event' "$log" || true)" -ge 2 ] && break
+			sleep 0.1
+		done
+		sleep 1
 		echo "start tx_first 16" >&7
 		local r
 		r=$(SW=testpmd AP=: measure guest)

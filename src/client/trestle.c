@@ -114,6 +114,40 @@ print_reply(const json_t *reply)
 }
 
 /* Sends the request, waits for the reply, prints it; returns the exit status. */
+/* The whole of FILE ("-": standard input) as a string, or NULL with errno set. */
+static char *
+read_text(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t n = 0, cap = 4096;
+	char *buf;
+
+	if (f == NULL)
+		return NULL;
+	buf = malloc(cap);
+	while (buf != NULL) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+		if (cap - n - 1 == 0) {
+			char *nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (buf != NULL)
+		buf[n] = '\0';
+	return buf;
+}
+
 static int
 transact(const char *ctl, double timeout, const char *method, int argc, const char *const *argv)
 {
@@ -289,10 +323,35 @@ main(int argc, char **argv)
 		}
 		method = argv[i++];
 	}
-	for (; i < argc; i++)
+	char *text = NULL;
+	for (; i < argc; i++) {
+		if (mode == MODE_OFCTL) {
+			/* OpenFlow versions and name display do not apply: accept and ignore them. */
+			if (!strcmp(argv[i], "-O") || !strcmp(argv[i], "--protocols")) {
+				i++;
+				continue;
+			}
+			if (!strncmp(argv[i], "-O", 2) || !strncmp(argv[i], "--protocols=", 12) ||
+					!strcmp(argv[i], "--names") || !strcmp(argv[i], "--no-names") ||
+					!strcmp(argv[i], "--readd"))
+				continue;
+		}
 		fwd[nfwd++] = argv[i];
+	}
+	/* add-flows, replace-flows, diff-flows BR FILE: the daemon gets the file's text. */
+	if (mode == MODE_OFCTL && nfwd == 3 && (!strcmp(fwd[0], "add-flows") ||
+			!strcmp(fwd[0], "replace-flows") || !strcmp(fwd[0], "diff-flows"))) {
+		text = read_text(fwd[2]);
+		if (text == NULL) {
+			fprintf(stderr, "%s: %s: %s\n", prog, fwd[2], strerror(errno));
+			free(fwd);
+			return 1;
+		}
+		fwd[2] = text;
+	}
 
 	int st = transact(ctl, timeout, method, nfwd, (const char *const *)fwd);
 	free(fwd);
+	free(text);
 	return st;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 
@@ -22,17 +23,18 @@
 #include "log.h"
 #include "mac_table.h"
 #include "normal.h"
+#include "ofp.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 #include "port.h"
 
 #define BRIDGE_MAX 32
-#define OFPP_LOCAL 65534
 
 /* A bridge's state that outlives snapshots. */
 struct bridge {
 	char name[64];          /* Bridge name. */
 	struct mac_table *macs; /* Its MAC learning table. */
+	struct ofp_tables *tables; /* Its OpenFlow tables (PMDs read them through snapshots). */
 };
 
 static struct bridge *bridges[BRIDGE_MAX];
@@ -42,6 +44,15 @@ static struct port *ports[PORT_MAX];
 /* Each port's NORMAL settings as last published, to notice VLAN changes. */
 static struct l2_port last_l2[PORT_MAX];
 static bool last_l2_valid[PORT_MAX];
+
+uint64_t
+bridge_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static struct bridge *
 bridge_find(const char *name)
@@ -82,6 +93,53 @@ bridge_of_port(uint32_t dp_no)
 	if (dp_no >= PORT_MAX || s->ports[dp_no].br == NULL)
 		return NULL;
 	return s->ports[dp_no].br->name;
+}
+
+uint32_t
+dp_bridge_of_to_dp(const void *aux, uint32_t ofport)
+{
+	const struct dp_bridge *db = aux;
+
+	for (unsigned i = 0; i < db->l2.n_ports; i++) {
+		uint32_t d = db->l2.ports[i].dp_port;
+		const struct port *p = db->snap->ports[d].port;
+		if (p != NULL && p->ofport == (int64_t)ofport)
+			return d;
+	}
+	return 0;
+}
+
+uint32_t
+dp_bridge_dp_to_of(const void *aux, uint32_t dp_port)
+{
+	const struct dp_bridge *db = aux;
+
+	if (dp_port >= PORT_MAX || db->snap->ports[dp_port].br != db)
+		return OFPP_NONE;
+	const struct port *p = db->snap->ports[dp_port].port;
+	return p != NULL && p->ofport > 0 ? (uint32_t)p->ofport : OFPP_NONE;
+}
+
+struct ofp_tables *
+bridge_tables(const char *name)
+{
+	struct bridge *br = bridge_find(name);
+	return br ? br->tables : NULL;
+}
+
+void
+bridge_set_tables(const char *name, struct ofp_tables *t, struct ofp_rule **dead, unsigned n_dead)
+{
+	struct bridge *br = bridge_find(name);
+	struct ofp_tables *old = br->tables;
+
+	__atomic_store_n(&br->tables, t, __ATOMIC_RELEASE);
+	/* Every megaflow was decided by the old rules: drop them all (they credit their rules as
+	 * they go), then free what no PMD can reach any more. */
+	pmd_flush_flows();
+	ofp_tables_free(old);
+	for (unsigned i = 0; i < n_dead; i++)
+		ofp_rule_free(dead[i]);
 }
 
 void
@@ -248,6 +306,8 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		s->n_bridges++;
 		snprintf(db->name, sizeof(db->name), "%s", cb->name);
 		db->macs = br->macs;
+		db->tables = &br->tables;
+		db->snap = s;
 		db->emc_inv_prob = map_uint(&conf->other_config, "emc-insert-inv-prob", 100, 0,
 			UINT32_MAX);
 		struct l2_port *lps = calloc(PORT_MAX, sizeof(*lps));
@@ -399,6 +459,16 @@ bridge_reconfigure(const struct conf *conf)
 			br = calloc(1, sizeof(*br));
 			snprintf(br->name, sizeof(br->name), "%s", cb->name);
 			br->macs = mac_table_create(size, aging);
+			br->tables = ofp_tables_create();
+			/* As OVS: a bridge starts with NORMAL, unless fail_mode is secure. */
+			if (cb->fail_mode == NULL || strcmp(cb->fail_mode, "secure") != 0) {
+				struct ofp_rule tmpl = {.priority = 0, .n_acts = 1};
+				tmpl.acts[0] = (struct ofp_action){.type = OFPACT_OUTPUT,
+					.port = OFPP_NORMAL};
+				struct ofp_rule *r = ofp_rule_clone(&tmpl);
+				r->created_ms = r->modified_ms = bridge_now_ms();
+				ofp_tables_add(br->tables, r);
+			}
 			bridges[n_bridges++] = br;
 			TLOG(INFO, "bridge %s: created", br->name);
 		} else {
@@ -454,6 +524,9 @@ bridge_reconfigure(const struct conf *conf)
 	for (unsigned b = 0; b < n_retired; b++) {
 		TLOG(INFO, "bridge %s: deleted", retired[b]->name);
 		mac_table_destroy(retired[b]->macs);
+		for (unsigned i = 0; i < retired[b]->tables->n_rules; i++)
+			ofp_rule_free(retired[b]->tables->rules[i]);
+		ofp_tables_free(retired[b]->tables);
 		free(retired[b]);
 	}
 	free(want);
@@ -473,6 +546,9 @@ bridge_fini(void)
 	}
 	for (unsigned b = 0; b < n_bridges; b++) {
 		mac_table_destroy(bridges[b]->macs);
+		for (unsigned i = 0; i < bridges[b]->tables->n_rules; i++)
+			ofp_rule_free(bridges[b]->tables->rules[i]);
+		ofp_tables_free(bridges[b]->tables);
 		free(bridges[b]);
 	}
 	n_bridges = 0;

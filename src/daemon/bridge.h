@@ -12,6 +12,8 @@
 struct conf;
 struct iface_status;
 struct mac_table;
+struct ofp_rule;
+struct ofp_tables;
 struct port;
 
 /* Makes the running switch match conf: closes, opens and reconfigures ports, publishes. */
@@ -30,6 +32,16 @@ struct port *bridge_port_by_dp(uint32_t dp_no);
 /* Name of the bridge port dp_no belongs to, or NULL. */
 const char *bridge_of_port(uint32_t dp_no);
 /* Calls fn for every bridge name, sorted. */
+/* A bridge's OpenFlow tables as in force, or NULL when there is no such bridge. */
+struct ofp_tables *bridge_tables(const char *name);
+/*
+ * Puts t in force for bridge name (which must exist), drops every megaflow, and once no PMD
+ * can see them frees the old tables (not their rules) and the n_dead rules in dead.
+ */
+void bridge_set_tables(const char *name, struct ofp_tables *t, struct ofp_rule **dead,
+	unsigned n_dead);
+/* Monotonic clock in milliseconds (rule ages and timeouts). */
+uint64_t bridge_now_ms(void);
 void bridge_foreach(void (*fn)(const char *name, struct mac_table *macs, void *aux), void *aux);
 
 #endif

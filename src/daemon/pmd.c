@@ -36,6 +36,7 @@
 #include "log.h"
 #include "mac_table.h"
 #include "normal.h"
+#include "ofp.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 
@@ -174,6 +175,116 @@ dp_pop_vlan(struct rte_mbuf *m)
 	rte_pktmbuf_adj(m, 4);
 }
 
+/* Offset of the L3 header past any VLAN tags, its ethertype in *type; -1 when cut off. */
+static int
+dp_l3_offset(const struct rte_mbuf *m, uint16_t *type)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	for (uint32_t off = 2 * RTE_ETHER_ADDR_LEN; off + 2 <= len; off += 4) {
+		uint16_t t = (uint16_t)(p[off] << 8 | p[off + 1]);
+		if (t != RTE_ETHER_TYPE_VLAN && t != RTE_ETHER_TYPE_QINQ) {
+			*type = t;
+			return (int)off + 2;
+		}
+	}
+	return -1;
+}
+
+/* Ones' complement update of a checksum for n 16-bit words changing from old to new (RFC 1624);
+ * works on the words as stored, whatever the byte order. */
+static uint16_t
+dp_csum_adjust(uint16_t csum, const void *old, const void *new, unsigned n)
+{
+	const unaligned_uint16_t *o = old, *w = new;
+	uint32_t s = (uint16_t)~csum;
+
+	for (unsigned i = 0; i < n; i++)
+		s += (uint16_t)~o[i] + (uint32_t)w[i];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/*
+ * Header rewrites on an IPv4 packet: addresses, TOS, TTL, TCP/UDP ports. Checksums are
+ * updated incrementally; a packet that is not IPv4 or too short is left alone (the slow path
+ * only emits these for IPv4 flows, but the frame may be truncated).
+ */
+static void
+dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
+{
+	uint16_t type;
+	int l3 = dp_l3_offset(m, &type);
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	if (l3 < 0 || type != RTE_ETHER_TYPE_IPV4 || (uint32_t)l3 + 20 > len || (p[l3] >> 4) != 4)
+		return;
+	uint8_t *ip = p + l3;
+	unaligned_uint16_t *ip_csum = (unaligned_uint16_t *)(ip + 10);
+	uint32_t ihl = (ip[0] & 0xf) * 4u;
+	bool first_frag = (rte_be_to_cpu_16(*(unaligned_uint16_t *)(ip + 6)) & 0x1fff) == 0;
+	uint8_t *l4 = ip + ihl;
+	unaligned_uint16_t *l4_csum = NULL;
+	bool udp = false;
+
+	if (ihl >= 20 && first_frag && (uint32_t)l3 + ihl + 8 <= len) {
+		if (ip[9] == IPPROTO_TCP && (uint32_t)l3 + ihl + 18 <= len)
+			l4_csum = (unaligned_uint16_t *)(l4 + 16);
+		else if (ip[9] == IPPROTO_UDP) {
+			l4_csum = (unaligned_uint16_t *)(l4 + 6);
+			udp = true;
+		}
+	}
+	/* A UDP checksum of zero means "none": leave it so. */
+	if (udp && *l4_csum == 0)
+		l4_csum = NULL;
+
+	switch (a->type) {
+	case DPA_SET_IPV4_SRC:
+	case DPA_SET_IPV4_DST: {
+		uint8_t *addr = ip + (a->type == DPA_SET_IPV4_SRC ? 12 : 16);
+		*ip_csum = dp_csum_adjust(*ip_csum, addr, &a->ip, 2);
+		if (l4_csum)
+			*l4_csum = dp_csum_adjust(*l4_csum, addr, &a->ip, 2);
+		memcpy(addr, &a->ip, 4);
+		break;
+	}
+	case DPA_SET_IPV4_TOS: {
+		uint16_t old, new;
+		memcpy(&old, ip, 2);
+		ip[1] = (uint8_t)((ip[1] & 3) | (a->tos & 0xfc));
+		memcpy(&new, ip, 2);
+		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
+		break;
+	}
+	case DPA_DEC_TTL: {
+		uint16_t old, new;
+		memcpy(&old, ip + 8, 2);
+		if (ip[8] > 0)
+			ip[8]--;
+		memcpy(&new, ip + 8, 2);
+		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
+		break;
+	}
+	case DPA_SET_L4_SRC:
+	case DPA_SET_L4_DST: {
+		if (!first_frag || (ip[9] != IPPROTO_TCP && ip[9] != IPPROTO_UDP) ||
+				(uint32_t)l3 + ihl + 8 > len)
+			return;
+		uint8_t *port = l4 + (a->type == DPA_SET_L4_SRC ? 0 : 2);
+		if (l4_csum)
+			*l4_csum = dp_csum_adjust(*l4_csum, port, &a->l4, 1);
+		memcpy(port, &a->l4, 2);
+		break;
+	}
+	}
+	if (udp && l4_csum && *l4_csum == 0)
+		*l4_csum = 0xffff;
+}
+
 /* Whether an action after index i changes the packet (so an output at i needs a copy). */
 static bool
 dp_modified_after(const struct dp_actions *acts, unsigned i)
@@ -232,6 +343,16 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 			break;
 		case DPA_POP_VLAN:
 			dp_pop_vlan(m);
+			break;
+		case DPA_SET_ETH_SRC:
+		case DPA_SET_ETH_DST:
+			if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
+				memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *,
+					a->type == DPA_SET_ETH_SRC ? RTE_ETHER_ADDR_LEN : 0),
+					&a->mac, RTE_ETHER_ADDR_LEN);
+			break;
+		default:
+			dp_set_ipv4(m, a);
 			break;
 		}
 	}
@@ -324,32 +445,42 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, uint32_t hash,
 {
 	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
 	struct dp_bridge *br = ref->br;
-	struct flow_key mask;
-	struct normal_result res;
+	struct ofp_xlate_out xo;
 	const volatile uint32_t *gen = NULL, *learn_gen = NULL;
 
-	memset(&mask, 0, sizeof(mask));
+	memset(&xo.mask, 0, sizeof(xo.mask));
+	xo.mask.in_port = UINT32_MAX;
+	xo.n_credits = 0;
 	dp_actions_init(acts);
-	mask.in_port = UINT32_MAX;
 	if (br == NULL) {
 		acts->drop = DP_DROP_NO_BRIDGE;
 	} else {
-		memset(&res, 0, sizeof(res));
-		if (normal_xlate(&br->l2, key, &mask, acts, pmd->now_s, &res) < 0) {
-			dp_actions_init(acts);
+		const struct ofp_xlate_in xin = {
+			.tables = __atomic_load_n(br->tables, __ATOMIC_ACQUIRE),
+			.l2 = &br->l2,
+			.ports = {dp_bridge_of_to_dp, dp_bridge_dp_to_of, br},
+			.now_s = pmd->now_s,
+		};
+		if (ofp_xlate(&xin, key, &xo) < 0) {
 			acts->drop = DP_DROP_UPCALL_ERROR;
 			pmd->n_upcall_errors++;
 			return NULL;
 		}
-		gen = mac_table_gen_ptr(br->macs);
-		if (res.flooded)
+		memcpy(acts, &xo.acts, offsetof(struct dp_actions, a) + xo.acts.n * sizeof(xo.acts.a[0]));
+		if (xo.normal)
+			gen = mac_table_gen_ptr(br->macs);
+		if (xo.flooded)
 			learn_gen = mac_table_learn_gen_ptr(br->macs);
 	}
-	struct dp_flow *f = dp_flow_table_insert(pmd->flows, key, &mask, acts, gen, learn_gen);
+	struct dp_flow *f = dp_flow_table_insert(pmd->flows, key, &xo.mask, acts, gen, learn_gen);
 	if (f == NULL) {
+		/* Not cached: credit this one packet to its rules directly. */
+		for (unsigned i = 0; i < xo.n_credits; i++)
+			__atomic_add_fetch(&xo.credits[i]->n_packets, 1, __ATOMIC_RELAXED);
 		pmd->drops[DP_DROP_FLOW_LIMIT]++;
 		return NULL;
 	}
+	dp_flow_set_credits(f, xo.credits, xo.n_credits);
 	pmd->n_upcalls++;
 	emc_maybe_insert(pmd->emc, key, hash, f, pmd->emc_inv_prob);
 	return f;
@@ -560,6 +691,19 @@ pmd_sync(void)
 		rte_rcu_qsbr_synchronize(pmd_qsv, RTE_QSBR_THRID_INVALID);
 }
 
+/*
+ * After an epoch bump: returns once every PMD has flushed its flows. A PMD reports quiescence
+ * at the end of an iteration that may have begun before the bump; the iteration after that
+ * one sees the new epoch and flushes, so it takes two grace periods. Flows credit their
+ * rules' counters when flushed, so rules may be freed only after this.
+ */
+static void
+pmd_sync_flushed(void)
+{
+	pmd_sync();
+	pmd_sync();
+}
+
 void
 pmd_publish(struct dp_snapshot *snap)
 {
@@ -567,7 +711,7 @@ pmd_publish(struct dp_snapshot *snap)
 
 	__atomic_store_n(&dp_cur, snap, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&dp_epoch, 1, __ATOMIC_RELEASE);
-	pmd_sync();
+	pmd_sync_flushed();
 	if (old != &dp_empty && old->free_fn)
 		old->free_fn(old);
 }
@@ -576,7 +720,7 @@ void
 pmd_flush_flows(void)
 {
 	__atomic_add_fetch(&dp_epoch, 1, __ATOMIC_RELEASE);
-	pmd_sync();
+	pmd_sync_flushed();
 }
 
 void

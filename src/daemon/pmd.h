@@ -24,12 +24,20 @@ struct mac_table;
 #define PMD_MAX_RXQS 64  /* Receive queues one PMD polls at most. */
 
 /* A bridge as the datapath sees it in one snapshot. */
+struct ofp_tables;
+
 struct dp_bridge {
 	char name[64];              /* Bridge name. */
+	struct ofp_tables *const *tables; /* The bridge's flow tables (swapped under RCU). */
+	const struct dp_snapshot *snap; /* The snapshot it belongs to. */
 	struct l2_bridge l2;        /* NORMAL's view: ports with VLAN settings, MAC table. */
 	struct mac_table *macs;     /* The bridge's MAC table (lives as long as the bridge). */
 	unsigned emc_inv_prob;      /* EMC insertion: 1 in this many (0: never). */
 };
+
+/* Port numbering for ofp_xlate() (aux: a struct dp_bridge). */
+uint32_t dp_bridge_of_to_dp(const void *aux, uint32_t ofport);
+uint32_t dp_bridge_dp_to_of(const void *aux, uint32_t dp_port);
 
 /* One datapath port number's entry in a snapshot. */
 struct dp_port_ref {

@@ -232,6 +232,14 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 			goto fail;
 		}
 	}
+	if (!strcmp(port->type, "internal") && if_nametoindex(cfg->name) != 0) {
+		/* The TAP driver cannot take over an existing interface (OVS leaves persistent
+		 * TAPs behind, for one). */
+		snprintf(port->error, sizeof(port->error),
+			"could not open network device %s (a kernel interface %s already exists; "
+			"remove it with: ip link del %s)", cfg->name, cfg->name, cfg->name);
+		goto fail;
+	}
 	if (!strcmp(port->type, "dpdkvhostuser")) {
 		/* A socket file left by an earlier run would make the bind fail. */
 		char path[1100];

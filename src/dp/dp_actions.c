@@ -46,6 +46,57 @@ dp_actions_pop_vlan(struct dp_actions *acts)
 	return dp_actions_append(acts, DPA_POP_VLAN) ? 0 : -1;
 }
 
+int
+dp_actions_set_eth(struct dp_actions *acts, enum dp_action_type type,
+	const struct rte_ether_addr *mac)
+{
+	struct dp_action *a = dp_actions_append(acts, type);
+
+	if (a == NULL)
+		return -1;
+	a->mac = *mac;
+	return 0;
+}
+
+int
+dp_actions_set_ipv4(struct dp_actions *acts, enum dp_action_type type, rte_be32_t ip)
+{
+	struct dp_action *a = dp_actions_append(acts, type);
+
+	if (a == NULL)
+		return -1;
+	a->ip = ip;
+	return 0;
+}
+
+int
+dp_actions_set_tos(struct dp_actions *acts, uint8_t tos)
+{
+	struct dp_action *a = dp_actions_append(acts, DPA_SET_IPV4_TOS);
+
+	if (a == NULL)
+		return -1;
+	a->tos = tos;
+	return 0;
+}
+
+int
+dp_actions_set_l4(struct dp_actions *acts, enum dp_action_type type, uint16_t port)
+{
+	struct dp_action *a = dp_actions_append(acts, type);
+
+	if (a == NULL)
+		return -1;
+	a->l4 = rte_cpu_to_be_16(port);
+	return 0;
+}
+
+int
+dp_actions_dec_ttl(struct dp_actions *acts)
+{
+	return dp_actions_append(acts, DPA_DEC_TTL) ? 0 : -1;
+}
+
 void
 dp_actions_format(struct ds *out, const struct dp_actions *acts)
 {
@@ -75,6 +126,29 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 			break;
 		case DPA_POP_VLAN:
 			ds_put_cstr(out, "pop_vlan");
+			break;
+		case DPA_SET_ETH_SRC:
+		case DPA_SET_ETH_DST:
+			ds_put_format(out, "set(eth(%s=" RTE_ETHER_ADDR_PRT_FMT "))",
+				a->type == DPA_SET_ETH_SRC ? "src" : "dst", RTE_ETHER_ADDR_BYTES(&a->mac));
+			break;
+		case DPA_SET_IPV4_SRC:
+		case DPA_SET_IPV4_DST: {
+			const uint8_t *b = (const uint8_t *)&a->ip;
+			ds_put_format(out, "set(ipv4(%s=%u.%u.%u.%u))",
+				a->type == DPA_SET_IPV4_SRC ? "src" : "dst", b[0], b[1], b[2], b[3]);
+			break;
+		}
+		case DPA_SET_IPV4_TOS:
+			ds_put_format(out, "set(ipv4(tos=0x%x/0xfc))", a->tos);
+			break;
+		case DPA_SET_L4_SRC:
+		case DPA_SET_L4_DST:
+			ds_put_format(out, "set(l4(%s=%u))", a->type == DPA_SET_L4_SRC ? "src" : "dst",
+				rte_be_to_cpu_16(a->l4));
+			break;
+		case DPA_DEC_TTL:
+			ds_put_cstr(out, "dec_ttl");
 			break;
 		default:
 			ds_put_format(out, "unknown(%u)", a->type);

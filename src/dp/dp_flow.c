@@ -189,6 +189,16 @@ flow_alloc(struct dp_flow_table *tbl)
 }
 
 void
+dp_flow_set_credits(struct dp_flow *f, struct dp_flow_credit *const *credits, unsigned n)
+{
+	if (n > DP_FLOW_MAX_CREDITS)
+		n = DP_FLOW_MAX_CREDITS;
+	for (unsigned i = 0; i < n; i++)
+		f->credits[i] = credits[i];
+	f->n_credits = (uint8_t)n;
+}
+
+void
 dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *f)
 {
 	struct dpcls_subtable *st = f->subtable;
@@ -200,6 +210,14 @@ dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *f)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = f->next;
+	for (unsigned i = 0; i < f->n_credits; i++) {
+		struct dp_flow_credit *c = f->credits[i];
+		__atomic_add_fetch(&c->n_packets, f->stats.n_packets, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&c->n_bytes, f->stats.n_bytes, __ATOMIC_RELAXED);
+		if (f->stats.used_tsc > __atomic_load_n(&c->used_tsc, __ATOMIC_RELAXED))
+			__atomic_store_n(&c->used_tsc, f->stats.used_tsc, __ATOMIC_RELAXED);
+	}
+	f->n_credits = 0;
 	f->in_use = false;
 	f->seq++;
 	f->next = tbl->free_list;

@@ -150,7 +150,7 @@ setup_ports(struct mac_table *macs)
 	ports[5].mode = L2_VLAN_NATIVE_TAGGED, ports[5].tag = 10, ports[5].trunks[0] = 1ull << 20;
 	ports[6].mode = L2_VLAN_DOT1Q_TUNNEL, ports[6].tag = 30, ports[6].qinq_ethtype = 0x88a8;
 	ports[7].mode = L2_VLAN_ACCESS, ports[7].tag = 10;
-	br = (struct l2_bridge){N_PORTS, ports, macs};
+	br = (struct l2_bridge){N_PORTS, ports, macs, false};
 }
 
 static struct flow_key

@@ -213,7 +213,7 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 
 	/* Learn the source. */
 	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
-	if (!rte_is_multicast_ether_addr(&key->dl_src)) {
+	if (!rte_is_multicast_ether_addr(&key->dl_src) && !br->dry_run) {
 		enum mac_learn_result r = mac_table_learn(br->macs, vlan, &key->dl_src,
 			in->dp_port, now_s);
 		res->learned = r == MAC_LEARN_NEW;

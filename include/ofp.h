@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * OpenFlow-style flow tables: the slow path's rules, in ovs-ofctl's syntax.
+ *
+ * Packet's walk, slow-path part: dp_upcall_one() -> ofp_xlate() looks the packet up in table 0
+ * (highest priority first), runs the rule's actions (outputs, header changes, resubmit,
+ * goto_table, NORMAL), and returns the datapath actions plus the mask of every bit the lookups
+ * examined. The PMD installs that as a megaflow, so packets that differ only in bits no rule
+ * looked at share it.
+ *
+ * Rules use OpenFlow port numbers (the ofport column); keys from the datapath carry datapath
+ * port numbers: struct ofp_ports translates between them.
+ *
+ * Tables are immutable once published: the control thread builds a new ofp_tables for every
+ * change, swaps the bridge's pointer, and frees the old one after the PMDs stopped using it.
+ */
+#ifndef TRESTLE_OFP_H
+#define TRESTLE_OFP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp_actions.h"
+#include "dp_flow.h"
+#include "flow.h"
+
+struct ds;
+struct l2_bridge;
+
+/* Reserved OpenFlow port numbers (OpenFlow 1.0 numbering, as ovs-ofctl prints them). */
+#define OFPP_MAX 0xff00
+#define OFPP_IN_PORT 0xfff8
+#define OFPP_NORMAL 0xfffa
+#define OFPP_FLOOD 0xfffb
+#define OFPP_ALL 0xfffc
+#define OFPP_CONTROLLER 0xfffd
+#define OFPP_LOCAL 0xfffe
+#define OFPP_NONE 0xffff
+
+#define OFP_N_TABLES 255
+#define OFP_DEFAULT_PRIORITY 32768
+#define OFP_ACTIONS_MAX 32
+/* Resubmit depth limit, as OVS's (a loop of resubmits ends there, dropping the packet). */
+#define OFP_MAX_DEPTH 64
+
+enum ofp_action_type {
+	OFPACT_OUTPUT,        /* port: an OpenFlow port number, or OFPP_IN_PORT, _NORMAL, ... */
+	OFPACT_SET_VLAN_VID,  /* value: VID; pushes a tag when there is none. */
+	OFPACT_SET_VLAN_PCP,  /* value: PCP; pushes a tag when there is none. */
+	OFPACT_STRIP_VLAN,    /* Pops the outer tag. */
+	OFPACT_PUSH_VLAN,     /* value: TPID. */
+	OFPACT_SET_ETH_SRC,   /* mac. */
+	OFPACT_SET_ETH_DST,   /* mac. */
+	OFPACT_SET_IPV4_SRC,  /* ip. */
+	OFPACT_SET_IPV4_DST,  /* ip. */
+	OFPACT_SET_IP_TOS,    /* value: the DSCP bits of the TOS byte (ECN kept). */
+	OFPACT_SET_L4_SRC,    /* value: port. */
+	OFPACT_SET_L4_DST,    /* value: port. */
+	OFPACT_DEC_TTL,       /* Decrements the TTL; drops when it would reach zero. */
+	OFPACT_RESUBMIT,      /* port (OFPP_IN_PORT: unchanged), table (OFP_N_TABLES: same). */
+	OFPACT_GOTO_TABLE,    /* table. */
+};
+
+/* How set_field wrote an action, so that printing gives back what was parsed. */
+enum ofp_action_syntax {
+	OFPACT_SYNTAX_MOD,       /* mod_dl_src:..., mod_vlan_vid:..., ... */
+	OFPACT_SYNTAX_SET_FIELD, /* set_field:VALUE->FIELD. */
+};
+
+struct ofp_action {
+	uint8_t type;              /* enum ofp_action_type. */
+	uint8_t syntax;            /* enum ofp_action_syntax. */
+	uint8_t table;             /* RESUBMIT, GOTO_TABLE. */
+	uint8_t pad;               /* Zero. */
+	uint32_t port;             /* OUTPUT, RESUBMIT. */
+	uint32_t value;            /* VLAN VID/PCP, TPID, TOS, L4 port. */
+	rte_be32_t ip;             /* SET_IPV4_*. */
+	struct rte_ether_addr mac; /* SET_ETH_*. */
+	uint16_t pad2;             /* Zero. */
+};
+
+/* Counters of a rule, credited by the datapath (see dp_flow_credit). */
+struct ofp_rule {
+	struct flow_key match;     /* Values, already masked; in_port is an OpenFlow number. */
+	struct flow_key mask;      /* Bits the rule matches on. */
+	uint16_t priority;         /* Higher wins. */
+	uint8_t table_id;          /* Table 0..254. */
+	uint64_t cookie;           /* Opaque to the switch. */
+	uint16_t idle_timeout;     /* Seconds without a packet before removal; 0: never. */
+	uint16_t hard_timeout;     /* Seconds after installation before removal; 0: never. */
+	unsigned n_acts;           /* Actions in acts; 0 means drop. */
+	struct ofp_action acts[OFP_ACTIONS_MAX];
+	/* Run-time state (not parsed, not compared). */
+	uint64_t created_ms;       /* When added (monotonic ms). */
+	uint64_t modified_ms;      /* When last added or modified (monotonic ms): hard timeout. */
+	uint64_t used_ms;          /* Last time a packet matched, as far as known. */
+	struct dp_flow_credit *credit; /* Where the datapath credits the rule's packets. */
+};
+
+/* A set of tables: rules sorted by table, then priority (highest first), then age. */
+struct ofp_tables {
+	unsigned n_rules;            /* Rules in rules[]. */
+	struct ofp_rule **rules;     /* The rules (shared between versions of the tables). */
+	unsigned start[OFP_N_TABLES + 1]; /* Index of each table's first rule; start[255] = n. */
+};
+
+/* Port numbers: OpenFlow <-> datapath, for one bridge. */
+struct ofp_ports {
+	/* Datapath number of an OpenFlow port of the bridge, or 0 when there is none. */
+	uint32_t (*of_to_dp)(const void *aux, uint32_t ofport);
+	/* OpenFlow number of a datapath port, or OFPP_NONE. */
+	uint32_t (*dp_to_of)(const void *aux, uint32_t dp_port);
+	const void *aux;
+};
+
+/* ---- Parsing and printing (ovs-ofctl syntax) ---- */
+
+/* What a flow string may contain. */
+enum ofp_parse_mode {
+	OFP_PARSE_ADD,     /* add-flow: match, priority, cookie, timeouts, table, actions (required). */
+	OFP_PARSE_MATCH,   /* del-flows, dump-flows: match, priority, table, cookie; no actions. */
+	OFP_PARSE_TRACE,   /* ofproto/trace: field values only, no masks or priority. */
+};
+/*
+ * Parses s into rule (zeroed first; priority defaults to 32768). Port names are resolved by
+ * port_by_name (may be NULL: numbers only), which returns an OpenFlow number or -1. Returns 0,
+ * or -EINVAL with an ovs-ofctl-like message in err.
+ */
+int ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
+	int64_t (*port_by_name)(const void *aux, const char *name), const void *aux,
+	struct ds *err);
+/* Appends the match as ovs-ofctl prints it ("priority=10,ip,in_port=1,nw_src=10.0.0.0/8"). */
+void ofp_match_format(struct ds *out, const struct ofp_rule *rule, bool with_priority,
+	const char *(*port_name)(const void *aux, uint32_t ofport), const void *aux);
+/* Appends the actions ("output:2,mod_vlan_vid:10" or "drop"). */
+void ofp_actions_format(struct ds *out, const struct ofp_rule *rule,
+	const char *(*port_name)(const void *aux, uint32_t ofport), const void *aux);
+/* Whether two rules have the same match (including priority and table when strict). */
+bool ofp_rule_same_match(const struct ofp_rule *a, const struct ofp_rule *b);
+/* Whether rule falls under the (loose) match of filter: every bit filter matches, rule matches
+ * with the same value. */
+bool ofp_rule_covered_by(const struct ofp_rule *rule, const struct ofp_rule *filter);
+/* Whether the actions of a and b are the same. */
+bool ofp_actions_equal(const struct ofp_rule *a, const struct ofp_rule *b);
+
+/* ---- Tables ---- */
+
+/* An empty set of tables. */
+struct ofp_tables *ofp_tables_create(void);
+/* A copy sharing the rules (the copy's array is its own). */
+struct ofp_tables *ofp_tables_clone(const struct ofp_tables *t);
+/* Frees the array, not the rules. */
+void ofp_tables_free(struct ofp_tables *t);
+/* Adds rule (ownership passes), keeping the order. Returns the rule it replaced (same table,
+ * priority and match), which the caller frees once no PMD can see it, or NULL. */
+struct ofp_rule *ofp_tables_add(struct ofp_tables *t, struct ofp_rule *rule);
+/* Removes the rule at index i (the caller frees it later). */
+void ofp_tables_remove(struct ofp_tables *t, unsigned i);
+/* A new rule: a copy of r with fresh run-time state (a new credit). */
+struct ofp_rule *ofp_rule_clone(const struct ofp_rule *r);
+void ofp_rule_free(struct ofp_rule *r);
+
+/*
+ * The highest-priority rule of table that matches key (in_port an OpenFlow number), or NULL.
+ * ORs into wc the bits the lookup looked at: the whole mask of the rule found, and for every
+ * higher-priority rule that did not match, its mask over one 64-bit word of the key in which
+ * it differs, enough to tell apart every packet that would have matched it.
+ */
+const struct ofp_rule *ofp_tables_lookup(const struct ofp_tables *t, uint8_t table,
+	const struct flow_key *key, struct flow_key *wc);
+
+/* ---- Translation ---- */
+
+#define OFP_XLATE_MAX_CREDITS DP_FLOW_MAX_CREDITS
+
+struct ofp_xlate_in {
+	const struct ofp_tables *tables; /* The bridge's tables. */
+	const struct l2_bridge *l2;      /* For NORMAL and FLOOD/ALL; may be NULL. */
+	struct ofp_ports ports;          /* Port numbering. */
+	uint64_t now_s;                  /* Clock for NORMAL's MAC learning. */
+	struct ds *trace;                /* When not NULL, a step-by-step account goes here. */
+};
+
+struct ofp_xlate_out {
+	struct dp_actions acts;          /* Datapath actions. */
+	struct flow_key mask;            /* Bits the decision depended on. */
+	bool normal;                     /* NORMAL ran (the flow depends on the MAC table). */
+	bool flooded;                    /* NORMAL flooded an unknown unicast destination. */
+	unsigned n_credits;              /* Rules the packet went through ... */
+	struct dp_flow_credit *credits[OFP_XLATE_MAX_CREDITS]; /* ... their counters. */
+};
+
+/*
+ * Translates a packet with key (in_port a datapath number) through the tables, starting at
+ * table 0. Returns 0 or -EINVAL when the ingress port is not the bridge's.
+ */
+int ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key,
+	struct ofp_xlate_out *out);
+
+#endif

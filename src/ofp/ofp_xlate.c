@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Flow tables, their lookup, and the translation of a packet into datapath actions (ofp.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_drop.h"
+#include "ds.h"
+#include "normal.h"
+#include "ofp.h"
+
+#define ETH_IPV4 0x0800
+
+/* ---- Tables ---- */
+
+struct ofp_tables *
+ofp_tables_create(void)
+{
+	return calloc(1, sizeof(struct ofp_tables));
+}
+
+struct ofp_tables *
+ofp_tables_clone(const struct ofp_tables *t)
+{
+	struct ofp_tables *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	*c = *t;
+	c->rules = NULL;
+	if (t->n_rules) {
+		c->rules = malloc(t->n_rules * sizeof(*c->rules));
+		if (c->rules == NULL) {
+			free(c);
+			return NULL;
+		}
+		memcpy(c->rules, t->rules, t->n_rules * sizeof(*c->rules));
+	}
+	return c;
+}
+
+void
+ofp_tables_free(struct ofp_tables *t)
+{
+	if (t == NULL)
+		return;
+	free(t->rules);
+	free(t);
+}
+
+static void
+reindex(struct ofp_tables *t)
+{
+	unsigned i = 0;
+
+	for (unsigned tb = 0; tb <= OFP_N_TABLES; tb++) {
+		while (i < t->n_rules && t->rules[i]->table_id < tb)
+			i++;
+		t->start[tb] = i;
+	}
+	t->start[OFP_N_TABLES] = t->n_rules;
+}
+
+struct ofp_rule *
+ofp_tables_add(struct ofp_tables *t, struct ofp_rule *rule)
+{
+	unsigned pos;
+
+	for (unsigned i = t->start[rule->table_id]; i < t->start[rule->table_id + 1]; i++) {
+		if (ofp_rule_same_match(t->rules[i], rule)) {
+			struct ofp_rule *old = t->rules[i];
+			t->rules[i] = rule;
+			return old;
+		}
+	}
+	/* After every rule of a lower table, or of this table with a priority at least as high. */
+	for (pos = t->start[rule->table_id]; pos < t->n_rules; pos++) {
+		const struct ofp_rule *r = t->rules[pos];
+		if (r->table_id > rule->table_id || r->priority < rule->priority)
+			break;
+	}
+	struct ofp_rule **nr = realloc(t->rules, (t->n_rules + 1) * sizeof(*nr));
+	if (nr == NULL)
+		abort();
+	t->rules = nr;
+	memmove(&nr[pos + 1], &nr[pos], (t->n_rules - pos) * sizeof(*nr));
+	nr[pos] = rule;
+	t->n_rules++;
+	reindex(t);
+	return NULL;
+}
+
+void
+ofp_tables_remove(struct ofp_tables *t, unsigned i)
+{
+	memmove(&t->rules[i], &t->rules[i + 1], (t->n_rules - i - 1) * sizeof(t->rules[0]));
+	t->n_rules--;
+	reindex(t);
+}
+
+struct ofp_rule *
+ofp_rule_clone(const struct ofp_rule *r)
+{
+	struct ofp_rule *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	*c = *r;
+	c->credit = calloc(1, sizeof(*c->credit));
+	if (c->credit == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+ofp_rule_free(struct ofp_rule *r)
+{
+	if (r == NULL)
+		return;
+	free(r->credit);
+	free(r);
+}
+
+const struct ofp_rule *
+ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_key *key,
+	struct flow_key *wc)
+{
+	const uint64_t *k = (const uint64_t *)key;
+	uint64_t *w = (uint64_t *)wc;
+
+	for (unsigned i = t->start[table]; i < t->start[table + 1]; i++) {
+		const struct ofp_rule *r = t->rules[i];
+		const uint64_t *m = (const uint64_t *)&r->mask;
+		const uint64_t *v = (const uint64_t *)&r->match;
+		unsigned x;
+
+		for (x = 0; x < FLOW_WORDS; x++)
+			if ((k[x] & m[x]) != v[x])
+				break;
+		if (x == FLOW_WORDS) {
+			for (unsigned j = 0; j < FLOW_WORDS; j++)
+				w[j] |= m[j];
+			return r;
+		}
+		/* Packets that agree with this one on these bits cannot match r either. */
+		w[x] |= m[x];
+	}
+	return NULL;
+}
+
+/* ---- Translation ---- */
+
+struct xctx {
+	const struct ofp_xlate_in *in;
+	struct ofp_xlate_out *out;
+	struct flow_key key;   /* The packet as the actions so far left it (dp in_port). */
+	unsigned depth;        /* Resubmit depth. */
+	bool stop;             /* dec_ttl dropped the packet: no more actions. */
+};
+
+static void execute_rule(struct xctx *x, const struct ofp_rule *r, uint8_t table);
+
+static void
+trace_indent(struct xctx *x)
+{
+	for (unsigned i = 0; i <= x->depth; i++)
+		ds_put_cstr(x->in->trace, "    ");
+}
+
+static void
+credit(struct xctx *x, const struct ofp_rule *r)
+{
+	struct ofp_xlate_out *o = x->out;
+
+	if (r->credit == NULL)
+		return;
+	for (unsigned i = 0; i < o->n_credits; i++)
+		if (o->credits[i] == r->credit)
+			return;
+	if (o->n_credits < OFP_XLATE_MAX_CREDITS)
+		o->credits[o->n_credits++] = r->credit;
+}
+
+static void
+lookup_and_execute(struct xctx *x, uint8_t table, uint32_t in_ofport)
+{
+	struct flow_key k = x->key;
+
+	k.in_port = in_ofport;
+	const struct ofp_rule *r = ofp_tables_lookup(x->in->tables, table, &k, &x->out->mask);
+	if (x->in->trace) {
+		ds_put_char(x->in->trace, '\n');
+		for (unsigned i = 0; i < x->depth; i++)
+			ds_put_cstr(x->in->trace, "    ");
+		ds_put_format(x->in->trace, "%2u. ", table);
+		if (r == NULL) {
+			ds_put_cstr(x->in->trace, "No match.\n");
+			trace_indent(x);
+			ds_put_cstr(x->in->trace, "drop");
+		} else {
+			size_t before = x->in->trace->len;
+			ofp_match_format(x->in->trace, r, false, NULL, NULL);
+			if (x->in->trace->len == before)
+				ds_put_cstr(x->in->trace, "(any)");
+			ds_put_format(x->in->trace, ", priority %u", r->priority);
+			if (r->cookie)
+				ds_put_format(x->in->trace, ", cookie %#" PRIx64, r->cookie);
+		}
+	}
+	if (r == NULL)
+		return;
+	credit(x, r);
+	execute_rule(x, r, table);
+}
+
+static void
+output(struct xctx *x, uint32_t dp_port)
+{
+	if (dp_actions_output(&x->out->acts, dp_port) < 0)
+		x->stop = true;
+}
+
+static void
+output_ofport(struct xctx *x, uint32_t ofport)
+{
+	const struct ofp_ports *p = &x->in->ports;
+	uint32_t in_dp = x->key.in_port;
+
+	switch (ofport) {
+	case OFPP_IN_PORT:
+		output(x, in_dp);
+		break;
+	case OFPP_NORMAL: {
+		struct normal_result res;
+		if (x->in->l2 == NULL)
+			break;
+		if (normal_xlate(x->in->l2, &x->key, &x->out->mask, &x->out->acts, x->in->now_s,
+				&res) == 0) {
+			x->out->normal = true;
+			x->out->flooded |= res.flooded;
+		}
+		break;
+	}
+	case OFPP_FLOOD:
+	case OFPP_ALL:
+		if (x->in->l2 == NULL)
+			break;
+		for (unsigned i = 0; i < x->in->l2->n_ports; i++)
+			if (x->in->l2->ports[i].dp_port != in_dp)
+				output(x, x->in->l2->ports[i].dp_port);
+		break;
+	default: {
+		uint32_t dp = p->of_to_dp(p->aux, ofport);
+		/* As OpenFlow says, never back out of the ingress port unless asked (IN_PORT). */
+		if (dp != 0 && dp != in_dp)
+			output(x, dp);
+		else if (x->in->trace) {
+			ds_put_char(x->in->trace, '\n');
+			trace_indent(x);
+			ds_put_format(x->in->trace, "-> output to %s port %u skipped",
+				dp ? "ingress" : "unknown", ofport);
+		}
+		break;
+	}
+	}
+}
+
+static void
+set_tci(struct xctx *x, uint16_t tci)
+{
+	/* Replacing the outer tag: pop it, push the new one with the same TPID. */
+	uint16_t tpid = rte_be_to_cpu_16(x->key.vlan_tpid);
+
+	dp_actions_pop_vlan(&x->out->acts);
+	dp_actions_push_vlan(&x->out->acts, tpid ? tpid : RTE_ETHER_TYPE_VLAN, tci);
+	x->key.vlan_tci = rte_cpu_to_be_16(tci | FLOW_VLAN_PRESENT);
+}
+
+static void
+push_tag(struct xctx *x, uint16_t tpid, uint16_t tci)
+{
+	dp_actions_push_vlan(&x->out->acts, tpid, tci);
+	x->key.cvlan_tci = x->key.vlan_tci;
+	x->key.vlan_tci = rte_cpu_to_be_16(tci | FLOW_VLAN_PRESENT);
+	x->key.vlan_tpid = rte_cpu_to_be_16(tpid);
+}
+
+static bool
+is_ipv4(struct xctx *x)
+{
+	x->out->mask.dl_type = UINT16_MAX;
+	return x->key.dl_type == rte_cpu_to_be_16(ETH_IPV4);
+}
+
+static bool
+is_tcp_udp(struct xctx *x)
+{
+	if (!is_ipv4(x))
+		return false;
+	x->out->mask.nw_proto = UINT8_MAX;
+	x->out->mask.nw_frag = UINT8_MAX;
+	return (x->key.nw_proto == 6 || x->key.nw_proto == 17) &&
+		!(x->key.nw_frag & FLOW_FRAG_LATER);
+}
+
+static void
+execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
+{
+	struct dp_actions *acts = &x->out->acts;
+	struct flow_key *k = &x->key;
+	uint16_t tci = flow_vlan_tci(k->vlan_tci);
+	bool tagged = flow_vlan_present(k->vlan_tci);
+
+	switch ((enum ofp_action_type)a->type) {
+	case OFPACT_OUTPUT:
+		output_ofport(x, a->port);
+		break;
+	case OFPACT_SET_VLAN_VID:
+		x->out->mask.vlan_tci = UINT16_MAX;
+		x->out->mask.vlan_tpid = UINT16_MAX;
+		if (tagged)
+			set_tci(x, (uint16_t)((tci & FLOW_VLAN_PCP_MASK) | a->value));
+		else
+			push_tag(x, RTE_ETHER_TYPE_VLAN, (uint16_t)a->value);
+		break;
+	case OFPACT_SET_VLAN_PCP:
+		x->out->mask.vlan_tci = UINT16_MAX;
+		x->out->mask.vlan_tpid = UINT16_MAX;
+		if (tagged)
+			set_tci(x, (uint16_t)((tci & FLOW_VLAN_VID_MASK) |
+				(a->value << FLOW_VLAN_PCP_SHIFT)));
+		else
+			push_tag(x, RTE_ETHER_TYPE_VLAN, (uint16_t)(a->value << FLOW_VLAN_PCP_SHIFT));
+		break;
+	case OFPACT_STRIP_VLAN:
+		x->out->mask.vlan_tci = UINT16_MAX;
+		if (tagged) {
+			x->out->mask.cvlan_tci = UINT16_MAX;
+			dp_actions_pop_vlan(acts);
+			k->vlan_tci = k->cvlan_tci;
+			k->cvlan_tci = 0;
+			k->vlan_tpid = flow_vlan_present(k->vlan_tci) ?
+				rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) : 0;
+		}
+		break;
+	case OFPACT_PUSH_VLAN:
+		x->out->mask.vlan_tci = UINT16_MAX;
+		push_tag(x, (uint16_t)a->value, tagged ? (uint16_t)(tci & ~FLOW_VLAN_PRESENT) : 0);
+		break;
+	case OFPACT_SET_ETH_SRC:
+		dp_actions_set_eth(acts, DPA_SET_ETH_SRC, &a->mac);
+		k->dl_src = a->mac;
+		break;
+	case OFPACT_SET_ETH_DST:
+		dp_actions_set_eth(acts, DPA_SET_ETH_DST, &a->mac);
+		k->dl_dst = a->mac;
+		break;
+	case OFPACT_SET_IPV4_SRC:
+		if (is_ipv4(x)) {
+			dp_actions_set_ipv4(acts, DPA_SET_IPV4_SRC, a->ip);
+			k->nw_src = a->ip;
+		}
+		break;
+	case OFPACT_SET_IPV4_DST:
+		if (is_ipv4(x)) {
+			dp_actions_set_ipv4(acts, DPA_SET_IPV4_DST, a->ip);
+			k->nw_dst = a->ip;
+		}
+		break;
+	case OFPACT_SET_IP_TOS:
+		if (is_ipv4(x)) {
+			dp_actions_set_tos(acts, (uint8_t)a->value);
+			k->nw_tos = (uint8_t)((k->nw_tos & 3) | (a->value & 0xfc));
+		}
+		break;
+	case OFPACT_SET_L4_SRC:
+		if (is_tcp_udp(x)) {
+			dp_actions_set_l4(acts, DPA_SET_L4_SRC, (uint16_t)a->value);
+			k->tp_src = rte_cpu_to_be_16((uint16_t)a->value);
+		}
+		break;
+	case OFPACT_SET_L4_DST:
+		if (is_tcp_udp(x)) {
+			dp_actions_set_l4(acts, DPA_SET_L4_DST, (uint16_t)a->value);
+			k->tp_dst = rte_cpu_to_be_16((uint16_t)a->value);
+		}
+		break;
+	case OFPACT_DEC_TTL:
+		if (is_ipv4(x)) {
+			x->out->mask.nw_ttl = UINT8_MAX;
+			if (k->nw_ttl <= 1) {
+				/* OVS would send it to a controller; there is none: drop. */
+				x->stop = true;
+				if (acts->n == 0)
+					acts->drop = DP_DROP_TTL_EXCEEDED;
+				break;
+			}
+			dp_actions_dec_ttl(acts);
+			k->nw_ttl--;
+		}
+		break;
+	case OFPACT_RESUBMIT:
+	case OFPACT_GOTO_TABLE: {
+		uint8_t t = a->table == OFP_N_TABLES ? table : a->table;
+		uint32_t in = x->in->ports.dp_to_of(x->in->ports.aux, k->in_port);
+		if (a->type == OFPACT_RESUBMIT && a->port != OFPP_IN_PORT)
+			in = a->port;
+		if (x->depth >= OFP_MAX_DEPTH) {
+			x->stop = true;
+			break;
+		}
+		x->depth++;
+		lookup_and_execute(x, t, in);
+		x->depth--;
+		break;
+	}
+	}
+}
+
+static void
+execute_rule(struct xctx *x, const struct ofp_rule *r, uint8_t table)
+{
+	for (unsigned i = 0; i < r->n_acts && !x->stop; i++) {
+		if (x->in->trace && r->acts[i].type != OFPACT_RESUBMIT &&
+				r->acts[i].type != OFPACT_GOTO_TABLE) {
+			struct ofp_rule one = {.n_acts = 1};
+			one.acts[0] = r->acts[i];
+			ds_put_char(x->in->trace, '\n');
+			trace_indent(x);
+			ofp_actions_format(x->in->trace, &one, NULL, NULL);
+		}
+		execute_action(x, &r->acts[i], table);
+	}
+	if (r->n_acts == 0 && x->in->trace) {
+		ds_put_char(x->in->trace, '\n');
+		trace_indent(x);
+		ds_put_cstr(x->in->trace, "drop");
+	}
+}
+
+int
+ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_xlate_out *out)
+{
+	struct xctx x = {.in = in, .out = out, .key = *key};
+
+	memset(&out->mask, 0, sizeof(out->mask));
+	dp_actions_init(&out->acts);
+	out->normal = out->flooded = false;
+	out->n_credits = 0;
+	uint32_t in_of = in->ports.dp_to_of(in->ports.aux, key->in_port);
+	if (in_of == OFPP_NONE)
+		return -EINVAL;
+	lookup_and_execute(&x, 0, in_of);
+	out->mask.in_port = UINT32_MAX;
+	if (out->acts.n == 0 && out->acts.drop == 0)
+		out->acts.drop = DP_DROP_OF_DROP;
+	if (in->trace)
+		ds_put_char(in->trace, '\n');
+	return 0;
+}
