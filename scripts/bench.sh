@@ -43,7 +43,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR) pr
 # ---------------------------------------------------------------- the switches under test
 # Both take ovs-vsctl grammar, so one workload script configures either: $VS is the vsctl
 # command, $AP the appctl command of the switch being measured.
-SW= VS= AP= SW_PID=
+SW= VS= AP= OF= SW_PID=
 
 trestle_start() {
 	rm -rf "$W/tr"; mkdir -p "$W/tr"
@@ -53,6 +53,7 @@ trestle_start() {
 	SW=trestle SW_PID=$(cat "$W/tr/pid")
 	VS="build/src/trestle --ctl $W/tr/ctl"
 	AP="build/src/trestle --ctl $W/tr/ctl appctl"
+	OF="build/src/trestle --ctl $W/tr/ctl ofctl"
 }
 
 ovs_start() {
@@ -69,6 +70,7 @@ ovs_start() {
 	$VSWITCHD "unix:$W/ovs/db.sock" --pidfile="$W/ovs/vswitchd.pid" --detach \
 		--log-file="$W/ovs/vswitchd.log" >/dev/null 2>&1
 	SW=ovs SW_PID=$(cat "$W/ovs/vswitchd.pid")
+	OF=ovs-ofctl
 	AP="ovs-appctl -t $W/ovs/ovs-vswitchd-dpdk.$SW_PID.ctl"
 	$VS wait-until Open_vSwitch . dpdk_initialized=true
 }
@@ -158,19 +160,29 @@ pcap_to_null() {
 		"options:dpdk-devargs=\"net_pcap0,rx_pcap=$file,infinite_rx=1\""
 }
 
-# The rule pipeline: in_port=p0 actions=output:p1. Trestle has no OpenFlow tables yet (issue
-# 5), so its closest equivalent is NORMAL with the destination MAC pinned to p1 (one megaflow
-# per MAC pair, the same shape as OVS's megaflow for the rule).
+# The rule pipeline: in_port=p0 actions=output:p1, the same ovs-ofctl commands on both.
 wl_rule() { # N
 	local f; f=$(pcap_file flows "$1")
 	add_bridge
 	pcap_to_null "$f" "" ""
-	if [ "$SW" = ovs ]; then
-		ovs-ofctl del-flows br0
-		ovs-ofctl add-flow br0 in_port=p0,actions=output:p1
-	else
-		$AP fdb/add br0 p1 0 02:00:00:00:00:02 >/dev/null
-	fi
+	$OF del-flows br0
+	$OF add-flow br0 in_port=p0,actions=output:p1
+	measure p1
+}
+
+# An ACL: 1,000 rules on source and destination prefixes and the destination port, that the
+# traffic (N flows) must get past to the final allow rule.
+wl_acl() { # N
+	local f; f=$(pcap_file flows "$1")
+	[ -s "$W/acl.flows" ] || awk 'BEGIN {
+		for (i = 0; i < 1000; i++)
+			printf "priority=%d,udp,nw_src=10.%d.0.0/16,nw_dst=192.168.%d.0/24,tp_dst=%d,actions=drop\n",
+				1000 + i, i % 250 + 1, i % 4, 5000 + i % 8
+		print "priority=1,actions=output:p1" }' >"$W/acl.flows"
+	add_bridge
+	pcap_to_null "$f" "" ""
+	$OF del-flows br0
+	$OF add-flows br0 "$W/acl.flows"
 	measure p1
 }
 
@@ -328,6 +340,7 @@ run() {
 	wl_vhost) ceil=$(ceiling vhost) ;;
 	wl_setup) ceil=- ;;
 	wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
+	wl_acl) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
 	*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
 	esac
 	log "  trestle $tr | ovs $ov | ceiling $ceil | memory (hugepages MiB, RSS MiB) trestle $mem_t ovs $mem_o"
@@ -346,6 +359,7 @@ log "one PMD core each (core 1); $REPS windows of $SECS s per figure; TSC $TSC_H
 run rule-1-flow wl_rule 1
 run rule-1k-flows wl_rule 1000
 run rule-100k-flows wl_rule 100000
+run acl-1k-rules-100k-flows wl_acl 100000
 run normal-access-trunk-1 wl_access_trunk 1
 run normal-access-trunk-1k wl_access_trunk 1000
 run normal-1k-macs wl_macs 1000

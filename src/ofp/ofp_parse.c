@@ -427,7 +427,8 @@ parse_set(struct parse_ctx *c, const char *field, const char *value, uint8_t syn
 	uint64_t v;
 
 	if (!strcmp(field, "vlan_vid") || !strcmp(field, "dl_vlan")) {
-		if (parse_uint(value, 0x1fff, &v) < 0 || (v & FLOW_VLAN_VID_MASK) != v % 0x1000)
+		/* set_field may carry OpenFlow 1.3's "present" bit (0x1000). */
+		if (parse_uint(value, syntax == OFPACT_SYNTAX_SET_FIELD ? 0x1fff : 0xfff, &v) < 0)
 			return perr(c, "%s: bad VLAN ID \"%s\"", field, value);
 		if ((a = act_new(c, OFPACT_SET_VLAN_VID)) == NULL)
 			return -EINVAL;

@@ -2,6 +2,7 @@
 /* Flow tables, their lookup, and the translation of a packet into datapath actions (ofp.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,22 @@ ofp_rule_free(struct ofp_rule *r)
 	free(r);
 }
 
+/*
+ * The key's fields, in the order a miss is explained: for a rule that does not match, the
+ * megaflow takes the rule's mask over the first of these fields on which the packet differs.
+ * Fields that vary little in real traffic come first (the port, the types, the VLAN), so that
+ * megaflows stay wide on addresses and L4 ports.
+ */
+static const struct {
+	uint8_t off, len;
+} key_fields[] = {
+#define F(field) {offsetof(struct flow_key, field), sizeof(((struct flow_key *)0)->field)}
+	F(in_port), F(dl_type), F(nw_proto), F(vlan_tci), F(vlan_tpid), F(cvlan_tci), F(nw_frag),
+	F(dl_dst), F(dl_src), F(tp_dst), F(tp_src), F(nw_dst), F(nw_src), F(ipv6_dst), F(ipv6_src),
+	F(nw_tos), F(nw_ttl), F(arp_sha), F(arp_tha), F(ipv6_label),
+#undef F
+};
+
 const struct ofp_rule *
 ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_key *key,
 	struct flow_key *wc)
@@ -145,8 +162,22 @@ ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_k
 				w[j] |= m[j];
 			return r;
 		}
-		/* Packets that agree with this one on these bits cannot match r either. */
-		w[x] |= m[x];
+		/* Packets that agree with this one on the rule's bits of one field where it
+		 * differs cannot match r either. */
+		const uint8_t *kb = (const uint8_t *)key, *mb = (const uint8_t *)&r->mask;
+		const uint8_t *vb = (const uint8_t *)&r->match;
+		uint8_t *wb = (uint8_t *)wc;
+		for (size_t f = 0; f < sizeof(key_fields) / sizeof(key_fields[0]); f++) {
+			unsigned off = key_fields[f].off, len = key_fields[f].len;
+			bool differs = false;
+			for (unsigned b = off; b < off + len; b++)
+				differs |= (kb[b] & mb[b]) != vb[b];
+			if (differs) {
+				for (unsigned b = off; b < off + len; b++)
+					wb[b] |= mb[b];
+				break;
+			}
+		}
 	}
 	return NULL;
 }

@@ -92,7 +92,7 @@ start_trestled() {
 	mkdir -p "$RUN_DIR"
 	${SW_NS:+ip netns exec "$SW_NS"} "$TRESTLED" -l "$TRESTLED_LCORES" --no-pci --file-prefix="$PREFIX" --log-level=user1,info \
 		-m 512 "$@" -- \
-		--db "$DB" --ctl "$TRESTLE_CTL" --run-dir "$RUN_DIR" >>"$LOG" 2>&1 &
+		--db "$DB" --ctl "$TRESTLE_CTL" --run-dir "$RUN_DIR" ${TRESTLED_OPTS:-} >>"$LOG" 2>&1 &
 	TRESTLED_PID=$!
 	for _ in $(seq 1 200); do
 		if trestle appctl version >/dev/null 2>&1; then return 0; fi
