@@ -581,6 +581,7 @@ bridge_run(void)
 	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
 	uint64_t now_s = now / hz;
 
+	ofctl_run();
 	/*
 	 * Traffic through cached megaflows never reaches the slow path, so its source MACs are
 	 * refreshed from the flows' last use, once a second, as OVS's revalidators do.

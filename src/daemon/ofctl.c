@@ -251,7 +251,7 @@ format_rule(struct ds *out, const struct ofp_rule *r, const struct live_counts *
 		live_get(lc, r, &packets, &bytes, &used_tsc);
 		uint64_t age_ms = now - r->created_ms;
 		uint64_t tsc = rte_rdtsc(), hz = rte_get_tsc_hz();
-		uint64_t idle = used_tsc && used_tsc <= tsc ? (tsc - used_tsc) / hz : age_ms / 1000;
+		uint64_t idle = !used_tsc ? age_ms / 1000 : used_tsc >= tsc ? 0 : (tsc - used_tsc) / hz;
 		ds_put_format(out, " cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03" PRIu64 "s, "
 			"table=%u, n_packets=%" PRIu64 ", n_bytes=%" PRIu64 ", ", r->cookie,
 			age_ms / 1000, age_ms % 1000, r->table_id, packets, bytes);
@@ -645,6 +645,72 @@ ofctl_cmd(int argc, const char *const argv[], struct ds *out)
 static const struct ctl_command ofctl_command = {"ofctl", "COMMAND BRIDGE [ARG...]", 1, INT_MAX,
 	ofctl_cmd};
 CTL_REGISTER(ofctl_command)
+
+/* ---- Timeouts ---- */
+
+/* Removes the bridge's rules whose idle or hard timeout has passed. */
+static void
+expire_bridge(const char *br, struct mac_table *macs, void *aux)
+{
+	const struct ofp_tables *t = bridge_tables(br);
+	uint64_t now = bridge_now_ms(), tsc = rte_rdtsc(), hz = rte_get_tsc_hz();
+	bool any = false;
+
+	(void)macs;
+	(void)aux;
+	for (unsigned i = 0; i < t->n_rules && !any; i++)
+		any = t->rules[i]->idle_timeout || t->rules[i]->hard_timeout;
+	if (!any)
+		return;
+	struct live_counts lc;
+	bool *expired = calloc(t->n_rules, sizeof(*expired));
+	unsigned n_expired = 0;
+	live_collect(&lc, t);
+	for (unsigned i = 0; i < t->n_rules; i++) {
+		const struct ofp_rule *r = t->rules[i];
+		uint64_t packets, bytes, used_tsc;
+		if (r->hard_timeout && now - r->modified_ms >= r->hard_timeout * 1000ull)
+			expired[i] = true;
+		if (r->idle_timeout) {
+			live_get(&lc, r, &packets, &bytes, &used_tsc);
+			/* A use after tsc was read (the PMD runs on) is a use now. */
+			uint64_t idle_ms = !used_tsc ? now - r->created_ms :
+				used_tsc >= tsc ? 0 : (tsc - used_tsc) * 1000 / hz;
+			if (idle_ms >= r->idle_timeout * 1000ull)
+				expired[i] = true;
+		}
+		n_expired += expired[i];
+	}
+	live_free(&lc);
+	if (n_expired) {
+		struct change c;
+		struct ds err = DS_INIT;
+		if (change_begin(&c, br, &err) == 0) {
+			/* Same order as t: walk backwards so indexes stay valid. */
+			for (unsigned i = t->n_rules; i-- > 0;) {
+				if (!expired[i])
+					continue;
+				change_kill(&c, c.t->rules[i]);
+				ofp_tables_remove(c.t, i);
+			}
+			change_commit(&c);
+		}
+		ds_destroy(&err);
+	}
+	free(expired);
+}
+
+void
+ofctl_run(void)
+{
+	static uint64_t last;
+	uint64_t now = bridge_now_ms();
+
+	if (now - last < 1000)
+		return;
+	last = now;
+	bridge_foreach(expire_bridge, NULL);
+}
 
 /* ---- ofproto/trace ---- */
 

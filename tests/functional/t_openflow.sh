@@ -88,4 +88,15 @@ trestle ofctl del-flows br0 --strict "priority=300,tcp,tp_dst=22"
 check_eq "del-flows --strict removed one rule" "1" "$(trestle ofctl dump-flows br0 | grep -c priority=)"
 check_contains "dump-ports reports p1" "port  1: rx pkts=" "$(trestle ofctl dump-ports br0 p1)"
 check_contains "show lists the ports" "(p1): addr:" "$(trestle ofctl show br0)"
+
+# Timeouts: a hard timeout expires whatever the traffic; an idle one only without traffic.
+trestle ofctl add-flow br0 "priority=400,hard_timeout=2,udp,tp_dst=5001,actions=output:p1"
+trestle ofctl add-flow br0 "priority=401,idle_timeout=2,udp,tp_dst=7,actions=drop"
+trestle ofctl add-flow br0 "priority=402,idle_timeout=2,udp,nw_src=10.0.0.0/8,actions=output:p1"
+check_contains "timeouts are shown" "hard_timeout=2," "$(trestle ofctl dump-flows br0)"
+sleep 4
+flows=$(trestle ofctl dump-flows br0)
+check_not_contains "hard_timeout expired the rule" "priority=400" "$flows"
+check_not_contains "idle_timeout expired the unused rule" "priority=401" "$flows"
+check_contains "idle_timeout kept the rule in use" "priority=402" "$flows"
 finish
