@@ -49,36 +49,38 @@ struct live_counts {
 	uint64_t *packets, *bytes, *used;
 };
 
+/* The slot of k: where it is, or the empty slot where it would go. */
+static unsigned
+live_slot(const struct live_counts *lc, const struct dp_flow_credit *k)
+{
+	unsigned h = (unsigned)(((uintptr_t)k >> 4) * 2654435761u) & (lc->n - 1);
+
+	while (lc->key[h] != NULL && lc->key[h] != k)
+		h = (h + 1) & (lc->n - 1);
+	return h;
+}
+
 static void
 live_add(const struct dp_flow *f, void *aux)
 {
 	struct live_counts *lc = aux;
 
 	for (unsigned c = 0; c < f->n_credits && c < DP_FLOW_MAX_CREDITS; c++) {
-		const struct dp_flow_credit *k = f->credits[c];
-		unsigned h = (unsigned)(((uintptr_t)k >> 4) * 2654435761u) & (lc->n - 1);
-		for (unsigned probe = 0; probe < lc->n; probe++, h = (h + 1) & (lc->n - 1)) {
-			if (lc->key[h] == k) {
-				lc->packets[h] += f->stats.n_packets;
-				lc->bytes[h] += f->stats.n_bytes;
-				if (f->stats.used_tsc > lc->used[h])
-					lc->used[h] = f->stats.used_tsc;
-				break;
-			}
-			if (lc->key[h] == NULL)
-				break;
-		}
+		unsigned h = live_slot(lc, f->credits[c]);
+		/* A flow of a rule deleted since the collection began: not ours to count. */
+		if (lc->key[h] == NULL)
+			continue;
+		lc->packets[h] += f->stats.n_packets;
+		lc->bytes[h] += f->stats.n_bytes;
+		if (f->stats.used_tsc > lc->used[h])
+			lc->used[h] = f->stats.used_tsc;
 	}
 }
 
 static void
 live_insert(struct live_counts *lc, const struct dp_flow_credit *k)
 {
-	unsigned h = (unsigned)(((uintptr_t)k >> 4) * 2654435761u) & (lc->n - 1);
-
-	while (lc->key[h] != NULL && lc->key[h] != k)
-		h = (h + 1) & (lc->n - 1);
-	lc->key[h] = k;
+	lc->key[live_slot(lc, k)] = k;
 }
 
 static void
@@ -86,20 +88,16 @@ live_get(const struct live_counts *lc, const struct ofp_rule *r, uint64_t *packe
 	uint64_t *bytes, uint64_t *used_tsc)
 {
 	const struct dp_flow_credit *k = r->credit;
-	unsigned h = (unsigned)(((uintptr_t)k >> 4) * 2654435761u) & (lc->n - 1);
+	unsigned h = live_slot(lc, k);
 
 	*packets = __atomic_load_n(&k->n_packets, __ATOMIC_RELAXED);
 	*bytes = __atomic_load_n(&k->n_bytes, __ATOMIC_RELAXED);
 	*used_tsc = __atomic_load_n(&k->used_tsc, __ATOMIC_RELAXED);
-	while (lc->key[h] != NULL) {
-		if (lc->key[h] == k) {
-			*packets += lc->packets[h];
-			*bytes += lc->bytes[h];
-			if (lc->used[h] > *used_tsc)
-				*used_tsc = lc->used[h];
-			return;
-		}
-		h = (h + 1) & (lc->n - 1);
+	if (lc->key[h] == k) {
+		*packets += lc->packets[h];
+		*bytes += lc->bytes[h];
+		if (lc->used[h] > *used_tsc)
+			*used_tsc = lc->used[h];
 	}
 }
 

@@ -501,24 +501,17 @@ parse_action(struct parse_ctx *c, char *s)
 			return -EINVAL;
 		return parse_port(c, arg, &a->port);
 	}
-	if (!strcmp(s, "mod_vlan_vid") && arg)
-		return parse_set(c, "vlan_vid", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_vlan_pcp") && arg)
-		return parse_set(c, "vlan_pcp", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_dl_src") && arg)
-		return parse_set(c, "eth_src", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_dl_dst") && arg)
-		return parse_set(c, "eth_dst", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_nw_src") && arg)
-		return parse_set(c, "ip_src", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_nw_dst") && arg)
-		return parse_set(c, "ip_dst", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_nw_tos") && arg)
-		return parse_set(c, "nw_tos", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_tp_src") && arg)
-		return parse_set(c, "tp_src", arg, OFPACT_SYNTAX_MOD);
-	if (!strcmp(s, "mod_tp_dst") && arg)
-		return parse_set(c, "tp_dst", arg, OFPACT_SYNTAX_MOD);
+	/* The OpenFlow 1.0 mod_* actions are set_field on one field each. */
+	static const struct {
+		const char *action, *field;
+	} mods[] = {
+		{"mod_vlan_vid", "vlan_vid"}, {"mod_vlan_pcp", "vlan_pcp"}, {"mod_dl_src", "eth_src"},
+		{"mod_dl_dst", "eth_dst"}, {"mod_nw_src", "ip_src"}, {"mod_nw_dst", "ip_dst"},
+		{"mod_nw_tos", "nw_tos"}, {"mod_tp_src", "tp_src"}, {"mod_tp_dst", "tp_dst"},
+	};
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		if (!strcmp(s, mods[i].action) && arg)
+			return parse_set(c, mods[i].field, arg, OFPACT_SYNTAX_MOD);
 	if ((!strcmp(s, "strip_vlan") || !strcmp(s, "pop_vlan")) && !arg)
 		return act_new(c, OFPACT_STRIP_VLAN) ? 0 : -EINVAL;
 	if (!strcmp(s, "push_vlan") && arg) {
