@@ -127,7 +127,7 @@ measure() {
 		sleep "$SECS"
 		c1=$(tx_count "$@"); t1=$(date +%s.%N)
 		rates="$rates $(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.3f", (b - a) / (e - s) / 1e6 }')"
-		cpps="$cpps $($AP dpif-netdev/pmd-stats-show | awk -F': ' '/avg processing cycles per packet/ { split($2, a, " "); print a[1] + 0; exit }')"
+		cpps="$cpps $(pmd_stat "avg processing cycles per packet")"
 	done
 	log "  $SW windows (Mpps):$rates"
 	echo "$(echo "$rates" | median) $(echo "$cpps" | median)"
@@ -218,7 +218,7 @@ wl_setup() { # N
 		last=$cur
 	done
 	ups=$(pmd_stat "miss with success upcall")
-	cyc=$($AP dpif-netdev/pmd-stats-show | awk '/processing cycles:/ { print $3; exit }')
+	cyc=$(pmd_stat "processing cycles")
 	log "  $SW: $cur packets, $ups megaflows installed in $cyc busy cycles"
 	awk -v u="$ups" -v c="$cyc" -v hz="$TSC_HZ" -v p="$cur" 'BEGIN {
 		if (c > 0) printf "%.3f %.1f\n", u / (c / hz) / 1e6, c / p; else print "0 0" }'

@@ -54,6 +54,17 @@ bridge_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Frees a bridge no snapshot refers to any more: its MAC table, rules and tables. */
+static void
+bridge_destroy(struct bridge *br)
+{
+	mac_table_destroy(br->macs);
+	for (unsigned i = 0; i < br->tables->n_rules; i++)
+		ofp_rule_free(br->tables->rules[i]);
+	ofp_tables_free(br->tables);
+	free(br);
+}
+
 static struct bridge *
 bridge_find(const char *name)
 {
@@ -523,11 +534,7 @@ bridge_reconfigure(const struct conf *conf)
 
 	for (unsigned b = 0; b < n_retired; b++) {
 		TLOG(INFO, "bridge %s: deleted", retired[b]->name);
-		mac_table_destroy(retired[b]->macs);
-		for (unsigned i = 0; i < retired[b]->tables->n_rules; i++)
-			ofp_rule_free(retired[b]->tables->rules[i]);
-		ofp_tables_free(retired[b]->tables);
-		free(retired[b]);
+		bridge_destroy(retired[b]);
 	}
 	free(want);
 }
@@ -544,13 +551,8 @@ bridge_fini(void)
 		port_close(ports[d]);
 		ports[d] = NULL;
 	}
-	for (unsigned b = 0; b < n_bridges; b++) {
-		mac_table_destroy(bridges[b]->macs);
-		for (unsigned i = 0; i < bridges[b]->tables->n_rules; i++)
-			ofp_rule_free(bridges[b]->tables->rules[i]);
-		ofp_tables_free(bridges[b]->tables);
-		free(bridges[b]);
-	}
+	for (unsigned b = 0; b < n_bridges; b++)
+		bridge_destroy(bridges[b]);
 	n_bridges = 0;
 }
 
@@ -581,15 +583,16 @@ bridge_run(void)
 	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
 	uint64_t now_s = now / hz;
 
-	ofctl_run();
 	/*
-	 * Traffic through cached megaflows never reaches the slow path, so its source MACs are
-	 * refreshed from the flows' last use, once a second, as OVS's revalidators do.
+	 * Once a second, from the megaflows' last use (traffic through them never reaches the
+	 * slow path), as OVS's revalidators do: refresh the source MACs they keep alive, and
+	 * expire OpenFlow rules past their timeouts.
 	 */
 	if (now - last_refresh >= hz) {
 		struct refresh_ctx c = {pmd_snapshot(), now, 2 * hz, now_s};
 		for (unsigned i = 0; i < pmd_count(); i++)
 			dp_flow_table_foreach(pmd_get(i)->flows, refresh_flow, &c);
+		ofctl_expire();
 		last_refresh = now;
 	}
 	for (unsigned b = 0; b < n_bridges; b++)

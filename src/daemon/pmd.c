@@ -227,17 +227,16 @@ dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
 	uint32_t ihl = (ip[0] & 0xf) * 4u;
 	bool first_frag = (rte_be_to_cpu_16(*(unaligned_uint16_t *)(ip + 6)) & 0x1fff) == 0;
 	uint8_t *l4 = ip + ihl;
+	/* A TCP or UDP header is there: first fragment, and its ports inside the frame. */
+	bool has_l4 = ihl >= 20 && first_frag && (ip[9] == IPPROTO_TCP || ip[9] == IPPROTO_UDP) &&
+		(uint32_t)l3 + ihl + 8 <= len;
+	bool udp = has_l4 && ip[9] == IPPROTO_UDP;
 	unaligned_uint16_t *l4_csum = NULL;
-	bool udp = false;
 
-	if (ihl >= 20 && first_frag && (uint32_t)l3 + ihl + 8 <= len) {
-		if (ip[9] == IPPROTO_TCP && (uint32_t)l3 + ihl + 18 <= len)
-			l4_csum = (unaligned_uint16_t *)(l4 + 16);
-		else if (ip[9] == IPPROTO_UDP) {
-			l4_csum = (unaligned_uint16_t *)(l4 + 6);
-			udp = true;
-		}
-	}
+	if (udp)
+		l4_csum = (unaligned_uint16_t *)(l4 + 6);
+	else if (has_l4 && (uint32_t)l3 + ihl + 18 <= len)
+		l4_csum = (unaligned_uint16_t *)(l4 + 16);
 	/* A UDP checksum of zero means "none": leave it so. */
 	if (udp && *l4_csum == 0)
 		l4_csum = NULL;
@@ -271,8 +270,7 @@ dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
 	}
 	case DPA_SET_L4_SRC:
 	case DPA_SET_L4_DST: {
-		if (!first_frag || (ip[9] != IPPROTO_TCP && ip[9] != IPPROTO_UDP) ||
-				(uint32_t)l3 + ihl + 8 > len)
+		if (!has_l4)
 			return;
 		uint8_t *port = l4 + (a->type == DPA_SET_L4_SRC ? 0 : 2);
 		if (l4_csum)
