@@ -126,6 +126,24 @@ live_free(struct live_counts *lc)
 	free(lc->used);
 }
 
+/* Whether a and b are the same rule: match, priority, table and actions. */
+static bool
+same_rule(const struct ofp_rule *a, const struct ofp_rule *b)
+{
+	return ofp_rule_same_match(a, b) && ofp_actions_equal(a, b);
+}
+
+/* br's tables, or NULL with ovs-ofctl's message in out. */
+static const struct ofp_tables *
+tables_of(const char *br, struct ds *out)
+{
+	const struct ofp_tables *t = bridge_tables(br);
+
+	if (t == NULL)
+		ds_put_format(out, "%s is not a bridge or a socket", br);
+	return t;
+}
+
 /* ---- Changing the tables ---- */
 
 /* A new version of br's tables being built; commit() puts it in force. */
@@ -139,13 +157,11 @@ struct change {
 static int
 change_begin(struct change *c, const char *br, struct ds *out)
 {
-	const struct ofp_tables *cur = bridge_tables(br);
+	const struct ofp_tables *cur = tables_of(br, out);
 
 	memset(c, 0, sizeof(*c));
-	if (cur == NULL) {
-		ds_put_format(out, "%s is not a bridge or a socket", br);
+	if (cur == NULL)
 		return -ENOENT;
-	}
 	c->br = br;
 	c->t = ofp_tables_clone(cur);
 	return c->t ? 0 : -ENOMEM;
@@ -309,8 +325,7 @@ cmd_add_flows(const char *br, const char *text, bool replace, struct ds *out)
 			struct ofp_rule *r = c.t->rules[i];
 			bool keep = false;
 			for (int j = 0; j < n && !keep; j++)
-				keep = ofp_rule_same_match(r, &rules[j]) && ofp_actions_equal(r, &rules[j]) &&
-					r->cookie == rules[j].cookie;
+				keep = same_rule(r, &rules[j]) && r->cookie == rules[j].cookie;
 			if (keep) {
 				i++;
 				continue;
@@ -323,8 +338,7 @@ cmd_add_flows(const char *br, const char *text, bool replace, struct ds *out)
 		bool exists = false;
 		if (replace)
 			for (unsigned i = 0; i < c.t->n_rules && !exists; i++)
-				exists = ofp_rule_same_match(c.t->rules[i], &rules[j]) &&
-					ofp_actions_equal(c.t->rules[i], &rules[j]);
+				exists = same_rule(c.t->rules[i], &rules[j]);
 		if (!exists)
 			change_add(&c, &rules[j], now);
 	}
@@ -431,16 +445,14 @@ cmd_mod_flows(const char *br, int argc, const char *const argv[], struct ds *out
 static int
 cmd_dump_flows(const char *br, int argc, const char *const argv[], struct ds *out)
 {
-	const struct ofp_tables *t = bridge_tables(br);
+	const struct ofp_tables *t = tables_of(br, out);
 	struct ofp_rule filter;
 	bool strict, has_table, has_cookie;
 	struct live_counts lc;
 	int ret;
 
-	if (t == NULL) {
-		ds_put_format(out, "%s is not a bridge or a socket", br);
+	if (t == NULL)
 		return -ENOENT;
-	}
 	ret = parse_filter(br, argc, argv, &strict, &filter, &has_table, &has_cookie, out);
 	if (ret < 0)
 		return ret;
@@ -490,10 +502,8 @@ cmd_show(const char *br, struct ds *out)
 	unsigned n = bridge_ports(br, v);
 	uint64_t dpid = 0;
 
-	if (bridge_tables(br) == NULL) {
-		ds_put_format(out, "%s is not a bridge or a socket", br);
+	if (tables_of(br, out) == NULL)
 		return -ENOENT;
-	}
 	for (unsigned i = 0; i < n; i++)
 		if (v[i]->ofport == OFPP_LOCAL)
 			for (int b = 0; b < RTE_ETHER_ADDR_LEN; b++)
@@ -510,7 +520,7 @@ cmd_show(const char *br, struct ds *out)
 			rte_eth_link_get_nowait(p->eth_port, &link);
 		ds_put_char(out, ' ');
 		put_ofport(out, p->ofport, 0);
-		ds_put_format(out, "(%s): addr:" RTE_ETHER_ADDR_PRT_FMT "\n", p->name,
+		ds_put_format(out, "(%s): addr:%02x:%02x:%02x:%02x:%02x:%02x\n", p->name,
 			RTE_ETHER_ADDR_BYTES(&p->mac));
 		ds_put_format(out, "     config:     %s\n", p->started ? "0" : "PORT_DOWN");
 		ds_put_format(out, "     state:      %s\n",
@@ -531,10 +541,8 @@ cmd_dump_ports(const char *br, const char *which, struct ds *out)
 	struct ds body = DS_INIT;
 	int64_t want = -1;
 
-	if (bridge_tables(br) == NULL) {
-		ds_put_format(out, "%s is not a bridge or a socket", br);
+	if (tables_of(br, out) == NULL)
 		return -ENOENT;
-	}
 	if (which != NULL) {
 		want = port_by_name(br, which);
 		if (want < 0) {
@@ -570,21 +578,18 @@ cmd_dump_ports(const char *br, const char *which, struct ds *out)
 static int
 cmd_diff_flows(const char *br, const char *text, struct ds *out)
 {
-	const struct ofp_tables *t = bridge_tables(br);
+	const struct ofp_tables *t = tables_of(br, out);
 	struct ofp_rule *rules = NULL;
 	int n;
 
-	if (t == NULL) {
-		ds_put_format(out, "%s is not a bridge or a socket", br);
+	if (t == NULL)
 		return -ENOENT;
-	}
 	if ((n = parse_lines(br, text, &rules, out)) < 0)
 		return n;
 	for (unsigned i = 0; i < t->n_rules; i++) {
 		bool found = false;
 		for (int j = 0; j < n && !found; j++)
-			found = ofp_rule_same_match(t->rules[i], &rules[j]) &&
-				ofp_actions_equal(t->rules[i], &rules[j]);
+			found = same_rule(t->rules[i], &rules[j]);
 		if (!found) {
 			ds_put_char(out, '-');
 			format_rule(out, t->rules[i], NULL, 0, false);
@@ -593,8 +598,7 @@ cmd_diff_flows(const char *br, const char *text, struct ds *out)
 	for (int j = 0; j < n; j++) {
 		bool found = false;
 		for (unsigned i = 0; i < t->n_rules && !found; i++)
-			found = ofp_rule_same_match(t->rules[i], &rules[j]) &&
-				ofp_actions_equal(t->rules[i], &rules[j]);
+			found = same_rule(t->rules[i], &rules[j]);
 		if (!found) {
 			ds_put_char(out, '+');
 			format_rule(out, &rules[j], NULL, 0, false);
@@ -699,14 +703,8 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 }
 
 void
-ofctl_run(void)
+ofctl_expire(void)
 {
-	static uint64_t last;
-	uint64_t now = bridge_now_ms();
-
-	if (now - last < 1000)
-		return;
-	last = now;
 	bridge_foreach(expire_bridge, NULL);
 }
 

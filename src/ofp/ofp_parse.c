@@ -12,6 +12,9 @@
 #include "ds.h"
 #include "ofp.h"
 
+/* MAC addresses print in lower case, as ovs-ofctl prints them. */
+#define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+
 #define ETH_IPV4 0x0800
 #define ETH_IPV6 0x86dd
 #define ETH_ARP 0x0806
@@ -55,23 +58,37 @@ parse_uint(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
+/*
+ * Splits "VALUE/MASK" into buf (VALUE, NUL-terminated) and *mask (MASK, or NULL when there is
+ * no slash). Returns -EINVAL when s does not fit in buf's size bytes.
+ */
+static int
+split_mask(const char *s, char *buf, size_t size, const char **mask)
+{
+	const char *slash = strchr(s, '/');
+
+	if (strlen(s) >= size)
+		return -EINVAL;
+	snprintf(buf, size, "%s", s);
+	if (slash)
+		buf[slash - s] = '\0';
+	*mask = slash ? slash + 1 : NULL;
+	return 0;
+}
+
 /* "V" or "V/M": integer with an optional mask. */
 static int
 parse_uint_masked(const char *s, uint64_t max, uint64_t *v, uint64_t *m)
 {
 	char buf[64];
-	const char *slash = strchr(s, '/');
+	const char *mask;
 
-	if (strlen(s) >= sizeof(buf))
+	if (split_mask(s, buf, sizeof(buf), &mask) < 0)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
-	if (slash) {
-		buf[slash - s] = '\0';
-		if (parse_uint(slash + 1, max, m) < 0)
-			return -EINVAL;
-	} else {
+	if (mask == NULL)
 		*m = max;
-	}
+	else if (parse_uint(mask, max, m) < 0)
+		return -EINVAL;
 	return parse_uint(buf, max, v);
 }
 
@@ -95,18 +112,14 @@ static int
 parse_mac_masked(const char *s, struct rte_ether_addr *v, struct rte_ether_addr *m)
 {
 	char buf[64];
-	const char *slash = strchr(s, '/');
+	const char *mask;
 
-	if (strlen(s) >= sizeof(buf))
+	if (split_mask(s, buf, sizeof(buf), &mask) < 0)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
-	if (slash) {
-		buf[slash - s] = '\0';
-		if (parse_mac(slash + 1, m) < 0)
-			return -EINVAL;
-	} else {
+	if (mask == NULL)
 		memset(m, 0xff, sizeof(*m));
-	}
+	else if (parse_mac(mask, m) < 0)
+		return -EINVAL;
 	return parse_mac(buf, v);
 }
 
@@ -115,19 +128,17 @@ static int
 parse_ipv4_masked(const char *s, rte_be32_t *v, rte_be32_t *m)
 {
 	char buf[64];
-	const char *slash = strchr(s, '/');
+	const char *mask;
 	struct in_addr a;
+	uint64_t n;
 
-	if (strlen(s) >= sizeof(buf))
+	if (split_mask(s, buf, sizeof(buf), &mask) < 0)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
 	*m = UINT32_MAX;
-	if (slash) {
-		uint64_t n;
-		buf[slash - s] = '\0';
-		if (parse_uint(slash + 1, 32, &n) == 0 && !strchr(slash + 1, '.'))
+	if (mask != NULL) {
+		if (parse_uint(mask, 32, &n) == 0 && !strchr(mask, '.'))
 			*m = n ? rte_cpu_to_be_32(UINT32_MAX << (32 - n)) : 0;
-		else if (inet_pton(AF_INET, slash + 1, &a) == 1)
+		else if (inet_pton(AF_INET, mask, &a) == 1)
 			*m = a.s_addr;
 		else
 			return -EINVAL;
@@ -142,20 +153,18 @@ static int
 parse_ipv6_masked(const char *s, uint8_t v[16], uint8_t m[16])
 {
 	char buf[80];
-	const char *slash = strchr(s, '/');
+	const char *mask;
+	uint64_t n;
 
-	if (strlen(s) >= sizeof(buf))
+	if (split_mask(s, buf, sizeof(buf), &mask) < 0)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
 	memset(m, 0xff, 16);
-	if (slash) {
-		uint64_t n;
-		buf[slash - s] = '\0';
-		if (parse_uint(slash + 1, 128, &n) == 0) {
+	if (mask != NULL) {
+		if (parse_uint(mask, 128, &n) == 0) {
 			memset(m, 0, 16);
 			for (unsigned i = 0; i < n; i++)
 				m[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-		} else if (inet_pton(AF_INET6, slash + 1, m) != 1) {
+		} else if (inet_pton(AF_INET6, mask, m) != 1) {
 			return -EINVAL;
 		}
 	}
@@ -722,10 +731,10 @@ put_mac(struct ds *out, const char *name, const struct rte_ether_addr *v,
 
 	if (rte_is_zero_ether_addr(m))
 		return;
-	ds_put_format(out, "%s=" RTE_ETHER_ADDR_PRT_FMT ",", name, RTE_ETHER_ADDR_BYTES(v));
+	ds_put_format(out, "%s=" MAC_FMT ",", name, RTE_ETHER_ADDR_BYTES(v));
 	if (!rte_is_same_ether_addr(m, &ones)) {
 		out->s[--out->len] = '\0';
-		ds_put_format(out, "/" RTE_ETHER_ADDR_PRT_FMT ",", RTE_ETHER_ADDR_BYTES(m));
+		ds_put_format(out, "/" MAC_FMT ",", RTE_ETHER_ADDR_BYTES(m));
 	}
 }
 
@@ -912,10 +921,10 @@ ofp_actions_format(struct ds *out, const struct ofp_rule *r,
 		case OFPACT_SET_ETH_DST: {
 			bool src = a->type == OFPACT_SET_ETH_SRC;
 			if (sf)
-				ds_put_format(out, "set_field:" RTE_ETHER_ADDR_PRT_FMT "->%s",
+				ds_put_format(out, "set_field:" MAC_FMT "->%s",
 					RTE_ETHER_ADDR_BYTES(&a->mac), src ? "eth_src" : "eth_dst");
 			else
-				ds_put_format(out, "%s:" RTE_ETHER_ADDR_PRT_FMT,
+				ds_put_format(out, "%s:" MAC_FMT,
 					src ? "mod_dl_src" : "mod_dl_dst", RTE_ETHER_ADDR_BYTES(&a->mac));
 			break;
 		}

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "dp_drop.h"
 #include "dp_flow.h"
 #include "ds.h"
 #include "ofp.h"
@@ -459,7 +460,9 @@ test_xlate_actions(void **state)
 	ds_clear(&d);
 	k.nw_ttl = 1;
 	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	/* Dropped (the rewrites before it are no use without an output), under its reason. */
 	assert_int_equal(xo.acts.n, 0);
+	assert_int_equal(xo.acts.drop, DP_DROP_TTL_EXCEEDED);
 	ds_destroy(&d);
 	for (int i = 0; i < 3; i++)
 		ofp_rule_free(rules[i]);

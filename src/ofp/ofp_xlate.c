@@ -425,8 +425,7 @@ execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
 			if (k->nw_ttl <= 1) {
 				/* OVS would send it to a controller; there is none: drop. */
 				x->stop = true;
-				if (acts->n == 0)
-					acts->drop = DP_DROP_TTL_EXCEEDED;
+				acts->drop = DP_DROP_TTL_EXCEEDED;
 				break;
 			}
 			dp_actions_dec_ttl(acts);
@@ -486,6 +485,13 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 		return -EINVAL;
 	lookup_and_execute(&x, 0, in_of);
 	out->mask.in_port = UINT32_MAX;
+	/* Header changes that no output follows are no use: the packet is dropped, and counted
+	 * under the reason recorded on the way (or as an OpenFlow drop). */
+	bool outputs = false;
+	for (unsigned i = 0; i < out->acts.n && !outputs; i++)
+		outputs = out->acts.a[i].type == DPA_OUTPUT;
+	if (!outputs)
+		out->acts.n = 0;
 	if (out->acts.n == 0 && out->acts.drop == 0)
 		out->acts.drop = DP_DROP_OF_DROP;
 	if (in->trace)
