@@ -39,6 +39,9 @@ check_eq "rolled-back bridge does not exist" "br0" "$(trestle list-br)"
 bad "unknown command" "unknown command" frobnicate br0
 
 check_ok "--if-exists del-port of a missing port" trestle --if-exists del-port br0 nope
+out=$("$TRESTLED" --no-pci --file-prefix="${PREFIX}m" -- --mbufs 12x 2>&1); rc=$?
+[ $rc -ne 0 ] && pass "trestled --mbufs 12x refused (exit $rc)" || fail "trestled --mbufs 12x accepted"
+check_contains "trestled --mbufs names the range" "from 4096 to 16777216" "$out"
 check_eq "--if-exists no-op keeps the file" "$saved" "$(sha256sum <"$DB")"
 check_ok "--may-exist add-br of an existing bridge" trestle --may-exist add-br br0
 check_eq "--may-exist no-op keeps the file" "$saved" "$(sha256sum <"$DB")"

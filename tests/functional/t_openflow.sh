@@ -89,6 +89,24 @@ check_eq "del-flows --strict removed one rule" "1" "$(trestle ofctl dump-flows b
 check_contains "dump-ports reports p1" "port  1: rx pkts=" "$(trestle ofctl dump-ports br0 p1)"
 check_contains "show lists the ports" "(p1): addr:" "$(trestle ofctl show br0)"
 
+# Bad input to the other flow-table commands: a clear error, nothing changes, the saved
+# configuration is byte-identical (flows are not saved, but nothing else may be touched).
+saved=$(sha256sum <"$DB")
+before=$(trestle ofctl dump-flows br0 | sed -E 's/duration=[^,]*, //; s/n_packets=[^,]*, n_bytes=[^,]*, idle_age=[^,]*, //')
+check_fails "ofctl: unknown command" trestle ofctl frobnicate br0
+check_contains "ofctl: unknown command says so" "unknown command" "$(trestle ofctl frobnicate br0 2>&1)"
+check_contains "ofctl: no such bridge" "br9 is not a bridge" "$(trestle ofctl dump-flows br9 2>&1)"
+check_fails "ofctl add-flow on a missing bridge" trestle ofctl add-flow br9 actions=drop
+check_fails "ofctl add-flows: missing file" trestle ofctl add-flows br0 $T/no-such-file
+check_contains "trace: unknown bridge" "unknown bridge" "$(trestle ofproto/trace br9 in_port=1 2>&1)"
+check_contains "trace: needs in_port" "needs in_port" "$(trestle ofproto/trace br0 udp,tp_dst=1 2>&1)"
+check_contains "trace: no masks in a packet" "has no mask" "$(trestle ofproto/trace br0 in_port=1,ip,nw_src=10.0.0.0/8 2>&1)"
+check_contains "trace: garbage" "unknown keyword" "$(trestle ofproto/trace br0 'in_port=1,@@@' 2>&1)"
+check_ok "the daemon still answers" trestle appctl version
+after=$(trestle ofctl dump-flows br0 | sed -E 's/duration=[^,]*, //; s/n_packets=[^,]*, n_bytes=[^,]*, idle_age=[^,]*, //')
+check_eq "bad commands changed no rule" "$before" "$after"
+check_eq "bad commands left the saved file unchanged" "$saved" "$(sha256sum <"$DB")"
+
 # Timeouts: a hard timeout expires whatever the traffic; an idle one only without traffic.
 trestle ofctl add-flow br0 "priority=400,hard_timeout=2,udp,tp_dst=5001,actions=output:p1"
 trestle ofctl add-flow br0 "priority=401,idle_timeout=2,udp,tp_dst=7,actions=drop"
