@@ -198,15 +198,33 @@ flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
 	return FLOW_OK;
 }
 
+/*
+ * Two interleaved CRC chains over words 0-4 (every frame's L2, IPv4 and L4 fields), then the
+ * IPv6 and ARP words only when one is set: a chained CRC costs its latency (3 cycles a word),
+ * so 12 words in one chain was a third of the cycles of a frame's whole walk.
+ */
+_Static_assert(sizeof(struct flow_key) == FLOW_WORDS * 8, "flow_hash() covers 12 words");
+
 uint32_t
 flow_hash(const struct flow_key *key)
 {
 	const uint64_t *w = (const uint64_t *)key;
-	uint32_t h = 0;
+	uint32_t a = rte_hash_crc_8byte(w[0], 0);
+	uint32_t b = rte_hash_crc_8byte(w[1], 0x9e3779b9);
 
-	for (int i = 0; i < FLOW_WORDS; i++)
-		h = rte_hash_crc_8byte(w[i], h);
-	return h;
+	a = rte_hash_crc_8byte(w[2], a);
+	b = rte_hash_crc_8byte(w[3], b);
+	a = rte_hash_crc_8byte(w[4], a);
+	if (unlikely((w[5] | w[6] | w[7] | w[8] | w[9] | w[10] | w[11]) != 0)) {
+		a = rte_hash_crc_8byte(w[5], a);
+		b = rte_hash_crc_8byte(w[6], b);
+		a = rte_hash_crc_8byte(w[7], a);
+		b = rte_hash_crc_8byte(w[8], b);
+		a = rte_hash_crc_8byte(w[9], a);
+		b = rte_hash_crc_8byte(w[10], b);
+		a = rte_hash_crc_8byte(w[11], a);
+	}
+	return a ^ (b << 16 | b >> 16);
 }
 
 void
