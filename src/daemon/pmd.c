@@ -363,7 +363,7 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 /* Parses each frame; drops the ones that cannot be switched. Returns how many are left. */
 static unsigned
 dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
-	struct flow_key *keys, uint32_t *hashes)
+	struct flow_key *keys)
 {
 	unsigned kept = 0;
 
@@ -376,20 +376,32 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 			rte_pktmbuf_free(pkts[i]);
 			continue;
 		}
-		hashes[kept] = flow_hash(&keys[kept]);
 		pkts[kept++] = pkts[i];
 	}
 	return kept;
 }
 
-/* Looks each packet up in the EMC; returns how many missed. */
+/*
+ * Whether this burst goes through the EMC. Not when insertion is off (emc-insert-inv-prob=0,
+ * as OVS), nor when the classifier has a single subtable: then a classifier lookup is one
+ * hash probe over the few words its mask covers, cheaper than the EMC's hash of the whole key
+ * and its probe, which would only lead to the same flow.
+ */
+static inline bool
+dp_use_emc(const struct pmd *pmd)
+{
+	return pmd->emc_inv_prob != 0 && dp_flow_table_n_subtables(pmd->flows) > 1;
+}
+
+/* Hashes each key and looks it up in the EMC; returns how many missed. */
 static unsigned
-dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hashes,
+dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, uint32_t *hashes,
 	struct dp_flow **flows, unsigned n)
 {
 	unsigned missed = 0;
 
 	for (unsigned i = 0; i < n; i++) {
+		hashes[i] = flow_hash(&keys[i]);
 		flows[i] = emc_lookup(pmd->emc, &keys[i], hashes[i]);
 		missed += flows[i] == NULL;
 	}
@@ -397,7 +409,8 @@ dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hash
 	return missed;
 }
 
-/* Looks the EMC misses up in the classifier; returns how many still miss. */
+/* Looks the EMC misses up in the classifier; returns how many still miss. hashes is NULL
+ * when the burst skipped the EMC. */
 static unsigned
 dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hashes,
 	struct dp_flow **flows, unsigned n)
@@ -428,7 +441,8 @@ dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *ha
 		}
 		flows[i] = f;
 		pmd->n_megaflow_hits++;
-		emc_maybe_insert(pmd->emc, &keys[i], hashes[i], f, inv);
+		if (hashes != NULL)
+			emc_maybe_insert(pmd->emc, &keys[i], hashes[i], f, inv);
 	}
 	return missed;
 }
@@ -436,9 +450,10 @@ dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *ha
 /*
  * The slow path for one packet: NORMAL decides, the megaflow is installed. Returns the flow,
  * or NULL when none could be installed (then *acts holds what to do with this packet).
+ * hash is the key's, or NULL when the burst skipped the EMC.
  */
 static struct dp_flow *
-dp_upcall_one(struct pmd *pmd, const struct flow_key *key, uint32_t hash,
+dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	struct dp_actions *acts)
 {
 	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
@@ -480,7 +495,8 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, uint32_t hash,
 	}
 	dp_flow_set_credits(f, xo.credits, xo.n_credits);
 	pmd->n_upcalls++;
-	emc_maybe_insert(pmd->emc, key, hash, f, pmd->emc_inv_prob);
+	if (hash != NULL)
+		emc_maybe_insert(pmd->emc, key, *hash, f, pmd->emc_inv_prob);
 	return f;
 }
 
@@ -504,7 +520,7 @@ dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, const struct flow_key *keys,
 		if (f != NULL)
 			dp_flow_table_remove(pmd->flows, f);
 		struct dp_actions acts;
-		f = dp_upcall_one(pmd, k, hashes[i], &acts);
+		f = dp_upcall_one(pmd, k, hashes ? &hashes[i] : NULL, &acts);
 		if (f == NULL) {
 			/* Not installed: act on this packet alone, as OVS does. */
 			dp_execute_one(pmd, pkts[i], &acts);
@@ -534,7 +550,7 @@ static void
 dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 {
 	struct flow_key keys[DP_BURST];
-	uint32_t hashes[DP_BURST];
+	uint32_t hash_buf[DP_BURST], *hashes = NULL;
 	struct dp_flow *flows[DP_BURST];
 	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
 	unsigned missed;
@@ -544,8 +560,15 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	pmd->n_packets += n;
 
-	n = dp_extract(pmd, in_port, pkts, n, keys, hashes);
-	missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
+	n = dp_extract(pmd, in_port, pkts, n, keys);
+	if (dp_use_emc(pmd)) {
+		hashes = hash_buf;
+		missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			flows[i] = NULL;
+		missed = n;
+	}
 	if (missed)
 		missed = dp_dpcls_lookup(pmd, keys, hashes, flows, n);
 	if (missed) {
