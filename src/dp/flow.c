@@ -154,7 +154,19 @@ flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
 	uint32_t off = 12;
 	uint16_t type;
 
-	memset(key, 0, sizeof(*key));
+	/*
+	 * Six 16-byte stores, not memset(): for 96 bytes at an offset GCC emits `rep stos`, whose
+	 * start-up cost was half of this function's cycles.
+	 */
+	typedef uint64_t v2u64 __attribute__((vector_size(16), aligned(8), may_alias));
+	v2u64 *v = (v2u64 *)key;
+	const v2u64 z = {0, 0};
+	v[0] = z;
+	v[1] = z;
+	v[2] = z;
+	v[3] = z;
+	v[4] = z;
+	v[5] = z;
 	key->in_port = in_port;
 	if (unlikely(len < RTE_ETHER_HDR_LEN))
 		return FLOW_RUNT;
