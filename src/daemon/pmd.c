@@ -87,18 +87,16 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 	struct port *port = pmd->snap->ports[dp_no].port;
 	struct pmd_port_stats *ps = &pmd->port_stats[dp_no];
 	uint16_t n = tb->n, sent = 0;
-	uint64_t bytes = 0;
+	uint64_t bytes = tb->bytes;
 
 	tb->n = 0;
+	tb->bytes = 0;
 	if (unlikely(port == NULL || !port->started)) {
 		rte_pktmbuf_free_bulk(tb->pkts, n);
 		pmd->drops[DP_DROP_PORT_DOWN] += n;
 		ps->tx_dropped += n;
 		return;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
-
 	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
 	if (port->tx_shared)
 		rte_spinlock_lock(&port->tx_lock[q]);
@@ -142,10 +140,37 @@ dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
 	if (tb->n == 0)
 		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
 	tb->pkts[tb->n++] = m;
+	tb->bytes += rte_pktmbuf_pkt_len(m);
 	if (tb->n == PMD_TXBUF_SIZE) {
 		/* Full: send now; the port stays on the pending list, harmlessly empty. */
 		dp_tx_flush_port(pmd, dp_no);
 	}
+}
+
+/* Buffers n frames of bytes bytes in all for datapath port dp_no: one flow's share of a burst. */
+static inline void
+dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
+	uint64_t bytes)
+{
+	if (unlikely(dp_no >= PORT_MAX)) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		pmd->drops[DP_DROP_PORT_DOWN] += n;
+		return;
+	}
+	struct pmd_txbuf *tb = &pmd->txb[dp_no];
+
+	if (unlikely(tb->n + n > PMD_TXBUF_SIZE)) {
+		for (unsigned i = 0; i < n; i++)
+			dp_tx_enqueue(pmd, dp_no, pkts[i]);
+		return;
+	}
+	if (tb->n == 0)
+		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
+	memcpy(&tb->pkts[tb->n], pkts, n * sizeof(pkts[0]));
+	tb->n = (uint16_t)(tb->n + n);
+	tb->bytes += bytes;
+	if (tb->n == PMD_TXBUF_SIZE)
+		dp_tx_flush_port(pmd, dp_no);
 }
 
 /* ---- Actions ---- */
@@ -530,19 +555,39 @@ dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, const struct flow_key *keys,
 	}
 }
 
-/* Executes each packet's flow, crediting the flow's counters. */
+/*
+ * Executes each packet's flow, crediting the flow's counters. Consecutive packets of one
+ * flow (the common case: a burst is often one flow, or a few) are counted once and, when the
+ * flow is a single output, buffered for transmit together.
+ */
 static void
 dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
+	unsigned i = 0;
+
+	while (i < n) {
 		struct dp_flow *f = flows[i];
 
-		if (pkts[i] == NULL)
+		if (pkts[i] == NULL) {
+			i++;
 			continue;
-		f->stats.n_packets++;
-		f->stats.n_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
+		unsigned j = i + 1;
+		uint64_t bytes = rte_pktmbuf_pkt_len(pkts[i]);
+		while (j < n && flows[j] == f && pkts[j] != NULL)
+			bytes += rte_pktmbuf_pkt_len(pkts[j++]);
+		f->stats.n_packets += j - i;
+		f->stats.n_bytes += bytes;
 		f->stats.used_tsc = pmd->now_tsc;
-		dp_execute_one(pmd, pkts[i], dp_flow_actions(f));
+
+		const struct dp_actions *acts = dp_flow_actions(f);
+		if (likely(acts->n == 1 && acts->a[0].type == DPA_OUTPUT)) {
+			dp_tx_enqueue_many(pmd, acts->a[0].port, &pkts[i], j - i, bytes);
+		} else {
+			for (unsigned k = i; k < j; k++)
+				dp_execute_one(pmd, pkts[k], acts);
+		}
+		i = j;
 	}
 }
 
@@ -769,5 +814,6 @@ pmd_port_stats_reset(uint32_t dp_no)
 	for (unsigned i = 0; i < n_pmds; i++) {
 		memset(&pmds[i]->port_stats[dp_no], 0, sizeof(pmds[i]->port_stats[dp_no]));
 		pmds[i]->txb[dp_no].n = 0;
+		pmds[i]->txb[dp_no].bytes = 0;
 	}
 }

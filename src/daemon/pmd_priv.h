@@ -25,6 +25,7 @@ struct rte_mbuf;
 /* Frames waiting to be sent to one port. */
 struct pmd_txbuf {
 	uint16_t n;                            /* Frames buffered. */
+	uint64_t bytes;                        /* Their bytes. */
 	struct rte_mbuf *pkts[PMD_TXBUF_SIZE]; /* The frames. */
 };
 
