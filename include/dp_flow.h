@@ -109,6 +109,12 @@ unsigned dp_flow_table_count(const struct dp_flow_table *tbl);
 unsigned dp_flow_table_n_subtables(const struct dp_flow_table *tbl);
 
 /*
+ * Whether some megaflow's mask covers a field past the L2 header (from FLOW_L3_WORD on): if
+ * not, keys from flow_extract_l2() classify as full keys would.
+ */
+bool dp_flow_table_needs_l3(const struct dp_flow_table *tbl);
+
+/*
  * Classifies n keys: out[i] is the highest-ranked subtable's matching flow, or NULL. Returns
  * how many were found. Adds to subtables' hit counts (for ranking).
  */

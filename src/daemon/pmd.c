@@ -385,15 +385,19 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 
 /* ---- The burst's stages ---- */
 
-/* Parses each frame; drops the ones that cannot be switched. Returns how many are left. */
+/*
+ * Parses each frame, past L2 only when l3; drops the ones that cannot be switched. Returns
+ * how many are left.
+ */
 static unsigned
 dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
-	struct flow_key *keys)
+	struct flow_key *keys, bool l3)
 {
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		enum flow_extract_result r = flow_extract(pkts[i], in_port, &keys[kept]);
+		enum flow_extract_result r = l3 ? flow_extract(pkts[i], in_port, &keys[kept]) :
+			flow_extract_l2(pkts[i], in_port, &keys[kept]);
 
 		if (unlikely(r != FLOW_OK)) {
 			pmd->drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
@@ -452,23 +456,29 @@ dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *ha
 	}
 	dp_flow_table_lookup(pmd->flows, mkeys, found, m);
 	unsigned inv = pmd->emc_inv_prob;
+	struct dp_flow *last = NULL;
 	for (unsigned j = 0; j < m; j++) {
 		struct dp_flow *f = found[j];
 		unsigned i = idx[j];
 
-		if (f != NULL && unlikely(dp_flow_is_stale(f))) {
+		/* Staleness once per run of one flow: a burst is often a single flow. */
+		if (f != NULL && f != last && unlikely(dp_flow_is_stale(f))) {
 			dp_flow_table_remove(pmd->flows, f);
+			for (unsigned k = j + 1; k < m; k++)
+				if (found[k] == f)
+					found[k] = NULL;
 			f = NULL;
 		}
+		last = f;
 		if (f == NULL) {
 			missed++;
 			continue;
 		}
 		flows[i] = f;
-		pmd->n_megaflow_hits++;
 		if (hashes != NULL)
 			emc_maybe_insert(pmd->emc, &keys[i], hashes[i], f, inv);
 	}
+	pmd->n_megaflow_hits += m - missed;
 	return missed;
 }
 
@@ -525,14 +535,20 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	return f;
 }
 
-/* Runs the slow path for classifier misses and executes those packets right away. */
+/*
+ * Runs the slow path for classifier misses and executes those packets right away. The slow
+ * path sees whole keys: a key parsed at L2 only (l3 false) is parsed again in full.
+ */
 static void
-dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, const struct flow_key *keys,
-	const uint32_t *hashes, struct dp_flow **flows, unsigned n)
+dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, struct flow_key *keys,
+	const uint32_t *hashes, struct dp_flow **flows, unsigned n, bool l3)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (flows[i] != NULL)
 			continue;
+		/* Its hash was of the L2 key, that later bursts look up: no EMC entry then. */
+		if (!l3)
+			flow_extract(pkts[i], keys[i].in_port, &keys[i]);
 		/* An earlier packet of this burst may have installed the flow. */
 		const struct flow_key *k = &keys[i];
 		struct dp_flow *f = NULL;
@@ -545,7 +561,7 @@ dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, const struct flow_key *keys,
 		if (f != NULL)
 			dp_flow_table_remove(pmd->flows, f);
 		struct dp_actions acts;
-		f = dp_upcall_one(pmd, k, hashes ? &hashes[i] : NULL, &acts);
+		f = dp_upcall_one(pmd, k, hashes && l3 ? &hashes[i] : NULL, &acts);
 		if (f == NULL) {
 			/* Not installed: act on this packet alone, as OVS does. */
 			dp_execute_one(pmd, pkts[i], &acts);
@@ -605,7 +621,8 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	pmd->n_packets += n;
 
-	n = dp_extract(pmd, in_port, pkts, n, keys);
+	bool l3 = dp_flow_table_needs_l3(pmd->flows);
+	n = dp_extract(pmd, in_port, pkts, n, keys, l3);
 	if (dp_use_emc(pmd)) {
 		hashes = hash_buf;
 		missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
@@ -618,7 +635,7 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 		missed = dp_dpcls_lookup(pmd, keys, hashes, flows, n);
 	if (missed) {
 		pmd->n_misses += missed;
-		dp_upcall(pmd, pkts, keys, hashes, flows, n);
+		dp_upcall(pmd, pkts, keys, hashes, flows, n, l3);
 	}
 	dp_execute(pmd, pkts, flows, n);
 }

@@ -29,6 +29,7 @@ struct dpcls_subtable {
 	struct flow_key mask;      /* The mask every flow here shares. */
 	uint8_t n_words;           /* Words of the key the mask covers. */
 	uint8_t words[FLOW_WORDS]; /* Their indexes. */
+	bool l3;                   /* Covers a word from FLOW_L3_WORD on. */
 	uint32_t n_flows;          /* Flows in the subtable. */
 	uint32_t n_buckets;        /* Power of two. */
 	struct dp_flow **buckets;  /* Chains of flows by hash. */
@@ -42,6 +43,7 @@ struct dp_flow_table {
 	struct dp_flow *chunks[MAX_CHUNKS]; /* The pool, CHUNK_FLOWS flows each. */
 	struct dp_flow *free_list;         /* Unused slots. */
 	unsigned n_subtables;              /* Subtables in use. */
+	unsigned n_l3_subtables;           /* Those whose masks reach past L2. */
 	struct dpcls_subtable *subtables[MAX_SUBTABLES]; /* In rank order. */
 	unsigned sweep_pos;                /* Where the next sweep slice starts. */
 };
@@ -119,9 +121,12 @@ subtable_find(struct dp_flow_table *tbl, const struct flow_key *mask, bool creat
 		return NULL;
 	st->mask = *mask;
 	const uint64_t *m = (const uint64_t *)mask;
-	for (unsigned w = 0; w < FLOW_WORDS; w++)
-		if (m[w])
+	for (unsigned w = 0; w < FLOW_WORDS; w++) {
+		if (m[w]) {
 			st->words[st->n_words++] = (uint8_t)w;
+			st->l3 |= w >= FLOW_L3_WORD;
+		}
+	}
 	st->n_buckets = 64;
 	st->buckets = calloc(st->n_buckets, sizeof(*st->buckets));
 	if (st->buckets == NULL) {
@@ -129,6 +134,7 @@ subtable_find(struct dp_flow_table *tbl, const struct flow_key *mask, bool creat
 		return NULL;
 	}
 	tbl->subtables[tbl->n_subtables++] = st;
+	tbl->n_l3_subtables += st->l3;
 	return st;
 }
 
@@ -140,6 +146,7 @@ subtable_remove(struct dp_flow_table *tbl, struct dpcls_subtable *st)
 			memmove(&tbl->subtables[i], &tbl->subtables[i + 1],
 				(tbl->n_subtables - i - 1) * sizeof(st));
 			tbl->n_subtables--;
+			tbl->n_l3_subtables -= st->l3;
 			break;
 		}
 	}
@@ -308,6 +315,12 @@ unsigned
 dp_flow_table_n_subtables(const struct dp_flow_table *tbl)
 {
 	return tbl->n_subtables;
+}
+
+bool
+dp_flow_table_needs_l3(const struct dp_flow_table *tbl)
+{
+	return tbl->n_l3_subtables > 0;
 }
 
 unsigned

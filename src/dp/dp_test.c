@@ -263,6 +263,17 @@ test_random_bytes(void **state)
 		}
 		enum flow_extract_result r = extract(p, len, &k);
 		assert_true(r == FLOW_OK || r == FLOW_RUNT || r == FLOW_VLAN_TRUNCATED);
+
+		/* The L2-only parse agrees on words 0-2 and leaves the rest zero. */
+		struct fake f;
+		struct flow_key k2;
+		memset(&k2, 0xa5, sizeof(k2));
+		fake_init(&f, p, len);
+		assert_int_equal(flow_extract_l2(&f.m, 3, &k2), r);
+		fake_free(&f);
+		const uint64_t *w = (const uint64_t *)&k, *w2 = (const uint64_t *)&k2;
+		for (int j = 0; j < FLOW_WORDS; j++)
+			assert_true(w2[j] == (j < FLOW_L3_WORD ? w[j] : 0));
 	}
 }
 

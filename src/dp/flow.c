@@ -146,8 +146,9 @@ parse_arp(struct flow_key *key, const uint8_t *p, uint32_t len)
 	memcpy(&key->nw_dst, p + 24, 4);
 }
 
-enum flow_extract_result
-flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
+/* Parses the L2 header, and past it when l3: the one body behind both entry points. */
+static inline enum flow_extract_result
+extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key, bool l3)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
@@ -193,6 +194,8 @@ flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
 	if (type < 0x600) /* An 802.3 length, not a type. */
 		type = ETH_TYPE_NONE;
 	key->dl_type = rte_cpu_to_be_16(type);
+	if (!l3)
+		return FLOW_OK;
 
 	switch (type) {
 	case ETH_TYPE_IPV4:
@@ -208,6 +211,18 @@ flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
 		break;
 	}
 	return FLOW_OK;
+}
+
+enum flow_extract_result
+flow_extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
+{
+	return extract(m, in_port, key, true);
+}
+
+enum flow_extract_result
+flow_extract_l2(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key)
+{
+	return extract(m, in_port, key, false);
 }
 
 /*
