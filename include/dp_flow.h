@@ -122,6 +122,12 @@ unsigned dp_flow_table_lookup(struct dp_flow_table *tbl, const struct flow_key *
 	struct dp_flow *out[], unsigned n);
 
 /*
+ * Keys looked up and the subtable probes they took since the last call, and starts counting
+ * again: probes per lookup tell what a cache in front of the classifier could save.
+ */
+void dp_flow_table_take_probes(struct dp_flow_table *tbl, uint64_t *lookups, uint64_t *probes);
+
+/*
  * Housekeeping, called by the owning PMD about every 100 ms: removes stale flows and flows
  * idle for more than max_idle_tsc, a slice of the table per call, and re-ranks subtables.
  */

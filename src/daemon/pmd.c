@@ -414,12 +414,43 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
  * Whether this burst goes through the EMC. Not when insertion is off (emc-insert-inv-prob=0,
  * as OVS), nor when the classifier has a single subtable: then a classifier lookup is one
  * hash probe over the few words its mask covers, cheaper than the EMC's hash of the whole key
- * and its probe, which would only lead to the same flow.
+ * and its probes, which would only lead to the same flow. Nor, but for one burst in
+ * EMC_SAMPLE, while the EMC does not pay for itself (see dp_emc_assess()).
  */
+#define EMC_SAMPLE 16
+#define EMC_MIN_HIT_SHARE 4  /* The EMC pays only if one lookup in this many hits, or more... */
+#define EMC_MIN_PROBES_X10 15 /* ...and the classifier takes 1.5 subtable probes or more. */
+
 static inline bool
-dp_use_emc(const struct pmd *pmd)
+dp_use_emc(struct pmd *pmd)
 {
-	return pmd->emc_inv_prob != 0 && dp_flow_table_n_subtables(pmd->flows) > 1;
+	if (pmd->emc_inv_prob == 0 || dp_flow_table_n_subtables(pmd->flows) <= 1)
+		return false;
+	return !pmd->emc_idle || ++pmd->emc_sample % EMC_SAMPLE == 0;
+}
+
+/*
+ * Once a housekeeping period, whether the EMC pays. It saves probes of the classifier's
+ * subtables: nothing when the traffic's megaflows sit in the first subtable tried (the
+ * subtables are ranked by hits), and nothing when nearly every lookup misses (more flows
+ * than the EMC holds, 100k 5-tuples); in both cases its whole-key hash and two probes only
+ * add cycles. The sampled bursts keep inserting and measuring, so that it comes back when
+ * the traffic changes.
+ */
+static void
+dp_emc_assess(struct pmd *pmd)
+{
+	uint64_t lookups, probes;
+	bool idle = pmd->emc_idle;
+
+	dp_flow_table_take_probes(pmd->flows, &lookups, &probes);
+	if (pmd->emc_lookups >= 1024)
+		idle = pmd->emc_hits * EMC_MIN_HIT_SHARE < pmd->emc_lookups;
+	if (lookups >= 1024 && probes * 10 < lookups * EMC_MIN_PROBES_X10)
+		idle = true;
+	pmd->emc_idle = idle;
+	pmd->emc_lookups = 0;
+	pmd->emc_hits = 0;
 }
 
 /* Hashes each key and looks it up in the EMC; returns how many missed. */
@@ -435,6 +466,8 @@ dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, uint32_t *hashes,
 		missed += flows[i] == NULL;
 	}
 	pmd->n_emc_hits += n - missed;
+	pmd->emc_lookups += n;
+	pmd->emc_hits += n - missed;
 	return missed;
 }
 
@@ -698,6 +731,7 @@ pmd_main(void *arg)
 		/* Housekeeping about every 100 ms: stale and idle megaflows, subtable ranking. */
 		if (unlikely(end - last_sweep > hz / 10)) {
 			dp_flow_table_sweep(pmd->flows, end, hz * PMD_MAX_IDLE_MS / 1000);
+			dp_emc_assess(pmd);
 			last_sweep = end;
 		}
 		rte_rcu_qsbr_quiescent(pmd_qsv, pmd->idx);

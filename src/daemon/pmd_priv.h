@@ -37,6 +37,10 @@ struct pmd {
 	struct dp_flow_table *flows;      /* This PMD's megaflows and classifier. */
 	struct emc *emc;                  /* This PMD's exact-match cache. */
 	unsigned emc_inv_prob;            /* EMC insertion probability, 1 in this many. */
+	bool emc_idle;                    /* The EMC did not pay last period: sampled only. */
+	unsigned emc_sample;              /* Bursts counted while emc_idle. */
+	uint64_t emc_lookups;             /* EMC lookups this period. */
+	uint64_t emc_hits;                /* Their hits. */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
 

@@ -46,6 +46,8 @@ struct dp_flow_table {
 	unsigned n_l3_subtables;           /* Those whose masks reach past L2. */
 	struct dpcls_subtable *subtables[MAX_SUBTABLES]; /* In rank order. */
 	unsigned sweep_pos;                /* Where the next sweep slice starts. */
+	uint64_t n_lookups;                /* Keys looked up, since the last read. */
+	uint64_t n_probes;                 /* Subtable probes they took. */
 };
 
 struct dp_flow_table *
@@ -331,10 +333,12 @@ dp_flow_table_lookup(struct dp_flow_table *tbl, const struct flow_key *const key
 
 	for (unsigned i = 0; i < n; i++)
 		out[i] = NULL;
+	tbl->n_lookups += n;
 	for (unsigned s = 0; s < tbl->n_subtables && found < n; s++) {
 		struct dpcls_subtable *st = tbl->subtables[s];
 		uint32_t mask = st->n_buckets - 1;
 
+		tbl->n_probes += n - found;
 		for (unsigned i = 0; i < n; i++) {
 			if (out[i] != NULL)
 				continue;
@@ -350,6 +354,15 @@ dp_flow_table_lookup(struct dp_flow_table *tbl, const struct flow_key *const key
 		}
 	}
 	return found;
+}
+
+void
+dp_flow_table_take_probes(struct dp_flow_table *tbl, uint64_t *lookups, uint64_t *probes)
+{
+	*lookups = tbl->n_lookups;
+	*probes = tbl->n_probes;
+	tbl->n_lookups = 0;
+	tbl->n_probes = 0;
 }
 
 static int

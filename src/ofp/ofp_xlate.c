@@ -485,6 +485,19 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 		return -EINVAL;
 	lookup_and_execute(&x, 0, in_of);
 	out->mask.in_port = UINT32_MAX;
+	/*
+	 * A megaflow on L3 fields also matches the ethertype, and one on L4 ports the protocol,
+	 * as in OVS: not needed for the decision (a miss is explained by the field that differs),
+	 * but without it a dump would print nw_src bits with no ethertype to read them by.
+	 */
+	const uint64_t *mw = (const uint64_t *)&out->mask;
+	bool l3 = false;
+	for (unsigned i = FLOW_L3_WORD; i < FLOW_WORDS; i++)
+		l3 |= mw[i] != 0;
+	if (l3)
+		out->mask.dl_type = UINT16_MAX;
+	if (out->mask.tp_src || out->mask.tp_dst)
+		out->mask.nw_proto = UINT8_MAX;
 	/* Header changes that no output follows are no use: the packet is dropped, and counted
 	 * under the reason recorded on the way (or as an OpenFlow drop). */
 	bool outputs = false;
