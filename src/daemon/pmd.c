@@ -182,7 +182,13 @@ dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
 
 	if (p == NULL)
 		return -1;
-	memmove(p, p + 4, 2 * RTE_ETHER_ADDR_LEN);
+	/* Fixed-size copies (both loads before the stores): a memmove() call cost more. */
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, p + 4, 8);
+	memcpy(&b, p + 12, 4);
+	memcpy(p, &a, 8);
+	memcpy(p + 8, &b, 4);
 	rte_be16_t *tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
 	tag[0] = tpid;
 	tag[1] = tci;
@@ -196,7 +202,12 @@ dp_pop_vlan(struct rte_mbuf *m)
 
 	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
 		return;
-	memmove(p + 4, p, 2 * RTE_ETHER_ADDR_LEN);
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 4);
+	memcpy(p + 4, &a, 8);
+	memcpy(p + 12, &b, 4);
 	rte_pktmbuf_adj(m, 4);
 }
 
@@ -318,6 +329,35 @@ dp_modified_after(const struct dp_actions *acts, unsigned i)
 	return false;
 }
 
+/* Applies header action a to m. Returns false when m could not be changed: it is freed. */
+static bool
+dp_modify(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
+{
+	switch (a->type) {
+	case DPA_PUSH_VLAN:
+		if (dp_push_vlan(m, a->tpid, a->tci) < 0) {
+			pmd->drops[DP_DROP_NO_MBUF]++;
+			rte_pktmbuf_free(m);
+			return false;
+		}
+		break;
+	case DPA_POP_VLAN:
+		dp_pop_vlan(m);
+		break;
+	case DPA_SET_ETH_SRC:
+	case DPA_SET_ETH_DST:
+		if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
+			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *,
+				a->type == DPA_SET_ETH_SRC ? RTE_ETHER_ADDR_LEN : 0),
+				&a->mac, RTE_ETHER_ADDR_LEN);
+		break;
+	default:
+		dp_set_ipv4(m, a);
+		break;
+	}
+	return true;
+}
+
 /* Runs acts on m, which it consumes. */
 static void
 dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *acts)
@@ -338,49 +378,73 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 		const struct dp_action *a = &acts->a[i];
 		struct rte_mbuf *c;
 
-		switch (a->type) {
-		case DPA_OUTPUT:
-			if (i == n - 1) {
-				dp_tx_enqueue(pmd, a->port, m);
+		if (a->type != DPA_OUTPUT) {
+			if (!dp_modify(pmd, m, a))
 				return;
-			}
-			if (dp_modified_after(acts, i)) {
-				c = rte_pktmbuf_copy(m, port_mempool(), 0, UINT32_MAX);
-				if (c == NULL) {
-					pmd->drops[DP_DROP_NO_MBUF]++;
-					continue;
-				}
-			} else {
-				/* Only outputs follow: the devices can share one buffer. */
-				rte_mbuf_refcnt_update(m, 1);
-				c = m;
-			}
-			dp_tx_enqueue(pmd, a->port, c);
-			break;
-		case DPA_PUSH_VLAN:
-			if (dp_push_vlan(m, a->tpid, a->tci) < 0) {
-				pmd->drops[DP_DROP_NO_MBUF]++;
-				rte_pktmbuf_free(m);
-				return;
-			}
-			break;
-		case DPA_POP_VLAN:
-			dp_pop_vlan(m);
-			break;
-		case DPA_SET_ETH_SRC:
-		case DPA_SET_ETH_DST:
-			if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
-				memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *,
-					a->type == DPA_SET_ETH_SRC ? RTE_ETHER_ADDR_LEN : 0),
-					&a->mac, RTE_ETHER_ADDR_LEN);
-			break;
-		default:
-			dp_set_ipv4(m, a);
-			break;
+			continue;
 		}
+		if (i == n - 1) {
+			dp_tx_enqueue(pmd, a->port, m);
+			return;
+		}
+		if (dp_modified_after(acts, i)) {
+			c = rte_pktmbuf_copy(m, port_mempool(), 0, UINT32_MAX);
+			if (c == NULL) {
+				pmd->drops[DP_DROP_NO_MBUF]++;
+				continue;
+			}
+		} else {
+			/* Only outputs follow: the devices can share one buffer. */
+			rte_mbuf_refcnt_update(m, 1);
+			c = m;
+		}
+		dp_tx_enqueue(pmd, a->port, c);
 	}
 	/* The list did not end with an output. */
 	rte_pktmbuf_free(m);
+}
+
+/* Whether acts is header changes (maybe none) then one output, the output last. */
+static inline bool
+dp_single_output(const struct dp_actions *acts)
+{
+	unsigned n = acts->n;
+
+	if (n == 0 || acts->a[n - 1].type != DPA_OUTPUT)
+		return false;
+	for (unsigned i = 0; i + 1 < n; i++)
+		if (acts->a[i].type == DPA_OUTPUT)
+			return false;
+	return true;
+}
+
+/*
+ * Runs acts, a single output after header changes, on the n frames of one flow, buffering
+ * them for transmit together.
+ */
+static void
+dp_execute_many(struct pmd *pmd, struct rte_mbuf **pkts, unsigned n,
+	const struct dp_actions *acts, uint64_t bytes)
+{
+	unsigned na = acts->n, kept = 0;
+
+	if (na > 1) {
+		bytes = 0;
+		for (unsigned k = 0; k < n; k++) {
+			struct rte_mbuf *m = pkts[k];
+			unsigned a;
+
+			for (a = 0; a + 1 < na; a++)
+				if (!dp_modify(pmd, m, &acts->a[a]))
+					break;
+			if (a + 1 < na)
+				continue;
+			pkts[kept++] = m;
+			bytes += rte_pktmbuf_pkt_len(m);
+		}
+		n = kept;
+	}
+	dp_tx_enqueue_many(pmd, acts->a[na - 1].port, pkts, n, bytes);
 }
 
 /* ---- The burst's stages ---- */
@@ -607,7 +671,7 @@ dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, struct flow_key *keys,
 /*
  * Executes each packet's flow, crediting the flow's counters. Consecutive packets of one
  * flow (the common case: a burst is often one flow, or a few) are counted once and, when the
- * flow is a single output, buffered for transmit together.
+ * flow ends in its only output, buffered for transmit together.
  */
 static void
 dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsigned n)
@@ -630,8 +694,8 @@ dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsi
 		f->stats.used_tsc = pmd->now_tsc;
 
 		const struct dp_actions *acts = dp_flow_actions(f);
-		if (likely(acts->n == 1 && acts->a[0].type == DPA_OUTPUT)) {
-			dp_tx_enqueue_many(pmd, acts->a[0].port, &pkts[i], j - i, bytes);
+		if (likely(dp_single_output(acts))) {
+			dp_execute_many(pmd, &pkts[i], j - i, acts, bytes);
 		} else {
 			for (unsigned k = i; k < j; k++)
 				dp_execute_one(pmd, pkts[k], acts);
