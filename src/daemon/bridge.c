@@ -597,4 +597,7 @@ bridge_run(void)
 	}
 	for (unsigned b = 0; b < n_bridges; b++)
 		mac_table_age(bridges[b]->macs, now_s);
+	for (unsigned d = 0; d < PORT_MAX; d++)
+		if (ports[d] != NULL)
+			port_poll_kernel(ports[d]);
 }

@@ -91,7 +91,7 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 
 	tb->n = 0;
 	tb->bytes = 0;
-	if (unlikely(port == NULL || !port->started)) {
+	if (unlikely(port == NULL || !port->started || port->kernel_down)) {
 		rte_pktmbuf_free_bulk(tb->pkts, n);
 		pmd->drops[DP_DROP_PORT_DOWN] += n;
 		ps->tx_dropped += n;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <net/if.h>
 #include <unistd.h>
@@ -279,6 +281,13 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 		goto fail;
 	}
 	port->started = true;
+	if (!strcmp(port->type, "internal")) {
+		/* The TAP driver brings the interface up; OVS leaves internal ports down until
+		 * the administrator brings them up (ip link set NAME up). */
+		port->internal = true;
+		rte_eth_dev_set_link_down(port->eth_port);
+		port_poll_kernel(port);
+	}
 	TLOG(INFO, "port %s: opened %s as ethdev %u (%u rxq, %u txq%s)", port->name,
 		port->devargs, port->eth_port, port->n_rxq, port->n_txq,
 		port->tx_shared ? ", shared" : "");
@@ -292,6 +301,28 @@ fail:
 		port->hotplugged = false;
 	}
 	return port;
+}
+
+void
+port_poll_kernel(struct port *port)
+{
+	static int sock = -1;
+	struct ifreq ifr;
+
+	if (!port->internal || !port->started || strlen(port->name) >= IFNAMSIZ) {
+		port->kernel_down = false;
+		return;
+	}
+	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+		port->kernel_down = false;
+		return;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, port->name, strlen(port->name));
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+		port->kernel_down = false;
+	else
+		port->kernel_down = !(ifr.ifr_flags & IFF_UP);
 }
 
 void

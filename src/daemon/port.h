@@ -40,6 +40,13 @@ struct port {
 	int64_t ofport;             /* OpenFlow port number in its bridge, -1 when not open. */
 	int64_t mtu;                /* MTU in use, -1 when unknown. */
 	struct rte_ether_addr mac;  /* MAC in use. */
+	bool internal;              /* TAP-backed internal port. */
+	/*
+	 * An internal port whose kernel interface is administratively down: the kernel would
+	 * refuse what the PMDs send it (EIO, after a system call per frame), so they drop it
+	 * and count it, as OVS does. Written by the control thread (port_poll_kernel()).
+	 */
+	volatile bool kernel_down;
 	char error[1400];           /* Why it could not be opened, "" when fine. */
 	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
 };
@@ -63,6 +70,11 @@ void port_close(struct port *port);
 /* Whether cfg asks for the same device as port was opened with (else close and reopen). */
 bool port_same_device(const struct port *port, const struct conf_iface *cfg,
 	const char *run_dir);
+/*
+ * Reads an internal port's kernel interface flags into kernel_down; called every 100 ms. An
+ * interface this process cannot see (moved to another network namespace) counts as up.
+ */
+void port_poll_kernel(struct port *port);
 /* Live status for the Interface row's read-only columns. */
 void port_status(const struct port *port, struct iface_status *st);
 /* Current link state. */

@@ -5,6 +5,7 @@
 # namespace so that its "eth0" and TAP devices never meet the host's.
 . "$(dirname "$0")/lib.sh"
 hugepages_ready
+PKT=$TOP/tests/functional/pkt.py
 
 NS=tftwalk$$
 ip netns add $NS
@@ -27,6 +28,27 @@ check_ok "bridge's local port is a kernel TAP device" in_ns ip link show solbr
 
 check_ok "add-port solbr eth0 (a veth)" trestle add-port solbr eth0
 check_contains "show lists eth0" "        Port eth0" "$(trestle show)"
+
+# Internal ports start administratively down, as in OVS; what would be sent to a down one is
+# dropped and counted, without a system call per frame; ip link set up opens it. (The peer's
+# kernel sends frames of its own, hence "at least".)
+check_eq "the bridge's local port starts down" "down" "$(trestle get Interface solbr link_state)"
+check_fails "its kernel interface is not UP" sh -c "ip netns exec $NS ip -o link show solbr | grep -q '[<,]UP[,>]'"
+tx0=$(iface_stat solbr tx_packets); dr0=$(iface_stat solbr tx_dropped)
+in_ns /usr/bin/python3 "$PKT" send eth0-peer --src 02:00:00:00:aa:01 --dst ff:ff:ff:ff:ff:ff --count 3
+sleep 0.3
+check_eq "floods to the down local port: not sent" "$tx0" "$(iface_stat solbr tx_packets)"
+dr1=$(iface_stat solbr tx_dropped)
+if [ "$dr1" -ge $((dr0 + 3)) ]; then pass "floods to the down local port: counted as tx_dropped ($dr0 -> $dr1)"
+else fail "floods to the down local port: tx_dropped $dr0 -> $dr1, wanted 3 more at least"; fi
+in_ns ip link set solbr up
+sleep 0.5
+in_ns /usr/bin/python3 "$PKT" send eth0-peer --src 02:00:00:00:aa:01 --dst ff:ff:ff:ff:ff:ff --count 3
+sleep 0.3
+check_eq "after ip link set up: link_state up" "up" "$(trestle get Interface solbr link_state)"
+tx1=$(iface_stat solbr tx_packets)
+if [ "$tx1" -ge $((tx0 + 3)) ]; then pass "after ip link set up: the floods are sent (tx_packets $tx0 -> $tx1)"
+else fail "after ip link set up: tx_packets $tx0 -> $tx1, wanted 3 more at least"; fi
 
 for v in 100 192; do
 	check_ok "add internal port vnet$v tag=$v" \
