@@ -224,6 +224,50 @@ wl_setup() { # N
 		if (c > 0) printf "%.3f %.1f\n", u / (c / hz) / 1e6, c / p; else print "0 0" }'
 }
 
+# port_rx PORT: packets the switch has received on PORT, live.
+port_rx() {
+	if [ "$SW" = ovs ]; then
+		ovs-ofctl dump-ports br0 "$1" | awk '/rx pkts=/ { sub(/.*rx pkts=/, ""); sub(/,.*/, ""); print }'
+	else
+		$VS get Interface "$1" statistics:rx_packets
+	fi
+}
+
+# Flow setup beside established traffic on the same PMD: p0 sends one flow without end to a
+# MAC known on p1; then p2 replays 100k frames, each a new MAC pair (flooded to p1 too),
+# once. Prints the established flow's Mpps during that storm (p1's transmit count less the
+# storm's floods, sampled until p2 has received all 100k), and logs the rate before it.
+wl_setup_load() {
+	local n=100000 f e before t0 t1 tx0 tx1 rx0 rx1 t tx rx
+	f=$(pcap_file setup $n)
+	e=$(pcap_file flows 1)
+	add_bridge other_config:mac-table-size=262144
+	$VS add-port br0 p1 -- set Interface p1 type=dpdk "options:dpdk-devargs=\"net_null1,no-rx=1\""
+	$VS add-port br0 p0 -- set Interface p0 type=dpdk \
+		"options:dpdk-devargs=\"net_pcap0,rx_pcap=$e,infinite_rx=1\""
+	$AP fdb/add br0 p1 0 02:00:00:00:00:02 >/dev/null
+	before=$(REPS=3 measure p1)
+	$VS add-port br0 p2 -- set Interface p2 type=dpdk "options:dpdk-devargs=\"net_pcap2,rx_pcap=$f\""
+	t0= rx=0
+	for _ in $(seq 20000); do
+		t=$(date +%s.%N); tx=$(tx_count p1); rx=$(port_rx p2)
+		if [ -z "$t0" ]; then
+			[ "${rx:-0}" -gt 0 ] && t0=$t tx0=$tx rx0=$rx
+		elif [ "$rx" -ge $n ]; then
+			t1=$t tx1=$tx rx1=$rx
+			break
+		fi
+	done
+	if [ -z "$t0" ] || [ -z "${t1:-}" ]; then
+		log "  $SW: the storm was not seen (p2 received $rx)"
+		echo "0 0"
+		return
+	fi
+	log "  $SW: established flow ${before%% *} Mpps before; storm of $((rx1 - rx0)) new flows seen over $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s"
+	awk -v t0="$t0" -v t1="$t1" -v a="$tx0" -v b="$tx1" -v r0="$rx0" -v r1="$rx1" 'BEGIN {
+		printf "%.3f -\n", ((b - a) - (r1 - r0)) / (t1 - t0) / 1e6 }'
+}
+
 # vhost-user loop: two vhost-user server ports; a testpmd guest on virtio-user (forwarding lcore
 # on core 0, mac mode so that NORMAL learns each port's MAC) circulates 2 x 512 frames.
 GUEST_PID=
@@ -389,7 +433,7 @@ run() {
 		fi
 		case $fn in
 		wl_vhost) ceil=$(ceiling vhost) ;;
-		wl_setup) ceil=- ;;
+		wl_setup | wl_setup_load) ceil=- ;;
 		wl_flowgen) ceil=$(ceiling flowgen "$1") ;;
 		wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
 		*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
@@ -424,6 +468,7 @@ run normal-access-trunk-1k wl_access_trunk 1000
 run normal-1k-macs wl_macs 1000
 run normal-100k-macs wl_macs 100000
 run flow-setup-100k wl_setup 100000
+run established-during-setup wl_setup_load
 run vhost-loop wl_vhost
 
 /usr/bin/python3 - "$RES" "$OUT" <<'EOF'

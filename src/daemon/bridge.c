@@ -294,7 +294,7 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 				continue;
 			}
 			s->rxqs[target][s->n_rxqs[target]++] = (struct dp_rxq){
-				.eth_port = p->eth_port, .qid = q, .dp_no = d};
+				.eth_port = p->eth_port, .qid = q, .dp_no = d, .port = p};
 		}
 	}
 }

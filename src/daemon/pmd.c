@@ -777,6 +777,14 @@ pmd_main(void *arg)
 		unsigned nq = snap->n_rxqs[pmd->idx];
 		for (unsigned q = 0; q < nq; q++) {
 			const struct dp_rxq *rxq = &snap->rxqs[pmd->idx][q];
+
+			/*
+			 * A down internal port has nothing to receive, and net_tap would try a
+			 * read() on every poll until the first SIGIO, which a down interface
+			 * never raises.
+			 */
+			if (unlikely(rxq->port->kernel_down))
+				continue;
 			uint16_t n = rte_eth_rx_burst(rxq->eth_port, rxq->qid, pkts, DP_BURST);
 
 			if (n == 0)

@@ -46,10 +46,12 @@ struct dp_port_ref {
 };
 
 /* One receive queue polled by one PMD. */
+struct port;
 struct dp_rxq {
 	uint16_t eth_port;          /* ethdev port id. */
 	uint16_t qid;               /* Queue index. */
 	uint32_t dp_no;             /* Datapath port number. */
+	const struct port *port;    /* Its port (kernel_down: nothing to poll). */
 };
 
 /* Everything the PMDs read; immutable once published. */
