@@ -61,6 +61,11 @@ check_eq() {
 	if [ "$2" == "$3" ]; then pass "$1"; else
 		fail "$1"; echo "  expected: $(printf '%q' "$2")"; echo "  actual:   $(printf '%q' "$3")"; fi
 }
+# check_ge DESC MIN ACTUAL: a number at least MIN.
+check_ge() {
+	if [ "$3" -ge "$2" ] 2>/dev/null; then pass "$1 ($3)"; else
+		fail "$1"; echo "  expected at least: $2"; echo "  actual:            $3"; fi
+}
 # check_contains DESC NEEDLE HAYSTACK
 check_contains() {
 	if [[ "$3" == *"$2"* ]]; then pass "$1"; else
