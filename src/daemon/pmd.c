@@ -455,13 +455,18 @@ dp_execute_many(struct pmd *pmd, struct rte_mbuf **pkts, unsigned n,
  */
 static unsigned
 dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
-	struct flow_key *keys, bool l3)
+	struct flow_key *keys, uint32_t *lens, bool l3)
 {
+	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
+	uint64_t bytes = 0;
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
 		enum flow_extract_result r = l3 ? flow_extract(pkts[i], in_port, &keys[kept]) :
 			flow_extract_l2(pkts[i], in_port, &keys[kept]);
+
+		bytes += len;
 
 		if (unlikely(r != FLOW_OK)) {
 			pmd->drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
@@ -469,8 +474,10 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 			rte_pktmbuf_free(pkts[i]);
 			continue;
 		}
+		lens[kept] = len;
 		pkts[kept++] = pkts[i];
 	}
+	ps->rx_bytes += bytes;
 	return kept;
 }
 
@@ -674,7 +681,8 @@ dp_upcall(struct pmd *pmd, struct rte_mbuf **pkts, struct flow_key *keys,
  * flow ends in its only output, buffered for transmit together.
  */
 static void
-dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsigned n)
+dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows,
+	const uint32_t *lens, unsigned n)
 {
 	unsigned i = 0;
 
@@ -686,9 +694,9 @@ dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows, unsi
 			continue;
 		}
 		unsigned j = i + 1;
-		uint64_t bytes = rte_pktmbuf_pkt_len(pkts[i]);
+		uint64_t bytes = lens[i];
 		while (j < n && flows[j] == f && pkts[j] != NULL)
-			bytes += rte_pktmbuf_pkt_len(pkts[j++]);
+			bytes += lens[j++];
 		f->stats.n_packets += j - i;
 		f->stats.n_bytes += bytes;
 		f->stats.used_tsc = pmd->now_tsc;
@@ -711,16 +719,14 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 	struct flow_key keys[DP_BURST];
 	uint32_t hash_buf[DP_BURST], *hashes = NULL;
 	struct dp_flow *flows[DP_BURST];
-	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
+	uint32_t lens[DP_BURST];
 	unsigned missed;
 
-	ps->rx_packets += n;
-	for (unsigned i = 0; i < n; i++)
-		ps->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	pmd->port_stats[in_port].rx_packets += n;
 	pmd->n_packets += n;
 
 	bool l3 = dp_flow_table_needs_l3(pmd->flows);
-	n = dp_extract(pmd, in_port, pkts, n, keys, l3);
+	n = dp_extract(pmd, in_port, pkts, n, keys, lens, l3);
 	if (dp_use_emc(pmd)) {
 		hashes = hash_buf;
 		missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
@@ -735,7 +741,7 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 		pmd->n_misses += missed;
 		dp_upcall(pmd, pkts, keys, hashes, flows, n, l3);
 	}
-	dp_execute(pmd, pkts, flows, n);
+	dp_execute(pmd, pkts, flows, lens, n);
 	return missed;
 }
 
