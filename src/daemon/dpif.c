@@ -305,6 +305,19 @@ put_ratio(struct ds *out, const char *label, uint64_t part, uint64_t whole)
 		whole ? 100.0 * (double)part / (double)whole : 0.0);
 }
 
+/* Why the EMC hit count is what it is (see dp_use_emc() in pmd.c); read racily. */
+static const char *
+pmd_emc_state(const struct pmd *p)
+{
+	if (p->emc_inv_prob == 0)
+		return "EMC off: emc-insert-inv-prob=0";
+	if (dp_flow_table_n_subtables(p->flows) <= 1)
+		return "EMC bypassed: one classifier subtable";
+	if (p->emc_idle)
+		return "EMC sampled, 1 burst in 16: it did not pay in the last 100 ms";
+	return "EMC in use";
+}
+
 static int
 pmd_stats_show(int argc, const char *const argv[], struct ds *out)
 {
@@ -323,7 +336,7 @@ pmd_stats_show(int argc, const char *const argv[], struct ds *out)
 		ds_put_format(out, "pmd thread numa_id %u core_id %u:\n",
 			rte_lcore_to_socket_id(p->lcore), p->lcore);
 		ds_put_format(out, "  packets received: %" PRIu64 "\n", pkts);
-		ds_put_format(out, "  emc hits: %" PRIu64 "\n", emc);
+		ds_put_format(out, "  emc hits: %" PRIu64 " (%s)\n", emc, pmd_emc_state(p));
 		ds_put_format(out, "  megaflow hits: %" PRIu64 "\n", mf);
 		ds_put_format(out, "  miss with success upcall: %" PRIu64 "\n", up);
 		ds_put_format(out, "  miss with failed upcall: %" PRIu64 "\n",

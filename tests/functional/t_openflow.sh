@@ -31,6 +31,8 @@ check_not_contains "the megaflow matches no L4 field" "udp(" "$flows"
 check_contains "the megaflow matches the destination MAC" "dst=02:00:00:00:00:02" "$flows"
 tx=$(iface_stat p1 tx_packets)
 [ "$tx" -gt 100000 ] && pass "traffic flows by the rule ($tx packets)" || fail "only $tx packets reached p1"
+check_contains "one subtable: the EMC is bypassed, and pmd-stats-show says so" "EMC bypassed" \
+	"$(trestle appctl dpif-netdev/pmd-stats-show)"
 
 # Exact counters: stop the traffic, then the rule must account for every packet sent to p1.
 trestle del-port br0 p0
@@ -60,6 +62,9 @@ sleep 1
 flows=$(trestle appctl dpctl/dump-flows)
 check_contains "megaflow for the prefix rule matches the /24 only" "src=10.0.1.0/255.255.255.0" "$flows"
 check_not_contains "no megaflow matches an exact source address" "src=10.0.1.5," "$flows"
+# Two subtables now, but 100k 5-tuples in an 8k-entry EMC: it would not pay, and is sampled.
+check_contains "100k flows: the EMC is only sampled, and pmd-stats-show says so" "EMC sampled" \
+	"$(trestle appctl dpif-netdev/pmd-stats-show)"
 
 trace=$(trestle ofproto/trace br0 in_port=p0,dl_dst=02:00:00:00:00:02,udp,nw_src=10.0.9.9,tp_dst=5001)
 echo "$trace"
