@@ -98,10 +98,12 @@ struct ofp_rule {
 };
 
 /* A set of tables: rules sorted by table, then priority (highest first), then age. */
+struct ofp_index;
 struct ofp_tables {
 	unsigned n_rules;            /* Rules in rules[]. */
 	struct ofp_rule **rules;     /* The rules (shared between versions of the tables). */
 	unsigned start[OFP_N_TABLES + 1]; /* Index of each table's first rule; start[255] = n. */
+	struct ofp_index *index;     /* Tuple index (ofp_tables_index()), NULL when out of date. */
 };
 
 /* Port numbers: OpenFlow <-> datapath, for one bridge. */
@@ -161,10 +163,21 @@ struct ofp_rule *ofp_rule_clone(const struct ofp_rule *r);
 void ofp_rule_free(struct ofp_rule *r);
 
 /*
- * The highest-priority rule of table that matches key (in_port an OpenFlow number), or NULL.
- * ORs into wc the bits the lookup looked at: the whole mask of the rule found, and for every
- * higher-priority rule that did not match, its mask over one 64-bit word of the key in which
- * it differs, enough to tell apart every packet that would have matched it.
+ * Builds the lookup index of t (one tuple per distinct mask in a table, rules hashed by their
+ * masked match, with staged partial hashes). Call it before the tables are published: a
+ * lookup on tables changed since falls back to a scan of the rules. Returns 0, or -ENOMEM
+ * (the tables still work, by the scan).
+ */
+int ofp_tables_index(struct ofp_tables *t);
+
+/*
+ * The highest-priority rule of table that matches key (in_port an OpenFlow number), or NULL;
+ * between equal priorities, the one added first. ORs into wc the bits the lookup looked at,
+ * enough that every packet agreeing with key on them gets the same answer. With the index:
+ * each tuple probed adds its mask, or, when a stage of its mask (in_port; L2; L3) already
+ * finds no rule, only that stage's part; tuples that cannot hold a better rule than the one
+ * found are not probed. Without it: the rule found's mask and, for each higher-priority rule
+ * that did not match, its mask over the first field where the packet differs.
  */
 const struct ofp_rule *ofp_tables_lookup(const struct ofp_tables *t, uint8_t table,
 	const struct flow_key *key, struct flow_key *wc);

@@ -173,19 +173,22 @@ wl_rule() { # N
 }
 
 # An ACL: 1,000 rules on source and destination prefixes and the destination port, that the
-# traffic (N flows) must get past to the final allow rule.
+# traffic (N flows) must get past to the final allow rule (acl_file writes them).
 wl_acl() { # N
 	local f; f=$(pcap_file flows "$1")
-	[ -s "$W/acl.flows" ] || awk 'BEGIN {
-		for (i = 0; i < 1000; i++)
-			printf "priority=%d,udp,nw_src=10.%d.0.0/16,nw_dst=192.168.%d.0/24,tp_dst=%d,actions=drop\n",
-				1000 + i, i % 250 + 1, i % 4, 5000 + i % 8
-		print "priority=1,actions=output:p1" }' >"$W/acl.flows"
+	acl_file
 	add_bridge
 	pcap_to_null "$f" "" ""
 	$OF del-flows br0
 	$OF add-flows br0 "$W/acl.flows"
 	measure p1
+}
+acl_file() {
+	[ -s "$W/acl.flows" ] || awk 'BEGIN {
+		for (i = 0; i < 1000; i++)
+			printf "priority=%d,udp,nw_src=10.%d.0.0/16,nw_dst=192.168.%d.0/24,tp_dst=%d,actions=drop\n",
+				1000 + i, i % 250 + 1, i % 4, 5000 + i % 8
+		print "priority=1,actions=output:p1" }' >"$W/acl.flows"
 }
 
 wl_access_trunk() { # N: access port tag 100 -> trunk, destination MAC known on the trunk
@@ -206,11 +209,17 @@ wl_macs() { # M: M source MACs learned, destination known
 
 # Flow setup: N frames, each a new MAC pair (a new megaflow under NORMAL), replayed once.
 # Rate = megaflows installed / PMD busy time, both from the PMD's own counters.
-wl_setup() { # N
+wl_setup() { # N [acl]: with acl, the ACL's 1,000 rules come before NORMAL
 	local f n=$1 i last=-1 cur ups cyc
 	f=$(pcap_file setup "$n")
 	add_bridge other_config:mac-table-size=262144
 	$VS add-port br0 p1 -- set Interface p1 type=dpdk "options:dpdk-devargs=\"net_null1,no-rx=1\""
+	if [ "${2:-}" = acl ]; then
+		acl_file
+		sed 's/actions=output:p1/actions=NORMAL/' "$W/acl.flows" >"$W/acl-normal.flows"
+		$OF del-flows br0
+		$OF add-flows br0 "$W/acl-normal.flows"
+	fi
 	$AP dpif-netdev/pmd-stats-clear >/dev/null
 	$VS add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=\"net_pcap0,rx_pcap=$f\""
 	for i in $(seq 300); do
@@ -472,6 +481,7 @@ run normal-access-trunk-1k wl_access_trunk 1000
 run normal-1k-macs wl_macs 1000
 run normal-100k-macs wl_macs 100000
 run flow-setup-100k wl_setup 100000
+run flow-setup-100k-acl wl_setup 100000 acl
 run established-during-setup wl_setup_load
 run vhost-loop wl_vhost
 

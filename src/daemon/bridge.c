@@ -144,6 +144,9 @@ bridge_set_tables(const char *name, struct ofp_tables *t, struct ofp_rule **dead
 	struct bridge *br = bridge_find(name);
 	struct ofp_tables *old = br->tables;
 
+	if (ofp_tables_index(t) < 0)
+		TLOG(WARNING, "bridge %s: no memory for the flow table index; lookups scan the rules",
+			name);
 	__atomic_store_n(&br->tables, t, __ATOMIC_RELEASE);
 	/* Every megaflow was decided by the old rules: drop them all (they credit their rules as
 	 * they go), then free what no PMD can reach any more. */
@@ -480,6 +483,7 @@ bridge_reconfigure(const struct conf *conf)
 				r->created_ms = r->modified_ms = bridge_now_ms();
 				ofp_tables_add(br->tables, r);
 			}
+			ofp_tables_index(br->tables);
 			bridges[n_bridges++] = br;
 			TLOG(INFO, "bridge %s: created", br->name);
 		} else {

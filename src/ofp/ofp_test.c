@@ -279,8 +279,12 @@ decision(const struct dp_actions *a)
 	return a->n == 1 && a->a[0].type == DPA_OUTPUT ? a->a[0].port : 0;
 }
 
+/*
+ * Random rules and packets through ofp_xlate() and the datapath's classifier against the
+ * reference; indexed: the tables' tuple index (what the daemon uses), else the rule scan.
+ */
 static void
-test_differential(void **state)
+run_differential(bool indexed)
 {
 	enum { N_RULES = 3000, ROUNDS = 40, PACKETS = 2000 };
 	struct ofp_rule **live = calloc(N_RULES * 2, sizeof(*live));
@@ -290,7 +294,6 @@ test_differential(void **state)
 	struct dp_flow_table *ft = dp_flow_table_create(1u << 20);
 	unsigned hits = 0, misses = 0, megaflows_max = 0;
 
-	(void)state;
 	/* Distinct priorities: OpenFlow leaves overlapping equal-priority rules undefined. */
 	while (n_live < N_RULES) {
 		uint16_t p = (uint16_t)(1 + rnd() % 65534);
@@ -302,6 +305,10 @@ test_differential(void **state)
 	}
 	for (unsigned round = 0; round < ROUNDS; round++) {
 		const struct ofp_xlate_in xin = {.tables = t, .ports = {ident, ident, NULL}};
+
+		if (indexed)
+			assert_int_equal(ofp_tables_index(t), 0);
+		assert_true((t->index != NULL) == indexed);
 		uint64_t seed = rng_state;
 		/* Each packet twice: the second pass must hit the megaflows the first installed. */
 		for (unsigned i = 0; i < 2 * PACKETS; i++) {
@@ -360,8 +367,9 @@ test_differential(void **state)
 		t = nt;
 		dp_flow_table_flush(ft);
 	}
-	print_message("differential: %u rules, %u packets, %u megaflow hits, %u upcalls, "
-		"at most %u megaflows\n", n_live, 2 * ROUNDS * PACKETS, hits, misses, megaflows_max);
+	print_message("differential (%s): %u rules, %u packets, %u megaflow hits, %u upcalls, "
+		"at most %u megaflows\n", indexed ? "tuple index" : "rule scan", n_live,
+		2 * ROUNDS * PACKETS, hits, misses, megaflows_max);
 	/* Beyond the replays, megaflows made for one packet served others. */
 	assert_true(hits > ROUNDS * PACKETS);
 	for (unsigned i = 0; i < n_live; i++)
@@ -369,6 +377,20 @@ test_differential(void **state)
 	ofp_tables_free(t);
 	dp_flow_table_destroy(ft);
 	free(live);
+}
+
+static void
+test_differential(void **state)
+{
+	(void)state;
+	run_differential(true);
+}
+
+static void
+test_differential_scan(void **state)
+{
+	(void)state;
+	run_differential(false);
 }
 
 /* Rules on dl_dst only: the megaflow matches no IP or L4 field, so 100k 5-tuples share it. */
@@ -385,6 +407,7 @@ test_wildcarding(void **state)
 	(void)state;
 	ofp_tables_add(t, a);
 	ofp_tables_add(t, b);
+	assert_int_equal(ofp_tables_index(t), 0); /* As the daemon publishes them. */
 	for (unsigned i = 0; i < 100000; i++) {
 		struct flow_key k;
 		memset(&k, 0, sizeof(k));
@@ -478,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_xlate_actions),
 		cmocka_unit_test(test_wildcarding),
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_differential_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

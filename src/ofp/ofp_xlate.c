@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+
 #include "dp_drop.h"
 #include "ds.h"
 #include "normal.h"
@@ -21,6 +24,8 @@ ofp_tables_create(void)
 	return calloc(1, sizeof(struct ofp_tables));
 }
 
+static void index_free(struct ofp_index *x);
+
 struct ofp_tables *
 ofp_tables_clone(const struct ofp_tables *t)
 {
@@ -29,6 +34,7 @@ ofp_tables_clone(const struct ofp_tables *t)
 	if (c == NULL)
 		return NULL;
 	*c = *t;
+	c->index = NULL;
 	c->rules = NULL;
 	if (t->n_rules) {
 		c->rules = malloc(t->n_rules * sizeof(*c->rules));
@@ -46,6 +52,7 @@ ofp_tables_free(struct ofp_tables *t)
 {
 	if (t == NULL)
 		return;
+	index_free(t->index);
 	free(t->rules);
 	free(t);
 }
@@ -55,6 +62,8 @@ reindex(struct ofp_tables *t)
 {
 	unsigned i = 0;
 
+	index_free(t->index);
+	t->index = NULL;
 	for (unsigned tb = 0; tb <= OFP_N_TABLES; tb++) {
 		while (i < t->n_rules && t->rules[i]->table_id < tb)
 			i++;
@@ -72,6 +81,8 @@ ofp_tables_add(struct ofp_tables *t, struct ofp_rule *rule)
 		if (ofp_rule_same_match(t->rules[i], rule)) {
 			struct ofp_rule *old = t->rules[i];
 			t->rules[i] = rule;
+			index_free(t->index);
+			t->index = NULL;
 			return old;
 		}
 	}
@@ -141,10 +152,277 @@ static const struct {
 #undef F
 };
 
+/*
+ * ---- The tuple index ----
+ *
+ * A scan of the rules costs every upcall a pass over the whole table (1,000 ACL rules: about
+ * 66,000 cycles a new megaflow). The index groups a table's rules by mask (a tuple, as the
+ * datapath's subtables) and hashes each rule's match under it; a lookup probes the tuples in
+ * the order of their best rule and stops once no tuple left can hold a better one. Before
+ * the full probe it checks the mask's stages (in_port; then L2; then L3), each against the
+ * set of its rules' partial hashes: a packet from a port, or with addresses, that no rule of
+ * the tuple has misses there, and the megaflow takes only the stages looked at (OVS's staged
+ * lookup), so that it stays wide on the later fields.
+ */
+#define OFP_STAGES 3
+
+struct ofp_tuple {
+	struct flow_key mask;               /* Mask every rule here shares. */
+	unsigned best;                      /* Lowest rank (index in rules[]) among them. */
+	unsigned n_stages;                  /* Stage masks before the full one. */
+	struct flow_key stage[OFP_STAGES];  /* mask limited to stages 0..s, each adding bits. */
+	uint32_t *sets[OFP_STAGES];         /* Partial hashes of the rules (h | 1; 0 empty). */
+	uint32_t set_mask;                  /* Sets' size - 1 (a power of two). */
+	unsigned n;                         /* Rules here. */
+	unsigned *rank;                     /* Their ranks, ascending (chains keep that order). */
+	uint32_t *hash;                     /* Their hashes under mask. */
+	int *next;                          /* Bucket chains, -1 ends. */
+	int *heads;                         /* n_buckets heads. */
+	uint32_t bucket_mask;               /* n_buckets - 1. */
+};
+
+struct ofp_index {
+	unsigned start[OFP_N_TABLES + 1];   /* Each table's first tuple. */
+	unsigned n;                         /* Tuples. */
+	struct ofp_tuple *tuples;           /* By table, then by best rank. */
+};
+
+/* The fields of stages 0..s, cumulative: in_port; L2; L3 (L4 is the rest). */
+static void
+stage_fields(struct flow_key *m, unsigned s)
+{
+	memset(m, 0, sizeof(*m));
+	m->in_port = UINT32_MAX;
+	if (s >= 1) {
+		m->dl_type = m->vlan_tci = m->vlan_tpid = m->cvlan_tci = UINT16_MAX;
+		memset(&m->dl_src, 0xff, sizeof(m->dl_src));
+		memset(&m->dl_dst, 0xff, sizeof(m->dl_dst));
+	}
+	if (s >= 2) {
+		m->nw_src = m->nw_dst = m->ipv6_label = UINT32_MAX;
+		m->nw_proto = m->nw_tos = m->nw_ttl = m->nw_frag = UINT8_MAX;
+		memset(m->ipv6_src, 0xff, sizeof(m->ipv6_src));
+		memset(m->ipv6_dst, 0xff, sizeof(m->ipv6_dst));
+		memset(&m->arp_sha, 0xff, sizeof(m->arp_sha));
+		memset(&m->arp_tha, 0xff, sizeof(m->arp_tha));
+	}
+}
+
+static uint32_t
+masked_hash(const struct flow_key *key, const struct flow_key *mask)
+{
+	const uint64_t *k = (const uint64_t *)key, *m = (const uint64_t *)mask;
+	uint32_t h = 0;
+
+	for (unsigned i = 0; i < FLOW_WORDS; i++)
+		if (m[i])
+			h = rte_hash_crc_8byte(k[i] & m[i], h);
+	return h;
+}
+
+static void
+key_or(struct flow_key *dst, const struct flow_key *src)
+{
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+
+	for (unsigned i = 0; i < FLOW_WORDS; i++)
+		d[i] |= s[i];
+}
+
+static bool
+set_has(const uint32_t *set, uint32_t size_mask, uint32_t h)
+{
+	uint32_t v = h | 1;
+
+	for (uint32_t i = h & size_mask; set[i]; i = (i + 1) & size_mask)
+		if (set[i] == v)
+			return true;
+	return false;
+}
+
+static void
+set_add(uint32_t *set, uint32_t size_mask, uint32_t h)
+{
+	uint32_t v = h | 1, i = h & size_mask;
+
+	while (set[i] && set[i] != v)
+		i = (i + 1) & size_mask;
+	set[i] = v;
+}
+
+static void
+index_free(struct ofp_index *x)
+{
+	if (x == NULL)
+		return;
+	for (unsigned i = 0; i < x->n; i++) {
+		struct ofp_tuple *tp = &x->tuples[i];
+		for (unsigned s = 0; s < tp->n_stages; s++)
+			free(tp->sets[s]);
+		free(tp->rank);
+		free(tp->hash);
+		free(tp->next);
+		free(tp->heads);
+	}
+	free(x->tuples);
+	free(x);
+}
+
+static uint32_t
+pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* Fills tp, whose mask and best are set, with the n rules of ranks rank[] (ascending). */
+static int
+tuple_build(struct ofp_tuple *tp, const struct ofp_tables *t, unsigned *rank, unsigned n)
+{
+	struct flow_key prev;
+
+	memset(&prev, 0, sizeof(prev));
+	tp->n = n;
+	tp->rank = rank;
+	tp->set_mask = pow2_at_least(2 * n) - 1;
+	for (unsigned s = 0; s < OFP_STAGES; s++) {
+		struct flow_key f, sm;
+		stage_fields(&f, s);
+		flow_key_and(&sm, &tp->mask, &f);
+		/* A stage that adds bits, and is not already the whole mask. */
+		if (flow_key_equal(&sm, &prev) || flow_key_equal(&sm, &tp->mask))
+			continue;
+		prev = sm;
+		unsigned k = tp->n_stages;
+		tp->stage[k] = sm;
+		tp->sets[k] = calloc(tp->set_mask + 1, sizeof(uint32_t));
+		if (tp->sets[k] == NULL)
+			return -ENOMEM;
+		tp->n_stages++;
+		for (unsigned i = 0; i < n; i++)
+			set_add(tp->sets[k], tp->set_mask, masked_hash(&t->rules[rank[i]]->match, &sm));
+	}
+	uint32_t nb = pow2_at_least(n);
+	tp->bucket_mask = nb - 1;
+	tp->hash = malloc(n * sizeof(*tp->hash));
+	tp->next = malloc(n * sizeof(*tp->next));
+	tp->heads = malloc(nb * sizeof(*tp->heads));
+	if (tp->hash == NULL || tp->next == NULL || tp->heads == NULL)
+		return -ENOMEM;
+	for (uint32_t b = 0; b < nb; b++)
+		tp->heads[b] = -1;
+	/* Appended in rank order, so that each chain runs from the best rule down. */
+	for (int i = (int)n - 1; i >= 0; i--) {
+		uint32_t h = masked_hash(&t->rules[rank[i]]->match, &tp->mask);
+		tp->hash[i] = h;
+		tp->next[i] = tp->heads[h & tp->bucket_mask];
+		tp->heads[h & tp->bucket_mask] = i;
+	}
+	return 0;
+}
+
+int
+ofp_tables_index(struct ofp_tables *t)
+{
+	struct ofp_index *x = calloc(1, sizeof(*x));
+	unsigned *tuple_of = malloc((t->n_rules + 1) * sizeof(*tuple_of));
+	unsigned *count = NULL;
+
+	index_free(t->index);
+	t->index = NULL;
+	if (x == NULL || tuple_of == NULL)
+		goto nomem;
+	x->tuples = calloc(t->n_rules + 1, sizeof(*x->tuples));
+	count = calloc(t->n_rules + 1, sizeof(*count));
+	if (x->tuples == NULL || count == NULL)
+		goto nomem;
+	for (unsigned tb = 0; tb < OFP_N_TABLES; tb++) {
+		unsigned first = x->n;
+
+		x->start[tb] = first;
+		/* Rules are in rank order, so tuples come out in the order of their best rule. */
+		for (unsigned i = t->start[tb]; i < t->start[tb + 1]; i++) {
+			unsigned j;
+			for (j = first; j < x->n; j++)
+				if (flow_key_equal(&x->tuples[j].mask, &t->rules[i]->mask))
+					break;
+			if (j == x->n) {
+				x->tuples[j].mask = t->rules[i]->mask;
+				x->tuples[j].best = i;
+				x->n++;
+			}
+			tuple_of[i] = j;
+			count[j]++;
+		}
+		for (unsigned j = first; j < x->n; j++) {
+			unsigned *rank = malloc(count[j] * sizeof(*rank)), n = 0;
+			if (rank == NULL)
+				goto nomem;
+			for (unsigned i = t->start[tb]; i < t->start[tb + 1]; i++)
+				if (tuple_of[i] == j)
+					rank[n++] = i;
+			if (tuple_build(&x->tuples[j], t, rank, n) < 0)
+				goto nomem;
+		}
+	}
+	x->start[OFP_N_TABLES] = x->n;
+	free(tuple_of);
+	free(count);
+	t->index = x;
+	return 0;
+
+nomem:
+	index_free(x);
+	free(tuple_of);
+	free(count);
+	return -ENOMEM;
+}
+
+static const struct ofp_rule *
+index_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_key *key,
+	struct flow_key *wc)
+{
+	const struct ofp_index *x = t->index;
+	unsigned best = UINT32_MAX;
+
+	for (unsigned j = x->start[table]; j < x->start[table + 1]; j++) {
+		const struct ofp_tuple *tp = &x->tuples[j];
+		unsigned s;
+
+		if (tp->best > best)
+			break; /* Neither this tuple nor a later one holds a better rule. */
+		for (s = 0; s < tp->n_stages; s++)
+			if (!set_has(tp->sets[s], tp->set_mask, masked_hash(key, &tp->stage[s])))
+				break;
+		if (s < tp->n_stages) {
+			key_or(wc, &tp->stage[s]);
+			continue;
+		}
+		key_or(wc, &tp->mask);
+		uint32_t h = masked_hash(key, &tp->mask);
+		for (int i = tp->heads[h & tp->bucket_mask]; i >= 0; i = tp->next[i]) {
+			const struct ofp_rule *r = t->rules[tp->rank[i]];
+			if (tp->hash[i] == h && flow_key_match(key, &r->mask, &r->match)) {
+				if (tp->rank[i] < best)
+					best = tp->rank[i];
+				break;
+			}
+		}
+	}
+	return best == UINT32_MAX ? NULL : t->rules[best];
+}
+
 const struct ofp_rule *
 ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_key *key,
 	struct flow_key *wc)
 {
+	if (t->index != NULL)
+		return index_lookup(t, table, key, wc);
+
 	const uint64_t *k = (const uint64_t *)key;
 	uint64_t *w = (uint64_t *)wc;
 
