@@ -14,6 +14,8 @@
 
 /* Largest request or reply accepted, in bytes. A peer that sends more is cut off. */
 #define JSONRPC_MAX_MSG (4u << 20)
+/* How long a send waits for a peer that does not read (a full socket buffer). */
+#define JSONRPC_SEND_WAIT_MS 5000
 
 /* A receive buffer that collects bytes until a whole JSON value has arrived. */
 struct jsonrpc_rxbuf {

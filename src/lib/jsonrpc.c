@@ -5,9 +5,11 @@
  * to expect end of input, says where.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "ctl_proto.h"
@@ -50,6 +52,54 @@ jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 	return 0;
 }
 
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Whether the bytes so far end in the middle of an escape sequence or of a UTF-8 character,
+ * where jansson reports "invalid escape" or "invalid UTF-8" rather than a premature end: a
+ * read can stop anywhere (a 300 KB add-flows file arrives in pieces), so wait for more.
+ */
+static bool
+ends_mid_token(const char *b, size_t n)
+{
+	size_t k = 0;
+
+	/* An odd run of backslashes at the end: the last one starts an escape. */
+	while (k < n && b[n - 1 - k] == '\\')
+		k++;
+	if (k % 2 == 1)
+		return true;
+	/* "\u" and fewer than four hex digits, the backslash itself not escaped. */
+	for (size_t d = 0; d < 4 && d + 2 <= n; d++) {
+		size_t u = n - d - 1; /* Where the 'u' would be. */
+		bool digits = true;
+		for (size_t i = u + 1; i < n; i++)
+			digits &= is_hex(b[i]);
+		if (!digits)
+			break;
+		if (b[u] == 'u' && b[u - 1] == '\\') {
+			size_t bs = 0;
+			while (bs < u && b[u - 1 - bs] == '\\')
+				bs++;
+			if (bs % 2 == 1)
+				return true;
+		}
+	}
+	/* A UTF-8 lead byte whose continuation bytes have not all arrived. */
+	for (size_t i = 1; i <= 3 && i <= n; i++) {
+		unsigned char c = (unsigned char)b[n - i];
+		if ((c & 0xc0) == 0x80)
+			continue; /* A continuation byte: look further back. */
+		size_t need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+		return need > i;
+	}
+	return false;
+}
+
 int
 jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len)
 {
@@ -72,7 +122,8 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 	json_t *v = json_loadb(rx->buf + start, rx->len - start, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (v == NULL) {
 		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
-		if (json_error_code(&jerr) == json_error_premature_end_of_input)
+		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
+				ends_mid_token(rx->buf + start, rx->len - start))
 			return 0;
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);
@@ -167,6 +218,19 @@ jsonrpc_send(int fd, const json_t *msg)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			/*
+			 * The daemon's sockets are non-blocking: a reply bigger than the socket
+			 * buffer (dump-flows of thousands of rules) must wait for the client to
+			 * read, or it was lost and the client waited for ever. A client that
+			 * reads nothing for JSONRPC_SEND_WAIT_MS loses its reply.
+			 */
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+				int r = poll(&pfd, 1, JSONRPC_SEND_WAIT_MS);
+				if (r > 0 || (r < 0 && errno == EINTR))
+					continue;
+				errno = r == 0 ? ETIMEDOUT : errno;
+			}
 			int ret = -errno;
 			free(s);
 			return ret;

@@ -33,6 +33,33 @@ test_byte_by_byte(void **state)
 	jsonrpc_rxbuf_destroy(&rx);
 }
 
+/* Split anywhere, also inside an escape or a UTF-8 character, a message still arrives whole. */
+static void
+test_split_everywhere(void **state)
+{
+	static const char esc[] = "{\"method\":\"ofctl\",\"params\":[\"add-flows\",\"br0\","
+		"\"a\\nb\\\\c\\\"d\\u00e9\\u20ac\u00e9\u20ac\xf0\x9f\x98\x80\"],\"id\":1}";
+
+	(void)state;
+	for (size_t cut = 1; cut < strlen(esc); cut++) {
+		struct jsonrpc_rxbuf rx;
+		json_t *msg = NULL;
+		char err[128] = "";
+
+		jsonrpc_rxbuf_init(&rx);
+		assert_int_equal(jsonrpc_rxbuf_append(&rx, esc, cut), 0);
+		int r = jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err));
+		if (r != 0)
+			fail_msg("cut at %zu: %d (%s)", cut, r, err);
+		assert_int_equal(jsonrpc_rxbuf_append(&rx, esc + cut, strlen(esc) - cut), 0);
+		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err)), 1);
+		const char *p = json_string_value(json_array_get(json_object_get(msg, "params"), 2));
+		assert_string_equal(p, "a\nb\\c\"d\u00e9\u20ac\u00e9\u20ac\xf0\x9f\x98\x80");
+		json_decref(msg);
+		jsonrpc_rxbuf_destroy(&rx);
+	}
+}
+
 static void
 test_two_in_one_buffer(void **state)
 {
@@ -156,6 +183,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_byte_by_byte),
+		cmocka_unit_test(test_split_everywhere),
 		cmocka_unit_test(test_two_in_one_buffer),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_over_long),

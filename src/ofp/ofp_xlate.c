@@ -330,7 +330,7 @@ ofp_tables_index(struct ofp_tables *t)
 {
 	struct ofp_index *x = calloc(1, sizeof(*x));
 	unsigned *tuple_of = malloc((t->n_rules + 1) * sizeof(*tuple_of));
-	unsigned *count = NULL;
+	unsigned *count = NULL, *map = NULL;
 
 	index_free(t->index);
 	t->index = NULL;
@@ -340,20 +340,33 @@ ofp_tables_index(struct ofp_tables *t)
 	count = calloc(t->n_rules + 1, sizeof(*count));
 	if (x->tuples == NULL || count == NULL)
 		goto nomem;
+	/* Finds a rule's tuple by the hash of its mask: a table may have many masks. */
+	uint32_t map_mask = pow2_at_least(2 * t->n_rules + 2) - 1;
+	map = calloc(map_mask + 1, sizeof(*map));
+	if (map == NULL)
+		goto nomem;
 	for (unsigned tb = 0; tb < OFP_N_TABLES; tb++) {
 		unsigned first = x->n;
 
 		x->start[tb] = first;
 		/* Rules are in rank order, so tuples come out in the order of their best rule. */
 		for (unsigned i = t->start[tb]; i < t->start[tb + 1]; i++) {
-			unsigned j;
-			for (j = first; j < x->n; j++)
-				if (flow_key_equal(&x->tuples[j].mask, &t->rules[i]->mask))
+			const struct flow_key *m = &t->rules[i]->mask;
+			uint32_t h = masked_hash(m, m) ^ tb, b = h & map_mask;
+			unsigned j = x->n;
+			/* map[] holds tuple + 1; a tuple of an earlier table never matches. */
+			for (; map[b]; b = (b + 1) & map_mask) {
+				unsigned c = map[b] - 1;
+				if (c >= first && flow_key_equal(&x->tuples[c].mask, m)) {
+					j = c;
 					break;
+				}
+			}
 			if (j == x->n) {
-				x->tuples[j].mask = t->rules[i]->mask;
+				x->tuples[j].mask = *m;
 				x->tuples[j].best = i;
 				x->n++;
+				map[b] = j + 1;
 			}
 			tuple_of[i] = j;
 			count[j]++;
@@ -372,6 +385,7 @@ ofp_tables_index(struct ofp_tables *t)
 	x->start[OFP_N_TABLES] = x->n;
 	free(tuple_of);
 	free(count);
+	free(map);
 	t->index = x;
 	return 0;
 
@@ -379,6 +393,7 @@ nomem:
 	index_free(x);
 	free(tuple_of);
 	free(count);
+	free(map);
 	return -ENOMEM;
 }
 
