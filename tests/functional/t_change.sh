@@ -53,6 +53,10 @@ for f in $T/a1 $T/b1; do
 	got=$((got + $(sed -E 's/phase1=([0-9]+) phase2=([0-9]+)/\1+\2/' $f)))
 done
 check_eq "across the move every frame for X is delivered exactly once" "$sent" "$got"
+# Where frames went, for the log: the switch's own counters, and the kernel's side of ps.
+for i in ps pa pb; do echo "$i: $(trestle get Interface $i statistics)"; done
+ip netns exec $S ip -s link show ps | sed -n '3,6p'
+trestle appctl coverage/show | awk '$2 > 0'
 
 # --- pb changes VLAN under broadcast traffic in VLAN 100.
 ip netns exec $A /usr/bin/python3 $PKT count pa --seconds 6 --src $MAC_S >$T/a2 &
