@@ -127,28 +127,11 @@ dp_tx_flush(struct pmd *pmd)
 	}
 }
 
-static inline void
-dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
-{
-	if (unlikely(dp_no >= PORT_MAX)) {
-		rte_pktmbuf_free(m);
-		pmd->drops[DP_DROP_PORT_DOWN]++;
-		return;
-	}
-	struct pmd_txbuf *tb = &pmd->txb[dp_no];
-
-	if (tb->n == 0)
-		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
-	tb->pkts[tb->n++] = m;
-	tb->bytes += rte_pktmbuf_pkt_len(m);
-	if (tb->n == PMD_TXBUF_SIZE) {
-		/* Full: send now; the port stays on the pending list, harmlessly empty. */
-		dp_tx_flush_port(pmd, dp_no);
-	}
-}
-
-/* Buffers n frames of bytes bytes in all for datapath port dp_no: one flow's share of a burst. */
-static inline void
+/*
+ * Buffers n frames of bytes bytes in all for datapath port dp_no (one flow's share of a
+ * burst, or a single frame), sending when the buffer fills.
+ */
+static void
 dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
 	uint64_t bytes)
 {
@@ -160,8 +143,9 @@ dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsi
 	struct pmd_txbuf *tb = &pmd->txb[dp_no];
 
 	if (unlikely(tb->n + n > PMD_TXBUF_SIZE)) {
+		/* Does not fit: one at a time, sending each time the buffer fills. */
 		for (unsigned i = 0; i < n; i++)
-			dp_tx_enqueue(pmd, dp_no, pkts[i]);
+			dp_tx_enqueue_many(pmd, dp_no, &pkts[i], 1, rte_pktmbuf_pkt_len(pkts[i]));
 		return;
 	}
 	if (tb->n == 0)
@@ -169,11 +153,35 @@ dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsi
 	memcpy(&tb->pkts[tb->n], pkts, n * sizeof(pkts[0]));
 	tb->n = (uint16_t)(tb->n + n);
 	tb->bytes += bytes;
-	if (tb->n == PMD_TXBUF_SIZE)
+	if (tb->n == PMD_TXBUF_SIZE) {
+		/* Full: send now; the port stays on the pending list, harmlessly empty. */
 		dp_tx_flush_port(pmd, dp_no);
+	}
+}
+
+static inline void
+dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
+{
+	dp_tx_enqueue_many(pmd, dp_no, &m, 1, rte_pktmbuf_pkt_len(m));
 }
 
 /* ---- Actions ---- */
+
+/*
+ * Moves the 12 bytes of the two MACs from src to dst, 4 bytes apart either way: both loads
+ * before the stores, in fixed-size copies (a memmove() call cost more).
+ */
+static inline void
+dp_move_macs(char *dst, const char *src)
+{
+	uint64_t a;
+	uint32_t b;
+
+	memcpy(&a, src, 8);
+	memcpy(&b, src + 8, 4);
+	memcpy(dst, &a, 8);
+	memcpy(dst + 8, &b, 4);
+}
 
 static int
 dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
@@ -182,13 +190,7 @@ dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
 
 	if (p == NULL)
 		return -1;
-	/* Fixed-size copies (both loads before the stores): a memmove() call cost more. */
-	uint64_t a;
-	uint32_t b;
-	memcpy(&a, p + 4, 8);
-	memcpy(&b, p + 12, 4);
-	memcpy(p, &a, 8);
-	memcpy(p + 8, &b, 4);
+	dp_move_macs(p, p + 4);
 	rte_be16_t *tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
 	tag[0] = tpid;
 	tag[1] = tci;
@@ -202,12 +204,7 @@ dp_pop_vlan(struct rte_mbuf *m)
 
 	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
 		return;
-	uint64_t a;
-	uint32_t b;
-	memcpy(&a, p, 8);
-	memcpy(&b, p + 8, 4);
-	memcpy(p + 4, &a, 8);
-	memcpy(p + 12, &b, 4);
+	dp_move_macs(p + 4, p);
 	rte_pktmbuf_adj(m, 4);
 }
 
@@ -461,6 +458,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 	uint64_t bytes = 0;
 	unsigned kept = 0;
 
+	ps->rx_packets += n;
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
 		enum flow_extract_result r = l3 ? flow_extract(pkts[i], in_port, &keys[kept]) :
@@ -722,7 +720,6 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 	uint32_t lens[DP_BURST];
 	unsigned missed;
 
-	pmd->port_stats[in_port].rx_packets += n;
 	pmd->n_packets += n;
 
 	bool l3 = dp_flow_table_needs_l3(pmd->flows);
@@ -876,9 +873,7 @@ pmd_init(struct ds *err)
 			ds_put_cstr(err, "cannot allocate a PMD's flow table");
 			return -ENOMEM;
 		}
-		pmd->snap = &dp_empty;
-		for (unsigned q = 0; q < PMD_MAX_RXQS; q++)
-			pmd->rx_burst[q] = DP_BURST;
+		pmd->snap = &dp_empty; /* No queues: rx_burst[] is set by the first pmd_reload(). */
 		pmds[n_pmds++] = pmd;
 	}
 	if (n_pmds == 0)
