@@ -113,6 +113,9 @@ uint32_t flow_hash(const struct flow_key *key);
 /* dst = src & mask, word by word. */
 void flow_key_and(struct flow_key *dst, const struct flow_key *src, const struct flow_key *mask);
 
+/* dst |= src, word by word (a mask widened by another). */
+void flow_key_or(struct flow_key *dst, const struct flow_key *src);
+
 /* Whether a and b are equal (all words). */
 bool flow_key_equal(const struct flow_key *a, const struct flow_key *b);
 

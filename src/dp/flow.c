@@ -264,6 +264,16 @@ flow_key_and(struct flow_key *dst, const struct flow_key *src, const struct flow
 		d[i] = s[i] & m[i];
 }
 
+void
+flow_key_or(struct flow_key *dst, const struct flow_key *src)
+{
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+
+	for (int i = 0; i < FLOW_WORDS; i++)
+		d[i] |= s[i];
+}
+
 bool
 flow_key_equal(const struct flow_key *a, const struct flow_key *b)
 {

@@ -220,16 +220,6 @@ masked_hash(const struct flow_key *key, const struct flow_key *mask)
 	return h;
 }
 
-static void
-key_or(struct flow_key *dst, const struct flow_key *src)
-{
-	uint64_t *d = (uint64_t *)dst;
-	const uint64_t *s = (const uint64_t *)src;
-
-	for (unsigned i = 0; i < FLOW_WORDS; i++)
-		d[i] |= s[i];
-}
-
 static bool
 set_has(const uint32_t *set, uint32_t size_mask, uint32_t h)
 {
@@ -414,10 +404,10 @@ index_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_key *k
 			if (!set_has(tp->sets[s], tp->set_mask, masked_hash(key, &tp->stage[s])))
 				break;
 		if (s < tp->n_stages) {
-			key_or(wc, &tp->stage[s]);
+			flow_key_or(wc, &tp->stage[s]);
 			continue;
 		}
-		key_or(wc, &tp->mask);
+		flow_key_or(wc, &tp->mask);
 		uint32_t h = masked_hash(key, &tp->mask);
 		for (int i = tp->heads[h & tp->bucket_mask]; i >= 0; i = tp->next[i]) {
 			const struct ofp_rule *r = t->rules[tp->rank[i]];
@@ -438,21 +428,11 @@ ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_k
 	if (t->index != NULL)
 		return index_lookup(t, table, key, wc);
 
-	const uint64_t *k = (const uint64_t *)key;
-	uint64_t *w = (uint64_t *)wc;
-
 	for (unsigned i = t->start[table]; i < t->start[table + 1]; i++) {
 		const struct ofp_rule *r = t->rules[i];
-		const uint64_t *m = (const uint64_t *)&r->mask;
-		const uint64_t *v = (const uint64_t *)&r->match;
-		unsigned x;
 
-		for (x = 0; x < FLOW_WORDS; x++)
-			if ((k[x] & m[x]) != v[x])
-				break;
-		if (x == FLOW_WORDS) {
-			for (unsigned j = 0; j < FLOW_WORDS; j++)
-				w[j] |= m[j];
+		if (flow_key_match(key, &r->mask, &r->match)) {
+			flow_key_or(wc, &r->mask);
 			return r;
 		}
 		/* Packets that agree with this one on the rule's bits of one field where it
