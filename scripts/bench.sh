@@ -423,6 +423,14 @@ ceiling() { # WORKLOAD ARGS
 # take $ROUNDS turns of all three and quote the median turn of each.
 ROUNDS=3
 median_row() { sort -g | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'; }
+# median_turn FIELD: of the turns' lines on stdin, the median one (by rate), with the best of
+# field FIELD (each turn's best window) over all turns in that field.
+median_turn() {
+	local lines b
+	lines=$(cat)
+	b=$(printf '%s\n' "$lines" | awk -v f="$1" '{ print $f }' | best)
+	printf '%s\n' "$lines" | median_row | awk -v f="$1" -v b="$b" '{ $f = b; print }'
+}
 
 run() {
 	local name=$1 fn=$2; shift 2
@@ -454,9 +462,9 @@ run() {
 		[ $rounds = 1 ] || log "  turn $k: trestle $tr | ovs $ov | ceiling $ceil"
 	done
 	# The median turn, with the best window of all turns in its third field.
-	tr=$(printf '%s' "$trs" | median_row | awk -v b="$(printf '%s' "$trs" | awk '{ print $3 }' | best)" '{ print $1, $2, b }')
-	[ $OVS = 1 ] && ov=$(printf '%s' "$ovs" | median_row | awk -v b="$(printf '%s' "$ovs" | awk '{ print $3 }' | best)" '{ print $1, $2, b }')
-	[ "$ceil" = - ] || ceil=$(printf '%s' "$ceils" | median_row | awk -v b="$(printf '%s' "$ceils" | awk '{ print $2 }' | best)" '{ print $1, b }')
+	tr=$(printf '%s' "$trs" | median_turn 3)
+	[ $OVS = 1 ] && ov=$(printf '%s' "$ovs" | median_turn 3)
+	[ "$ceil" = - ] || ceil=$(printf '%s' "$ceils" | median_turn 2)
 	log "  trestle $tr | ovs $ov | ceiling $ceil | memory (hugepages MiB, RSS MiB) trestle $mem_t ovs $mem_o"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$tr" "$ov" "$ceil" "$mem_t" "$mem_o" >>"$RES"
 }

@@ -279,6 +279,20 @@ decision(const struct dp_actions *a)
 	return a->n == 1 && a->a[0].type == DPA_OUTPUT ? a->a[0].port : 0;
 }
 
+/* Adds a random rule at a priority no live rule has, unless the one drawn is taken. */
+static void
+add_random_rule(struct ofp_tables *t, struct ofp_rule **live, unsigned *n_live,
+	unsigned *next_id, bool *used_prio)
+{
+	uint16_t p = (uint16_t)(1 + rnd() % 65534);
+
+	if (used_prio[p])
+		return;
+	used_prio[p] = true;
+	live[*n_live] = random_rule((*next_id)++, p);
+	ofp_tables_add(t, live[(*n_live)++]);
+}
+
 /*
  * Random rules and packets through ofp_xlate() and the datapath's classifier against the
  * reference; indexed: the tables' tuple index (what the daemon uses), else the rule scan.
@@ -295,14 +309,8 @@ run_differential(bool indexed)
 	unsigned hits = 0, misses = 0, megaflows_max = 0;
 
 	/* Distinct priorities: OpenFlow leaves overlapping equal-priority rules undefined. */
-	while (n_live < N_RULES) {
-		uint16_t p = (uint16_t)(1 + rnd() % 65534);
-		if (used_prio[p])
-			continue;
-		used_prio[p] = true;
-		live[n_live] = random_rule(next_id++, p);
-		ofp_tables_add(t, live[n_live++]);
-	}
+	while (n_live < N_RULES)
+		add_random_rule(t, live, &n_live, &next_id, used_prio);
 	for (unsigned round = 0; round < ROUNDS; round++) {
 		const struct ofp_xlate_in xin = {.tables = t, .ports = {ident, ident, NULL}};
 
@@ -355,14 +363,8 @@ run_differential(bool indexed)
 			live[victim] = live[--n_live];
 			ofp_rule_free(r);
 		}
-		for (unsigned a = 0; a < 100; a++) {
-			uint16_t p = (uint16_t)(1 + rnd() % 65534);
-			if (used_prio[p])
-				continue;
-			used_prio[p] = true;
-			live[n_live] = random_rule(next_id++, p);
-			ofp_tables_add(nt, live[n_live++]);
-		}
+		for (unsigned a = 0; a < 100; a++)
+			add_random_rule(nt, live, &n_live, &next_id, used_prio);
 		ofp_tables_free(t);
 		t = nt;
 		dp_flow_table_flush(ft);
