@@ -24,6 +24,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# 6 GiB of hugepages: the million-flow row holds 1M frames in mbufs (OVS-DPDK: ~4.3 GiB).
+export TRESTLE_HUGEPAGES=${TRESTLE_HUGEPAGES:-3072}
 if [ $OVS = 1 ]; then bash scripts/deps.sh --bench; else bash scripts/deps.sh; fi
 [ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
 ninja -C build >/dev/null
@@ -141,9 +143,9 @@ hugepages_mib() { awk '/_Hugetlb:/ { s += $2 } END { printf "%d", s / 1024 }' "/
 rss_mib() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$SW_PID/status"; }
 
 # ---------------------------------------------------------------- workloads
-pcap_file() { # KIND N: the traffic file, written once
-	local f=$W/$1-$2.pcap
-	[ -s "$f" ] || /usr/bin/python3 scripts/bench_pcap.py "$1" "$2" "$f"
+pcap_file() { # KIND N [FIRST]: the traffic file, written once
+	local f=$W/$1-$2${3:+-from-$3}.pcap
+	[ -s "$f" ] || /usr/bin/python3 scripts/bench_pcap.py "$1" "$2" "$f" ${3:+"$3"}
 	echo "$f"
 }
 
@@ -169,6 +171,28 @@ wl_rule() { # N
 	pcap_to_null "$f" "" ""
 	$OF del-flows br0
 	$OF add-flow br0 in_port=p0,actions=output:p1
+	measure p1
+}
+
+# A million flows from pcap files. A pcap source holds all its frames in mbufs (infinite_rx),
+# and one OVS-DPDK mempool holds 256K, so the N flows come from four sources of N/4 flows
+# each, p0 p2 p3 p4 (one PMD polls all four), with MTUs 1500, 2500, 3500 and 4500: OVS-DPDK
+# shares a pool only between ports of one buffer-size class (1 KiB steps), so each source
+# gets a pool of its own. Trestle has one pool of the same total (MBUFS for the row).
+SPLIT_MTUS="1500 2500 3500 4500"
+wl_rule_split() { # N
+	local q=$(($1 / 4)) k=0 f mtu p
+	add_bridge
+	$VS add-port br0 p1 -- set Interface p1 type=dpdk "options:dpdk-devargs=\"net_null1,no-rx=1\""
+	for mtu in $SPLIT_MTUS; do
+		p=p$((k ? k + 1 : 0))
+		f=$(pcap_file flows $q $((k * q)))
+		$VS add-port br0 $p -- set Interface $p type=dpdk mtu_request="$mtu" \
+			"options:dpdk-devargs=\"net_pcap$((k + 10)),rx_pcap=$f,infinite_rx=1\""
+		k=$((k + 1))
+	done
+	$OF del-flows br0
+	for p in p0 p2 p3 p4; do $OF add-flow br0 "in_port=$p,actions=output:p1"; done
 	measure p1
 }
 
@@ -366,7 +390,7 @@ wl_flowgen() { # N: in_port=vhost0,actions=output:p1 (null), N flows from the ge
 # ---------------------------------------------------------------- the ceiling
 # testpmd io forwarding on core 1 between the same virtual ports; Tx-pps of its stats lines.
 ceiling() { # WORKLOAD ARGS
-	local log=$W/ceiling.log vdevs pid t=$((2 + REPS * SECS))
+	local log=$W/ceiling.log vdevs="" pid t=$((2 + REPS * SECS))
 	case $1 in
 	vhost)
 		vdevs="--vdev net_vhost0,iface=$W/cv0 --vdev net_vhost1,iface=$W/cv1"
@@ -374,13 +398,21 @@ ceiling() { # WORKLOAD ARGS
 	flowgen)
 		vdevs="--vdev net_vhost0,iface=$W/cv0 --vdev net_null1,no-rx=1"
 		;;
+	split)
+		local k q=$(($2 / 4))
+		for k in 0 1 2 3; do
+			vdevs="$vdevs --vdev net_pcap$((k + 10)),rx_pcap=$(pcap_file flows $q $((k * q))),infinite_rx=1"
+			vdevs="$vdevs --vdev net_null$((k + 20)),no-rx=1"
+		done
+		;;
 	*)
 		vdevs="--vdev net_pcap0,rx_pcap=$2,infinite_rx=1 --vdev net_null1,no-rx=1"
 		;;
 	esac
 	rm -f "$W"/cv0 "$W"/cv1
 	# shellcheck disable=SC2086
-	timeout -s INT $((t + 30)) stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix=pbench -m 1024 \
+	timeout -s INT $((t + 30)) stdbuf -oL dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix=pbench \
+		-m $((MBUFS / 400 + 512)) \
 		$vdevs -- --forward-mode=io --total-num-mbufs=$MBUFS --stats-period "$SECS" \
 		>"$log" 2>&1 </dev/null &
 	pid=$!
@@ -455,6 +487,7 @@ run() {
 		wl_vhost) ceil=$(ceiling vhost) ;;
 		wl_setup | wl_setup_load) ceil=- ;;
 		wl_flowgen) ceil=$(ceiling flowgen "$1") ;;
+		wl_rule_split) ceil=$(ceiling split "$1") ;;
 		wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
 		*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
 		esac
@@ -482,6 +515,7 @@ log "one PMD core each (core 1); $REPS windows of $SECS s per figure; TSC $TSC_H
 run rule-1-flow wl_rule 1
 run rule-1k-flows wl_rule 1000
 run rule-100k-flows wl_rule 100000
+MBUFS=$((4 * 262144 - 1)) run rule-1m-flows wl_rule_split 1000000
 run rule-1m-flows-vhost wl_flowgen 1000000
 run acl-1k-rules-100k-flows wl_acl 100000
 run normal-access-trunk-1 wl_access_trunk 1

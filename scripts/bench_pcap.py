@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Writes the benchmark's traffic files: 64-byte Ethernet/IPv4/UDP frames in pcap format.
 
-    bench_pcap.py flows N FILE   N distinct UDP 5-tuples, one MAC pair (02:00:00:00:00:01 ->
-                                 02:00:00:00:00:02)
+    bench_pcap.py flows N FILE [FIRST]
+                                 N distinct UDP 5-tuples, one MAC pair (02:00:00:00:00:01 ->
+                                 02:00:00:00:00:02); with FIRST, the tuples FIRST .. FIRST+N-1
+                                 of the same sequence (files of one sequence never share a flow)
     bench_pcap.py macs M FILE    M distinct source MACs 02:01:xx:xx:xx:xx towards 02:00:00:00:00:02
     bench_pcap.py setup N FILE   N distinct MAC pairs (02:01:.. -> 02:02:..): each packet is a new
                                  megaflow for a switch doing NORMAL
@@ -41,12 +43,13 @@ def ipv4(i):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("flows", "macs", "setup"):
+    if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("flows", "macs", "setup"):
         sys.exit(__doc__)
     kind, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    first = int(sys.argv[4]) if len(sys.argv) == 5 else 0
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i in range(n):
+        for i in range(first, first + n):
             if kind == "flows":
                 # 5-tuples differ in source address (10.0.0.0/8) and source port.
                 p = frame(DST_MAC, SRC_MAC, ipv4(0x0A000001 + i // 64), ipv4(0xC0A80001),
