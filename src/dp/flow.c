@@ -16,12 +16,6 @@
 #define ETH_TYPE_ARP 0x0806
 #define ETH_TYPE_NONE 0x05ff /* OVS's dl_type for 802.3 frames without an Ethernet II type. */
 
-static inline bool
-is_vlan_tpid(uint16_t t)
-{
-	return t == 0x8100 || t == 0x88a8 || t == 0x9100;
-}
-
 static inline uint16_t
 rd16(const uint8_t *p)
 {
@@ -175,14 +169,14 @@ extract(const struct rte_mbuf *m, uint32_t in_port, struct flow_key *key, bool l
 	memcpy(&key->dl_src, p + 6, 6);
 	type = rd16(p + 12);
 
-	if (is_vlan_tpid(type)) {
+	if (flow_is_vlan_tpid(type)) {
 		if (unlikely(len < off + 6))
 			return FLOW_VLAN_TRUNCATED;
 		key->vlan_tpid = rte_cpu_to_be_16(type);
 		key->vlan_tci = rte_cpu_to_be_16(rd16(p + off + 2) | FLOW_VLAN_PRESENT);
 		off += 4;
 		type = rd16(p + off);
-		if (is_vlan_tpid(type)) {
+		if (flow_is_vlan_tpid(type)) {
 			if (unlikely(len < off + 6))
 				return FLOW_VLAN_TRUNCATED;
 			key->cvlan_tci = rte_cpu_to_be_16(rd16(p + off + 2) | FLOW_VLAN_PRESENT);
