@@ -775,19 +775,20 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 /*
  * How many frames to ask of a queue next: a burst that was mostly new flows costs the slow
  * path a couple of thousand cycles a frame, which the other queues of this PMD (established
- * flows) wait out. Such a queue is asked for half as many next time, down to DP_BURST_MIN,
- * and back up as its frames hit megaflows again: during a storm of new flows the
- * established queues keep a share of the core, and the storm still gets its turn every
- * iteration, in order.
+ * flows) wait out. While another of its queues is receiving, such a queue is asked for half
+ * as many next time, down to one frame, and back up as its frames hit megaflows again: during
+ * a storm of new flows the established queues keep a share of the core, and the storm still
+ * gets its turn every iteration, in order. Alone, a queue keeps whole bursts: nothing waits,
+ * and smaller bursts would only add the per-call costs.
  */
-#define DP_BURST_MIN 4
+#define DP_BURST_MIN 1
 
 static inline uint16_t
-dp_next_burst(uint16_t want, unsigned got, unsigned missed)
+dp_next_burst(uint16_t want, unsigned got, unsigned missed, bool others_busy)
 {
-	if (missed * 2 > got)
+	if (missed * 2 > got && others_busy)
 		return want > DP_BURST_MIN * 2 ? want / 2 : DP_BURST_MIN;
-	if (missed == 0 && want < DP_BURST)
+	if ((missed == 0 || !others_busy) && want < DP_BURST)
 		return want * 2 < DP_BURST ? want * 2 : DP_BURST;
 	return want;
 }
@@ -815,6 +816,7 @@ pmd_main(void *arg)
 	struct rte_mbuf *pkts[DP_BURST];
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t last_sweep = 0;
+	uint64_t busy_prev = 0; /* The queues that gave frames in the last iteration. */
 
 	rte_rcu_qsbr_thread_register(pmd_qsv, pmd->idx);
 	rte_rcu_qsbr_thread_online(pmd_qsv, pmd->idx);
@@ -832,6 +834,7 @@ pmd_main(void *arg)
 
 		const struct dp_snapshot *snap = pmd->snap;
 		unsigned nq = snap->n_rxqs[pmd->idx];
+		uint64_t busy = 0; /* The queues that gave frames, this iteration. */
 		for (unsigned q = 0; q < nq; q++) {
 			const struct dp_rxq *rxq = &snap->rxqs[pmd->idx][q];
 
@@ -848,10 +851,13 @@ pmd_main(void *arg)
 			if (n == 0)
 				continue;
 			got += n;
+			busy |= 1ull << q;
 			unsigned missed = dp_input(pmd, rxq->dp_no, pkts, n);
-			pmd->rx_burst[q] = dp_next_burst(want, n, missed);
+			pmd->rx_burst[q] = dp_next_burst(want, n, missed,
+				((busy | busy_prev) & ~(1ull << q)) != 0);
 			dp_tx_flush(pmd);
 		}
+		busy_prev = busy;
 		uint64_t end = rte_rdtsc();
 		if (got)
 			pmd->cycles_busy += end - start;
