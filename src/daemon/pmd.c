@@ -26,6 +26,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_vhost.h>
 
 #include "dp_actions.h"
 #include "dp_drop.h"
@@ -41,6 +42,9 @@
 #include "pmd_priv.h"
 
 #define DP_BURST 32
+/* A vhost-user device's virtqueues: the guest's receive queue q is 2q, its transmit queue 2q+1. */
+#define VHOST_GUEST_RXQ(q) ((uint16_t)((q) * 2))
+#define VHOST_GUEST_TXQ(q) ((uint16_t)((q) * 2 + 1))
 #define DP_TX_RETRIES 8
 
 static struct pmd *pmds[PMD_MAX];
@@ -100,8 +104,17 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
 	if (port->tx_shared)
 		rte_spinlock_lock(&port->tx_lock[q]);
-	for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
-		sent += rte_eth_tx_burst(port->eth_port, q, tb->pkts + sent, n - sent);
+	if (port->vhost) {
+		/* librte_vhost copies into the guest's buffers: the frames stay ours to free. */
+		int vid = __atomic_load_n(&port->vhost_vid, __ATOMIC_ACQUIRE);
+		for (int retry = 0; vid >= 0 && sent < n && retry <= DP_TX_RETRIES; retry++)
+			sent += rte_vhost_enqueue_burst(vid, VHOST_GUEST_RXQ(q), tb->pkts + sent,
+				n - sent);
+		rte_pktmbuf_free_bulk(tb->pkts, sent);
+	} else {
+		for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
+			sent += rte_eth_tx_burst(port->eth_port, q, tb->pkts + sent, n - sent);
+	}
 	if (port->tx_shared)
 		rte_spinlock_unlock(&port->tx_lock[q]);
 
@@ -801,6 +814,7 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 {
 	dp_tx_flush(pmd);
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
+	pmd->pool = port_mempool(); /* Created after the PMDs start; there before any port. */
 	dp_flow_table_flush(pmd->flows);
 	emc_clear(pmd->emc);
 	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
@@ -846,7 +860,16 @@ pmd_main(void *arg)
 			if (unlikely(rxq->port->kernel_down))
 				continue;
 			uint16_t want = pmd->rx_burst[q];
-			uint16_t n = rte_eth_rx_burst(rxq->eth_port, rxq->qid, pkts, want);
+			uint16_t n;
+			if (rxq->port->vhost) {
+				int vid = __atomic_load_n(&rxq->port->vhost_vid, __ATOMIC_ACQUIRE);
+				if (vid < 0)
+					continue;
+				n = rte_vhost_dequeue_burst(vid, VHOST_GUEST_TXQ(rxq->qid), pmd->pool,
+					pkts, want);
+			} else {
+				n = rte_eth_rx_burst(rxq->eth_port, rxq->qid, pkts, want);
+			}
 
 			if (n == 0)
 				continue;

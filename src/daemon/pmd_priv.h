@@ -41,6 +41,7 @@ struct pmd {
 	unsigned emc_sample;              /* Bursts counted while emc_idle. */
 	uint64_t emc_lookups;             /* EMC lookups this period. */
 	uint64_t emc_hits;                /* Their hits. */
+	struct rte_mempool *pool;           /* Where vhost-user frames are received into. */
 	uint16_t rx_burst[PMD_MAX_RXQS];  /* Frames to ask of each queue next (dp_next_burst()). */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */

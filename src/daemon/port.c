@@ -16,6 +16,7 @@
 
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
+#include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -140,6 +141,32 @@ port_find_ethdev(const char *devname, uint16_t *port_id)
 	return -ENODEV;
 }
 
+/*
+ * Link changes of a vhost-user port (net_vhost raises them from its new_device and
+ * destroy_device callbacks, on the vhost-events thread): takes the attached device's id, or
+ * drops it. librte_vhost frees the device when destroy_device returns, so a PMD still inside
+ * a call with the old id is waited for first.
+ */
+static int
+port_vhost_event(uint16_t pid, enum rte_eth_event_type type, void *arg, void *ret_param)
+{
+	struct port *port = arg;
+	struct rte_eth_link link;
+	int vid = -1;
+
+	(void)type;
+	(void)ret_param;
+	if (rte_eth_link_get_nowait(pid, &link) == 0 && link.link_status == RTE_ETH_LINK_UP)
+		vid = rte_eth_vhost_get_vid_from_port_id(pid);
+	if (vid == port->vhost_vid)
+		return 0;
+	__atomic_store_n(&port->vhost_vid, vid, __ATOMIC_RELEASE);
+	if (vid < 0)
+		pmd_sync();
+	TLOG(INFO, "port %s: vhost device %s", port->name, vid < 0 ? "detached" : "attached");
+	return 0;
+}
+
 static int
 port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_txq)
 {
@@ -197,9 +224,19 @@ port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_tx
 	}
 	port->n_rxq = (uint16_t)n_rxq;
 	port->n_txq = (uint16_t)n_txq;
+	port->vhost_vid = -1;
+	if (port->vhost) {
+		ret = rte_eth_dev_callback_register(pid, RTE_ETH_EVENT_INTR_LSC, port_vhost_event,
+			port);
+		if (ret < 0)
+			return ret;
+	}
 	ret = rte_eth_dev_start(pid);
 	if (ret < 0)
 		return ret;
+	/* A guest attached before the start raised its event before there were queues. */
+	if (port->vhost)
+		port_vhost_event(pid, RTE_ETH_EVENT_INTR_LSC, port, NULL);
 	/* A switch port must see every frame, not just those for its own MAC. */
 	rte_eth_promiscuous_enable(pid);
 	rte_eth_allmulticast_enable(pid);
@@ -207,6 +244,17 @@ port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_tx
 	uint16_t mtu;
 	port->mtu = rte_eth_dev_get_mtu(pid, &mtu) == 0 ? mtu : -1;
 	return 0;
+}
+
+/* Stops the link events before the port is freed; waits out one that is running. */
+static void
+port_vhost_unregister(struct port *port)
+{
+	if (!port->vhost || port->eth_port >= RTE_MAX_ETHPORTS)
+		return;
+	while (rte_eth_dev_callback_unregister(port->eth_port, RTE_ETH_EVENT_INTR_LSC,
+			       port_vhost_event, port) == -EAGAIN)
+		rte_pause();
 }
 
 struct port *
@@ -226,6 +274,8 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 
 	if (port_devargs(port, cfg, run_dir) < 0)
 		goto fail;
+	port->vhost = !strcmp(port->type, "dpdkvhostuser") ||
+		!strcmp(port->type, "dpdkvhostuserclient");
 
 	if (!strcmp(port->type, "system") || !strcmp(port->type, "")) {
 		if (if_nametoindex(cfg->name) == 0) {
@@ -295,6 +345,7 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 
 fail:
 	TLOG(WARNING, "port %s: %s", port->name, port->error);
+	port_vhost_unregister(port);
 	if (port->hotplugged) {
 		rte_eth_dev_close(port->eth_port);
 		rte_eal_hotplug_remove("vdev", port->devname);
@@ -330,6 +381,7 @@ port_close(struct port *port)
 {
 	if (port == NULL)
 		return;
+	port_vhost_unregister(port);
 	if (port->started) {
 		rte_eth_dev_stop(port->eth_port);
 		rte_eth_dev_close(port->eth_port);

@@ -47,6 +47,15 @@ struct port {
 	 * and count it, as OVS does. Written by the control thread (port_poll_kernel()).
 	 */
 	volatile bool kernel_down;
+	/*
+	 * vhost-user ports: the PMDs call librte_vhost themselves, past the net_vhost PMD (whose
+	 * per-frame loops, and its per-frame free after a copy, were ~12% of a vhost-user loop's
+	 * cycles); net_vhost still owns the socket, the negotiation and the link. vhost_vid is
+	 * the vhost device while a guest is attached, else -1: port_vhost_event() keeps it, and
+	 * waits for the PMDs (RCU) before librte_vhost frees a device.
+	 */
+	bool vhost;
+	volatile int vhost_vid;
 	char error[1400];           /* Why it could not be opened, "" when fine. */
 	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
 };

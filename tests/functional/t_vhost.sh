@@ -71,4 +71,27 @@ guest_cmd "set fwd mac"; guest_cmd "start tx_first"; sleep 2; guest_cmd "stop"; 
 read -r grx0 gtx0 grx1 gtx1 <<<"$(guest_stats)"
 [ "${grx1:-0}" -gt 10000 ] && pass "client mode: traffic passes after the reconnect ($grx1)" || fail "client mode: no traffic after reconnect ($grx1)"
 guest_stop
+
+# The guest killed in mid-flow, three times: its vhost devices go away while the PMD copies
+# into and out of them (the PMD calls librte_vhost itself: trestled must wait for it before
+# the library frees a device).
+for k in 1 2 3; do
+	guest_start --vdev "net_virtio_user0,path=$T/vc0.sock,server=1,mac=$M0" --vdev "net_virtio_user1,path=$T/vc1.sock,server=1,mac=$M1"
+	wait_link_up vc0 vc1 || echo "kill round $k: links not up"
+	guest_cmd "set fwd mac"; guest_cmd "start tx_first"; sleep 1
+	kill -KILL "$GUEST_PID"; wait "$GUEST_PID" 2>/dev/null; GUEST_PID=
+	exec {GUEST_FD}>&- 2>/dev/null
+	# A killed guest leaves its listening sockets behind; the next one could not bind them.
+	rm -f "$T/vc0.sock" "$T/vc1.sock"
+	sleep 0.3
+done
+check_ok "trestled survives a guest killed in mid-flow, three times" kill -0 "$TRESTLED_PID"
+check_eq "the links went down with the guest" "down down" \
+	"$(trestle get Interface vc0 link_state) $(trestle get Interface vc1 link_state)"
+guest_start --vdev "net_virtio_user0,path=$T/vc0.sock,server=1,mac=$M0" --vdev "net_virtio_user1,path=$T/vc1.sock,server=1,mac=$M1"
+wait_link_up vc0 vc1
+guest_cmd "set fwd mac"; guest_cmd "start tx_first"; sleep 2; guest_cmd "stop"; sleep 0.5
+read -r grx0 gtx0 grx1 gtx1 <<<"$(guest_stats)"
+[ "${grx1:-0}" -gt 10000 ] && pass "traffic passes again after the kills ($grx1)" || fail "no traffic after the kills ($grx1)"
+guest_stop
 finish
