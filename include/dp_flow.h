@@ -84,8 +84,11 @@ dp_flow_actions(const struct dp_flow *f)
 	return f->acts;
 }
 
-/* A table that holds at most limit flows. NULL on allocation failure. */
-struct dp_flow_table *dp_flow_table_create(unsigned limit);
+/*
+ * A table that holds at most limit flows, their memory from socket as dp_mem_zalloc() takes
+ * it (hugepages, or DP_MEM_HEAP). NULL on allocation failure.
+ */
+struct dp_flow_table *dp_flow_table_create(unsigned limit, int socket);
 void dp_flow_table_destroy(struct dp_flow_table *tbl);
 
 /*

@@ -30,7 +30,11 @@ enum mac_learn_result {
 	MAC_LEARN_REFUSED, /* Static entry elsewhere, or port number out of range. */
 };
 
-struct mac_table *mac_table_create(unsigned max_entries, unsigned aging_s);
+/*
+ * A table of at most max_entries, its memory from socket as dp_mem_zalloc() takes it.
+ * NULL on allocation failure.
+ */
+struct mac_table *mac_table_create(unsigned max_entries, unsigned aging_s, int socket);
 void mac_table_destroy(struct mac_table *t);
 /* Changes the cap (evicting fairly if now over it) and the aging time. */
 void mac_table_set_limits(struct mac_table *t, unsigned max_entries, unsigned aging_s);

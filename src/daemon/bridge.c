@@ -472,7 +472,7 @@ bridge_reconfigure(const struct conf *conf)
 			}
 			br = calloc(1, sizeof(*br));
 			snprintf(br->name, sizeof(br->name), "%s", cb->name);
-			br->macs = mac_table_create(size, aging);
+			br->macs = mac_table_create(size, aging, SOCKET_ID_ANY);
 			br->tables = ofp_tables_create();
 			/* As OVS: a bridge starts with NORMAL, unless fail_mode is secure. */
 			if (cb->fail_mode == NULL || strcmp(cb->fail_mode, "secure") != 0) {

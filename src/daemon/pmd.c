@@ -926,7 +926,7 @@ pmd_init(struct ds *err)
 		}
 		pmd->idx = n_pmds;
 		pmd->lcore = lcore;
-		pmd->flows = dp_flow_table_create(PMD_FLOW_LIMIT);
+		pmd->flows = dp_flow_table_create(PMD_FLOW_LIMIT, (int)rte_lcore_to_socket_id(lcore));
 		pmd->emc = emc_create((int)rte_lcore_to_socket_id(lcore));
 		if (pmd->flows == NULL || pmd->emc == NULL) {
 			ds_put_cstr(err, "cannot allocate a PMD's flow table");

@@ -19,6 +19,7 @@
 #include <rte_hash_crc.h>
 
 #include "dp_flow.h"
+#include "dp_mem.h"
 
 #define CHUNK_FLOWS 4096
 #define MAX_CHUNKS 1024
@@ -48,22 +49,25 @@ struct dp_flow_table {
 	unsigned sweep_pos;                /* Where the next sweep slice starts. */
 	uint64_t n_lookups;                /* Keys looked up, since the last read. */
 	uint64_t n_probes;                 /* Subtable probes they took. */
+	int socket;                        /* Where flows and buckets come from (dp_mem.h). */
 };
 
 struct dp_flow_table *
-dp_flow_table_create(unsigned limit)
+dp_flow_table_create(unsigned limit, int socket)
 {
 	struct dp_flow_table *tbl = calloc(1, sizeof(*tbl));
 
-	if (tbl)
+	if (tbl) {
 		tbl->limit = RTE_MIN(limit, (unsigned)(CHUNK_FLOWS * MAX_CHUNKS));
+		tbl->socket = socket;
+	}
 	return tbl;
 }
 
 static void
-subtable_free(struct dpcls_subtable *st)
+subtable_free(const struct dp_flow_table *tbl, struct dpcls_subtable *st)
 {
-	free(st->buckets);
+	dp_mem_free(tbl->socket, st->buckets);
 	free(st);
 }
 
@@ -76,7 +80,7 @@ dp_flow_table_destroy(struct dp_flow_table *tbl)
 	for (unsigned c = 0; c < tbl->n_chunks; c++) {
 		for (unsigned i = 0; i < CHUNK_FLOWS; i++)
 			free(tbl->chunks[c][i].big);
-		free(tbl->chunks[c]);
+		dp_mem_free(tbl->socket, tbl->chunks[c]);
 	}
 	free(tbl);
 }
@@ -130,7 +134,7 @@ subtable_find(struct dp_flow_table *tbl, const struct flow_key *mask, bool creat
 		}
 	}
 	st->n_buckets = 64;
-	st->buckets = calloc(st->n_buckets, sizeof(*st->buckets));
+	st->buckets = dp_mem_zalloc(tbl->socket, st->n_buckets * sizeof(*st->buckets));
 	if (st->buckets == NULL) {
 		free(st);
 		return NULL;
@@ -152,15 +156,15 @@ subtable_remove(struct dp_flow_table *tbl, struct dpcls_subtable *st)
 			break;
 		}
 	}
-	subtable_free(st);
+	subtable_free(tbl, st);
 }
 
 /* Doubles the bucket array when the subtable holds more flows than buckets. */
 static void
-subtable_grow(struct dpcls_subtable *st)
+subtable_grow(const struct dp_flow_table *tbl, struct dpcls_subtable *st)
 {
 	uint32_t n = st->n_buckets * 2;
-	struct dp_flow **b = calloc(n, sizeof(*b));
+	struct dp_flow **b = dp_mem_zalloc(tbl->socket, n * sizeof(*b));
 
 	if (b == NULL)
 		return; /* Longer chains, still correct. */
@@ -172,7 +176,7 @@ subtable_grow(struct dpcls_subtable *st)
 			b[f->hash & (n - 1)] = f;
 		}
 	}
-	free(st->buckets);
+	dp_mem_free(tbl->socket, st->buckets);
 	st->buckets = b;
 	st->n_buckets = n;
 }
@@ -183,7 +187,7 @@ flow_alloc(struct dp_flow_table *tbl)
 	if (tbl->free_list == NULL) {
 		if (tbl->n_chunks >= MAX_CHUNKS)
 			return NULL;
-		struct dp_flow *c = calloc(CHUNK_FLOWS, sizeof(*c));
+		struct dp_flow *c = dp_mem_zalloc(tbl->socket, CHUNK_FLOWS * sizeof(*c));
 		if (c == NULL)
 			return NULL;
 		tbl->chunks[tbl->n_chunks++] = c;
@@ -289,7 +293,7 @@ dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	st->n_flows++;
 	tbl->count++;
 	if (st->n_flows > st->n_buckets)
-		subtable_grow(st);
+		subtable_grow(tbl, st);
 	return f;
 
 full:

@@ -16,6 +16,7 @@
 
 #include "dp_actions.h"
 #include "dp_flow.h"
+#include "dp_mem.h"
 #include "emc.h"
 #include "flow.h"
 
@@ -282,7 +283,7 @@ test_random_bytes(void **state)
 static void
 test_emc(void **state)
 {
-	struct dp_flow_table *tbl = dp_flow_table_create(1000);
+	struct dp_flow_table *tbl = dp_flow_table_create(1000, DP_MEM_HEAP);
 	struct emc *emc = emc_create(0);
 	struct dp_actions acts;
 	struct flow_key k, mask;
@@ -358,7 +359,7 @@ test_classifier_differential(void **state)
 {
 	struct flow_key masks[N_MASKS];
 	struct ref_rule *rules = calloc(N_RULES, sizeof(*rules));
-	struct dp_flow_table *tbl = dp_flow_table_create(N_RULES);
+	struct dp_flow_table *tbl = dp_flow_table_create(N_RULES, DP_MEM_HEAP);
 	struct dp_actions acts;
 	unsigned n_rules = 0;
 
@@ -452,7 +453,7 @@ test_classifier_differential(void **state)
 static void
 test_flow_table_limit_and_staleness(void **state)
 {
-	struct dp_flow_table *tbl = dp_flow_table_create(10);
+	struct dp_flow_table *tbl = dp_flow_table_create(10, DP_MEM_HEAP);
 	struct dp_actions acts;
 	struct flow_key k, mask;
 	volatile uint32_t gen = 0, learn = 0;

@@ -15,6 +15,7 @@
 
 #include "dp_actions.h"
 #include "dp_drop.h"
+#include "dp_mem.h"
 #include "ds.h"
 #include "flow.h"
 #include "mac_table.h"
@@ -30,7 +31,7 @@ mac(uint8_t last)
 static void
 test_learn_move_age(void **state)
 {
-	struct mac_table *t = mac_table_create(100, 300);
+	struct mac_table *t = mac_table_create(100, 300, DP_MEM_HEAP);
 	struct rte_ether_addr a = mac(1);
 	uint32_t gen = *mac_table_gen_ptr(t), lgen = *mac_table_learn_gen_ptr(t);
 
@@ -56,7 +57,7 @@ test_learn_move_age(void **state)
 static void
 test_static_flush_del(void **state)
 {
-	struct mac_table *t = mac_table_create(100, 300);
+	struct mac_table *t = mac_table_create(100, 300, DP_MEM_HEAP);
 	struct rte_ether_addr a = mac(1), b = mac(2);
 	struct ds out = DS_INIT;
 
@@ -87,7 +88,7 @@ port_name(struct ds *out, uint32_t port, void *aux)
 static void
 test_fdb_show_format(void **state)
 {
-	struct mac_table *t = mac_table_create(100, 300);
+	struct mac_table *t = mac_table_create(100, 300, DP_MEM_HEAP);
 	struct rte_ether_addr a = {{0x50, 0x54, 0, 0, 0, 1}};
 	struct ds out = DS_INIT;
 
@@ -104,7 +105,7 @@ test_fdb_show_format(void **state)
 static void
 test_flood_fairness(void **state)
 {
-	struct mac_table *t = mac_table_create(8192, 300);
+	struct mac_table *t = mac_table_create(8192, 300, DP_MEM_HEAP);
 	struct rte_ether_addr legit = mac(0xaa);
 
 	/* Entries on other ports, then 100k random source MACs from port 9. */
@@ -124,6 +125,30 @@ test_flood_fairness(void **state)
 	for (uint8_t p = 1; p <= 4; p++) {
 		struct rte_ether_addr m = mac(p);
 		assert_int_equal(mac_table_lookup(t, 1, &m, 100), p);
+	}
+	mac_table_destroy(t);
+}
+
+/* Entries come from a pool that grows by slabs and takes back what is removed. */
+static void
+test_entry_pool(void **state)
+{
+	struct mac_table *t = mac_table_create(16384, 300, DP_MEM_HEAP);
+
+	for (int round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < 10000; i++) {
+			struct rte_ether_addr m = {{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8),
+				(uint8_t)i}};
+			assert_int_equal(mac_table_learn(t, 1, &m, 1 + i % 3, 0), MAC_LEARN_NEW);
+		}
+		assert_int_equal(mac_table_count(t), 10000);
+		for (unsigned i = 0; i < 10000; i++) {
+			struct rte_ether_addr m = {{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8),
+				(uint8_t)i}};
+			assert_int_equal(mac_table_lookup(t, 1, &m, 0), 1 + i % 3);
+		}
+		mac_table_flush(t);
+		assert_int_equal(mac_table_count(t), 0);
 	}
 	mac_table_destroy(t);
 }
@@ -193,7 +218,7 @@ xlate(uint32_t in, int vid, uint8_t pcp, uint8_t *drop)
 static void
 test_vlan_rules(void **state)
 {
-	struct mac_table *macs = mac_table_create(100, 300);
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
 	uint8_t drop;
 
 	setup_ports(macs);
@@ -247,7 +272,7 @@ test_vlan_rules(void **state)
 static void
 test_priority_tags_and_reserved(void **state)
 {
-	struct mac_table *macs = mac_table_create(100, 300);
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
 	uint8_t drop;
 
 	setup_ports(macs);
@@ -270,7 +295,7 @@ test_priority_tags_and_reserved(void **state)
 static void
 test_learning_and_unicast(void **state)
 {
-	struct mac_table *macs = mac_table_create(100, 300);
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
 	struct dp_actions acts;
 	struct normal_result res;
 	struct flow_key k, mask;
@@ -324,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_static_flush_del),
 		cmocka_unit_test(test_fdb_show_format),
 		cmocka_unit_test(test_flood_fairness),
+		cmocka_unit_test(test_entry_pool),
 		cmocka_unit_test(test_vlan_rules),
 		cmocka_unit_test(test_priority_tags_and_reserved),
 		cmocka_unit_test(test_learning_and_unicast),

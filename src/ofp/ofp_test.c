@@ -17,6 +17,7 @@
 
 #include "dp_drop.h"
 #include "dp_flow.h"
+#include "dp_mem.h"
 #include "ds.h"
 #include "ofp.h"
 
@@ -305,7 +306,7 @@ run_differential(bool indexed)
 	unsigned n_live = 0, next_id = 0;
 	bool used_prio[65536] = {false};
 	struct ofp_tables *t = ofp_tables_create();
-	struct dp_flow_table *ft = dp_flow_table_create(1u << 20);
+	struct dp_flow_table *ft = dp_flow_table_create(1u << 20, DP_MEM_HEAP);
 	unsigned hits = 0, misses = 0, megaflows_max = 0;
 
 	/* Distinct priorities: OpenFlow leaves overlapping equal-priority rules undefined. */
@@ -403,7 +404,7 @@ test_wildcarding(void **state)
 	struct ofp_rule r1 = parse_ok("priority=10,dl_dst=02:00:00:00:00:02,actions=output:2");
 	struct ofp_rule r2 = parse_ok("priority=5,dl_dst=02:00:00:00:00:03,actions=output:3");
 	struct ofp_rule *a = ofp_rule_clone(&r1), *b = ofp_rule_clone(&r2);
-	struct dp_flow_table *ft = dp_flow_table_create(1u << 20);
+	struct dp_flow_table *ft = dp_flow_table_create(1u << 20, DP_MEM_HEAP);
 	const struct ofp_xlate_in xin = {.tables = t, .ports = {ident, ident, NULL}};
 
 	(void)state;
