@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_malloc.h>
@@ -14,7 +15,12 @@ dp_mem_zalloc(int socket, size_t size)
 
 	if (socket != DP_MEM_HEAP)
 		p = rte_zmalloc_socket("trestle", size, RTE_CACHE_LINE_SIZE, socket);
-	return p != NULL ? p : calloc(1, size);
+	if (p == NULL) {
+		if (posix_memalign(&p, RTE_CACHE_LINE_SIZE, size) != 0)
+			return NULL;
+		memset(p, 0, size);
+	}
+	return p;
 }
 
 void
