@@ -789,12 +789,15 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
  * How many frames to ask of a queue next: a burst that was mostly new flows costs the slow
  * path a couple of thousand cycles a frame, which the other queues of this PMD (established
  * flows) wait out. While another of its queues is receiving, such a queue is asked for half
- * as many next time, down to one frame, and back up as its frames hit megaflows again: during
- * a storm of new flows the established queues keep a share of the core, and the storm still
- * gets its turn every iteration, in order. Alone, a queue keeps whole bursts: nothing waits,
- * and smaller bursts would only add the per-call costs.
+ * as many next time, down to one frame, and back up as its frames hit megaflows again. Such
+ * a queue (a storm queue: asked for less than a whole burst) is also skipped while storm
+ * queues have had more of the PMD's cycles than the established ones (pmd->storm_debt), so
+ * that during a storm of new flows the established queues keep at least half of the core; the
+ * storm still gets its turn, in order. Alone, a queue keeps whole bursts and every turn:
+ * nothing waits, and smaller bursts would only add the per-call costs.
  */
 #define DP_BURST_MIN 1
+#define DP_STORM_DEBT_MAX_US 1000 /* A storm queue waits at most about this long. */
 
 static inline uint16_t
 dp_next_burst(uint16_t want, unsigned got, unsigned missed, bool others_busy)
@@ -820,6 +823,7 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
 	for (unsigned q = 0; q < PMD_MAX_RXQS; q++)
 		pmd->rx_burst[q] = DP_BURST;
+	pmd->storm_debt = 0;
 	pmd->epoch = epoch;
 }
 
@@ -831,6 +835,7 @@ pmd_main(void *arg)
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t last_sweep = 0;
 	uint64_t busy_prev = 0; /* The queues that gave frames in the last iteration. */
+	const int64_t debt_max = (int64_t)(hz / 1000000 * DP_STORM_DEBT_MAX_US);
 
 	rte_rcu_qsbr_thread_register(pmd_qsv, pmd->idx);
 	rte_rcu_qsbr_thread_online(pmd_qsv, pmd->idx);
@@ -849,6 +854,8 @@ pmd_main(void *arg)
 		const struct dp_snapshot *snap = pmd->snap;
 		unsigned nq = snap->n_rxqs[pmd->idx];
 		uint64_t busy = 0; /* The queues that gave frames, this iteration. */
+		uint64_t storm = 0; /* Storm queues polled or skipped, this iteration. */
+		uint64_t storm_cycles = 0; /* Cycles those polled took. */
 		for (unsigned q = 0; q < nq; q++) {
 			const struct dp_rxq *rxq = &snap->rxqs[pmd->idx][q];
 
@@ -860,6 +867,13 @@ pmd_main(void *arg)
 			if (unlikely(rxq->port->kernel_down))
 				continue;
 			uint16_t want = pmd->rx_burst[q];
+			uint64_t t0 = 0;
+			if (unlikely(want < DP_BURST)) {
+				storm |= 1ull << q;
+				if (pmd->storm_debt > 0)
+					continue;
+				t0 = rte_rdtsc();
+			}
 			uint16_t n;
 			if (rxq->port->vhost) {
 				int vid = __atomic_load_n(&rxq->port->vhost_vid, __ATOMIC_ACQUIRE);
@@ -879,9 +893,20 @@ pmd_main(void *arg)
 			pmd->rx_burst[q] = dp_next_burst(want, n, missed,
 				((busy | busy_prev) & ~(1ull << q)) != 0);
 			dp_tx_flush(pmd);
+			if (t0)
+				storm_cycles += rte_rdtsc() - t0;
 		}
 		busy_prev = busy;
 		uint64_t end = rte_rdtsc();
+		if (unlikely(storm)) {
+			/* Established queues idle: the storm may have the core. */
+			if ((busy & ~storm) == 0)
+				pmd->storm_debt = 0;
+			else
+				pmd->storm_debt = RTE_MAX((int64_t)0, RTE_MIN(debt_max,
+					pmd->storm_debt + 2 * (int64_t)storm_cycles -
+						(int64_t)(end - start)));
+		}
 		if (got)
 			pmd->cycles_busy += end - start;
 		else
