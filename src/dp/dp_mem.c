@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
@@ -16,6 +18,12 @@ dp_mem_zalloc(int socket, size_t size)
 	if (socket != DP_MEM_HEAP)
 		p = rte_zmalloc_socket("trestle", size, RTE_CACHE_LINE_SIZE, socket);
 	if (p == NULL) {
+		static bool warned;
+		if (socket != DP_MEM_HEAP && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+			RTE_LOG(WARNING, USER1,
+				"TRESTLE: no hugepage memory left: flow and MAC "
+				"tables grow in ordinary memory from now on "
+				"(slower flow setup)\n");
 		if (posix_memalign(&p, RTE_CACHE_LINE_SIZE, size) != 0)
 			return NULL;
 		memset(p, 0, size);
