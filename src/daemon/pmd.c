@@ -896,17 +896,17 @@ pmd_main(void *arg)
 			if (t0)
 				storm_cycles += rte_rdtsc() - t0;
 		}
-		busy_prev = busy;
 		uint64_t end = rte_rdtsc();
 		if (unlikely(storm)) {
-			/* Established queues idle: the storm may have the core. */
-			if ((busy & ~storm) == 0)
+			/* No established queue received in two iterations: the storm may have the core. */
+			if (((busy | busy_prev) & ~storm) == 0)
 				pmd->storm_debt = 0;
 			else
 				pmd->storm_debt = RTE_MAX((int64_t)0, RTE_MIN(debt_max,
 					pmd->storm_debt + 2 * (int64_t)storm_cycles -
 						(int64_t)(end - start)));
 		}
+		busy_prev = busy;
 		if (got)
 			pmd->cycles_busy += end - start;
 		else
