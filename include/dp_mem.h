@@ -14,8 +14,9 @@
 #define DP_MEM_HEAP (-2)
 
 /*
- * size zeroed bytes, cache-line aligned, from hugepages on socket (SOCKET_ID_ANY: any), or
- * from the C heap when those run out or socket is DP_MEM_HEAP. NULL when both fail.
+ * size zeroed bytes, cache-line aligned, from hugepages on socket (SOCKET_ID_ANY: any), else
+ * on any socket, else from the C heap (logged once), which is all that socket DP_MEM_HEAP
+ * asks for. NULL when all fail.
  */
 void *dp_mem_zalloc(int socket, size_t size);
 /* Frees p (NULL is fine) from dp_mem_zalloc() with the same socket. */

@@ -64,6 +64,8 @@ const volatile uint32_t *mac_table_learn_gen_ptr(struct mac_table *t);
 
 /* Number of entries. */
 unsigned mac_table_count(struct mac_table *t);
+/* Slabs of entries allocated so far (they are kept until the table is destroyed). */
+unsigned mac_table_n_slabs(struct mac_table *t);
 /* fdb/show: port_fn prints a port number as ovs-appctl does (5 columns). */
 void mac_table_format(struct mac_table *t, struct ds *out, uint64_t now_s,
 	void (*port_fn)(struct ds *out, uint32_t port, void *aux), void *aux);

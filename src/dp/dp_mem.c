@@ -15,13 +15,17 @@ dp_mem_zalloc(int socket, size_t size)
 {
 	void *p = NULL;
 
-	if (socket != DP_MEM_HEAP)
+	if (socket != DP_MEM_HEAP) {
 		p = rte_zmalloc_socket("trestle", size, RTE_CACHE_LINE_SIZE, socket);
+		/* Another socket's hugepages still beat fresh 4 KiB pages. */
+		if (p == NULL && socket != SOCKET_ID_ANY)
+			p = rte_zmalloc_socket("trestle", size, RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	}
 	if (p == NULL) {
 		static bool warned;
 		if (socket != DP_MEM_HEAP && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
 			RTE_LOG(WARNING, USER1,
-				"TRESTLE: no hugepage memory left: flow and MAC "
+				"TRESTLE: no hugepage memory left on any socket: flow and MAC "
 				"tables grow in ordinary memory from now on "
 				"(slower flow setup)\n");
 		if (posix_memalign(&p, RTE_CACHE_LINE_SIZE, size) != 0)

@@ -454,6 +454,12 @@ mac_table_count(struct mac_table *t)
 	return t->count;
 }
 
+unsigned
+mac_table_n_slabs(struct mac_table *t)
+{
+	return t->n_slabs;
+}
+
 struct fdb_row {
 	uint32_t port;             /* Port. */
 	uint16_t vlan;             /* VLAN. */
