@@ -15,8 +15,8 @@
 
 /*
  * size zeroed bytes, cache-line aligned, from hugepages on socket (SOCKET_ID_ANY: any), else
- * on any socket, else from the C heap (logged once), which is all that socket DP_MEM_HEAP
- * asks for. NULL when all fail.
+ * on any socket, else (no hugepages left, or the tables' 256 MiB budget of them used) from the
+ * C heap, logged once; socket DP_MEM_HEAP asks for the C heap only. NULL when all fail.
  */
 void *dp_mem_zalloc(int socket, size_t size);
 /* Frees p (NULL is fine) from dp_mem_zalloc() with the same socket. */
