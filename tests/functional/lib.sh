@@ -30,6 +30,9 @@ on_exit() {
 		eval "${CLEANUP_CMDS[$i]}" >/dev/null 2>&1 || true
 	done
 	stop_trestled >/dev/null 2>&1 || true
+	# A DPDK process killed with SIGKILL (the kill -9 tests, a stuck guest) leaves its hugepage
+	# files behind; this test's processes are all gone now, and no other test uses its prefix.
+	rm -f /dev/hugepages/"$PREFIX"map_* /dev/hugepages/"$PREFIX"[a-z]map_* 2>/dev/null
 	if [ "$N_FAIL" -gt 0 ] || [ "$rc" -ne 0 ]; then
 		echo "--- trestled log ($LOG), last 40 lines:"
 		tail -n 40 "$LOG" 2>/dev/null
