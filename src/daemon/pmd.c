@@ -31,6 +31,7 @@
 #include "dp_actions.h"
 #include "dp_drop.h"
 #include "dp_flow.h"
+#include "dp_sched.h"
 #include "ds.h"
 #include "emc.h"
 #include "flow.h"
@@ -41,7 +42,6 @@
 #include "pmd.h"
 #include "pmd_priv.h"
 
-#define DP_BURST 32
 /* A vhost-user device's virtqueues: the guest's receive queue q is 2q, its transmit queue 2q+1. */
 #define VHOST_GUEST_RXQ(q) ((uint16_t)((q) * 2))
 #define VHOST_GUEST_TXQ(q) ((uint16_t)((q) * 2 + 1))
@@ -785,30 +785,6 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 	return missed;
 }
 
-/*
- * How many frames to ask of a queue next: a burst that was mostly new flows costs the slow
- * path a couple of thousand cycles a frame, which the other queues of this PMD (established
- * flows) wait out. While another of its queues is receiving, such a queue is asked for half
- * as many next time, down to one frame, and back up as its frames hit megaflows again. Such
- * a queue (a storm queue: asked for less than a whole burst) is also skipped while storm
- * queues have had more of the PMD's cycles than the established ones (pmd->storm_debt), so
- * that during a storm of new flows the established queues keep at least half of the core; the
- * storm still gets its turn, in order. Alone, a queue keeps whole bursts and every turn:
- * nothing waits, and smaller bursts would only add the per-call costs.
- */
-#define DP_BURST_MIN 1
-#define DP_STORM_DEBT_MAX_US 1000 /* A storm queue waits at most about this long. */
-
-static inline uint16_t
-dp_next_burst(uint16_t want, unsigned got, unsigned missed, bool others_busy)
-{
-	if (missed * 2 > got && others_busy)
-		return want > DP_BURST_MIN * 2 ? want / 2 : DP_BURST_MIN;
-	if ((missed == 0 || !others_busy) && want < DP_BURST)
-		return want * 2 < DP_BURST ? want * 2 : DP_BURST;
-	return want;
-}
-
 /* ---- The loop ---- */
 
 /* Takes the newest snapshot and drops every cached decision made under the old one. */
@@ -898,13 +874,8 @@ pmd_main(void *arg)
 		}
 		uint64_t end = rte_rdtsc();
 		if (unlikely(storm)) {
-			/* No established queue received in two iterations: the storm may have the core. */
-			if (((busy | busy_prev) & ~storm) == 0)
-				pmd->storm_debt = 0;
-			else
-				pmd->storm_debt = RTE_MAX((int64_t)0, RTE_MIN(debt_max,
-					pmd->storm_debt + 2 * (int64_t)storm_cycles -
-						(int64_t)(end - start)));
+			pmd->storm_debt = dp_storm_debt(pmd->storm_debt, storm_cycles, end - start,
+				((busy | busy_prev) & ~storm) != 0, debt_max);
 		}
 		busy_prev = busy;
 		if (got)

@@ -43,7 +43,7 @@ struct pmd {
 	uint64_t emc_hits;                /* Their hits. */
 	struct rte_mempool *pool;           /* Where vhost-user frames are received into. */
 	uint16_t rx_burst[PMD_MAX_RXQS];  /* Frames to ask of each queue next (dp_next_burst()). */
-	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (pmd_main). */
+	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (dp_sched.h). */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
 

@@ -17,6 +17,7 @@
 #include "dp_actions.h"
 #include "dp_flow.h"
 #include "dp_mem.h"
+#include "dp_sched.h"
 #include "emc.h"
 #include "flow.h"
 
@@ -489,6 +490,64 @@ test_flow_table_limit_and_staleness(void **state)
 	dp_flow_table_destroy(tbl);
 }
 
+/* ---- Sharing the PMD between queues (dp_sched.h) ---- */
+
+static void
+test_next_burst(void **state)
+{
+	uint16_t want = DP_BURST;
+
+	/* Alone, a queue of new flows keeps whole bursts. */
+	assert_int_equal(dp_next_burst(want, 32, 32, false), DP_BURST);
+	/* Beside a busy queue it halves down to one frame... */
+	for (int i = 0; i < 8; i++)
+		want = dp_next_burst(want, want, want, true);
+	assert_int_equal(want, DP_BURST_MIN);
+	/* ...holds while half its frames or fewer are new... */
+	assert_int_equal(dp_next_burst(8, 8, 4, true), 8);
+	/* ...and doubles back up as its frames hit megaflows again. */
+	for (int i = 0; i < 8; i++)
+		want = dp_next_burst(want, want, 0, true);
+	assert_int_equal(want, DP_BURST);
+}
+
+/*
+ * A PMD with an established queue (1,100 cycles a turn) and a storm queue (3,300 cycles a
+ * new flow, one a turn): the storm gets about half of the cycles, waits at most the cap,
+ * and has the whole core once the established queue goes idle.
+ */
+static void
+test_storm_debt(void **state)
+{
+	const int64_t max = 2000000; /* About 1 ms. */
+	const uint64_t est = 1100, storm = 3300;
+	uint64_t storm_total = 0, all = 0;
+	int64_t debt = 0;
+	unsigned wait = 0, longest = 0;
+
+	for (int i = 0; i < 100000; i++) {
+		uint64_t s = debt > 0 ? 0 : storm;
+		wait = s ? 0 : wait + 1;
+		longest = wait > longest ? wait : longest;
+		debt = dp_storm_debt(debt, s, est + s, true, max);
+		assert_true(debt >= 0 && debt <= max);
+		storm_total += s;
+		all += est + s;
+	}
+	assert_true(storm_total * 100 / all >= 45 && storm_total * 100 / all <= 55);
+	assert_true(longest <= 3);
+
+	/* One huge turn (a 50 ms stall) is charged at most the cap: about 1 ms of waiting. */
+	debt = dp_storm_debt(0, 100000000, 100001100, true, max);
+	assert_int_equal(debt, max);
+	for (wait = 0; debt > 0; wait++)
+		debt = dp_storm_debt(debt, 0, est, true, max);
+	assert_int_equal(wait, (max + est - 1) / est);
+
+	/* No established traffic: no debt, whatever the storm took. */
+	assert_int_equal(dp_storm_debt(max, storm, storm, false, max), 0);
+}
+
 int
 main(void)
 {
@@ -502,6 +561,8 @@ main(void)
 		cmocka_unit_test(test_emc),
 		cmocka_unit_test(test_classifier_differential),
 		cmocka_unit_test(test_flow_table_limit_and_staleness),
+		cmocka_unit_test(test_next_burst),
+		cmocka_unit_test(test_storm_debt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
