@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The exact-match cache (see emc.h for the design). Per PMD: no locks. */
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
 
 #include "dp_flow.h"
+#include "dp_mem.h"
 #include "emc.h"
 #include "flow.h"
 
@@ -23,19 +23,16 @@ struct emc {
 };
 
 /*
- * Plain aligned memory rather than rte_malloc: 128 KiB per PMD needs no hugepages, and the
- * unit tests need no EAL.
+ * Plain aligned memory (dp_mem's C heap) rather than hugepages: 128 KiB per PMD, allocated
+ * once at start, and the unit tests need no EAL.
  */
 struct emc *
 emc_create(int socket)
 {
-	void *p = NULL;
-
 	(void)socket;
-	if (posix_memalign(&p, RTE_CACHE_LINE_SIZE, sizeof(struct emc)) != 0)
+	struct emc *emc = dp_mem_zalloc(DP_MEM_HEAP, sizeof(*emc));
+	if (emc == NULL)
 		return NULL;
-	struct emc *emc = p;
-	memset(emc, 0, sizeof(*emc));
 	emc->rng = 0x9e3779b9;
 	return emc;
 }
@@ -43,7 +40,7 @@ emc_create(int socket)
 void
 emc_destroy(struct emc *emc)
 {
-	free(emc);
+	dp_mem_free(DP_MEM_HEAP, emc);
 }
 
 static inline uint32_t
