@@ -8,6 +8,7 @@
 
 #define DP_DROP_REASONS(X) \
 	X(RUNT, "runt", "frame shorter than an Ethernet header") \
+	X(OVERSIZE, "oversize", "frame longer than the port's MTU allows (MTU + 18: header and one 802.1Q tag)") \
 	X(VLAN_TRUNCATED, "vlan_truncated", "802.1Q tag cut off by the end of the frame") \
 	X(NO_BRIDGE, "port_not_in_bridge", "ingress port belongs to no bridge") \
 	X(VLAN_INVALID, "vlan_invalid", "tagged frame on an access port, or VLAN not trunked") \

@@ -101,6 +101,27 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 		ps->tx_dropped += n;
 		return;
 	}
+	/*
+	 * Frames longer than the port's MTU allows are dropped, as OVS-DPDK does before it
+	 * sends. Only looked for when the burst received had a frame that could be too long
+	 * once two tags are pushed: a burst of small frames, or one from a port of a smaller
+	 * MTU, does not pay for it. (Everything buffered here comes from that burst.)
+	 */
+	if (unlikely(pmd->rx_max_len + 2 * RTE_VLAN_HLEN > port->max_frame)) {
+		uint16_t kept = 0;
+		for (uint16_t i = 0; i < n; i++) {
+			uint32_t len = rte_pktmbuf_pkt_len(tb->pkts[i]);
+			if (len <= port->max_frame) {
+				tb->pkts[kept++] = tb->pkts[i];
+				continue;
+			}
+			bytes -= len;
+			rte_pktmbuf_free(tb->pkts[i]);
+		}
+		pmd->drops[DP_DROP_OVERSIZE] += n - kept;
+		ps->tx_dropped += n - kept;
+		n = kept;
+	}
 	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
 	if (port->tx_shared)
 		rte_spinlock_lock(&port->tx_lock[q]);
@@ -404,8 +425,12 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 				continue;
 			}
 		} else {
-			/* Only outputs follow: the devices can share one buffer. */
-			rte_mbuf_refcnt_update(m, 1);
+			/*
+			 * Only outputs follow: the devices can share one buffer. Every segment
+			 * of a chained (jumbo) frame is freed once per holder, so every one is
+			 * counted, not just the first.
+			 */
+			rte_pktmbuf_refcnt_update(m, 1);
 			c = m;
 		}
 		dp_tx_enqueue(pmd, a->port, c);
@@ -469,6 +494,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 	struct flow_key *keys, uint32_t *lens, bool l3, uint32_t *same)
 {
 	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
+	uint32_t max_frame = pmd->snap->ports[in_port].port->max_frame, max_len = 0;
 	uint64_t bytes = 0;
 	unsigned kept = 0;
 	uint32_t runs = 0;
@@ -478,6 +504,13 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
 
 		bytes += len;
+		if (unlikely(len > max_frame)) {
+			pmd->drops[DP_DROP_OVERSIZE]++;
+			ps->rx_dropped++;
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		max_len = RTE_MAX(max_len, len);
 		if (same != NULL && kept > 0 && flow_l2_same(pkts[i], pkts[kept - 1])) {
 			runs |= 1u << kept;
 		} else {
@@ -495,6 +528,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 		pkts[kept++] = pkts[i];
 	}
 	ps->rx_bytes += bytes;
+	pmd->rx_max_len = max_len;
 	if (same != NULL)
 		*same = runs;
 	return kept;

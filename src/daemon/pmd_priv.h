@@ -46,6 +46,7 @@ struct pmd {
 	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (dp_sched.h). */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
+	uint32_t rx_max_len;              /* Longest frame of the burst being handled. */
 
 	unsigned n_tx_pending;            /* Ports with buffered frames. */
 	uint32_t tx_pending[PORT_MAX];    /* Their datapath port numbers. */

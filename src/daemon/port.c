@@ -167,6 +167,43 @@ port_vhost_event(uint16_t pid, enum rte_eth_event_type type, void *arg, void *re
 	return 0;
 }
 
+/*
+ * Applies mtu_request. A device that has no MTU of its own to set (net_pcap, net_vhost) gets
+ * the requested one all the same: the PMDs enforce it (max_frame), as OVS-DPDK does in
+ * software. An MTU out of range or that the device refuses fails the port, with port->error
+ * saying why: a port that silently kept another MTU would drop or pass frames unexpectedly.
+ */
+static int
+port_set_mtu(struct port *port, const struct conf_iface *cfg)
+{
+	int ret;
+
+	if (cfg->mtu_request <= 0)
+		return 0;
+	if (cfg->mtu_request < PORT_MTU_MIN || cfg->mtu_request > PORT_MTU_MAX) {
+		snprintf(port->error, sizeof(port->error),
+			"could not set MTU %" PRId64 " on %s: an MTU is from %d to %d",
+			cfg->mtu_request, cfg->name, PORT_MTU_MIN, PORT_MTU_MAX);
+		return -EINVAL;
+	}
+	ret = rte_eth_dev_set_mtu(port->eth_port, (uint16_t)cfg->mtu_request);
+	if (ret == -ENOTSUP) {
+		port->mtu = cfg->mtu_request;
+		return 0;
+	}
+	if (ret < 0) {
+		struct rte_eth_dev_info info;
+		char max[64] = "";
+		if (rte_eth_dev_info_get(port->eth_port, &info) == 0)
+			snprintf(max, sizeof(max), "; this device takes %u to %u", info.min_mtu,
+				info.max_mtu);
+		snprintf(port->error, sizeof(port->error), "could not set MTU %" PRId64 " on %s (%s%s)",
+			cfg->mtu_request, cfg->name, rte_strerror(-ret), max);
+		return ret;
+	}
+	return 0;
+}
+
 static int
 port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_txq)
 {
@@ -211,12 +248,8 @@ port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_tx
 		if (ret < 0)
 			return ret;
 	}
-	if (cfg->mtu_request > 0) {
-		ret = rte_eth_dev_set_mtu(pid, (uint16_t)cfg->mtu_request);
-		if (ret < 0)
-			TLOG(WARNING, "%s: cannot set MTU %" PRId64 ": %s", port->name,
-				cfg->mtu_request, rte_strerror(-ret));
-	}
+	if ((ret = port_set_mtu(port, cfg)) < 0)
+		return ret;
 	if (cfg->mac != NULL) {
 		struct rte_ether_addr mac;
 		if (rte_ether_unformat_addr(cfg->mac, &mac) == 0)
@@ -242,7 +275,10 @@ port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_tx
 	rte_eth_allmulticast_enable(pid);
 	rte_eth_macaddr_get(pid, &port->mac);
 	uint16_t mtu;
-	port->mtu = rte_eth_dev_get_mtu(pid, &mtu) == 0 ? mtu : -1;
+	if (port->mtu < 0)
+		port->mtu = rte_eth_dev_get_mtu(pid, &mtu) == 0 ? mtu : -1;
+	port->max_frame = port->mtu > 0 ?
+		(uint32_t)port->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : UINT32_MAX;
 	return 0;
 }
 
@@ -269,6 +305,8 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 	port->dp_no = dp_no;
 	port->ofport = -1;
 	port->mtu = -1;
+	port->max_frame = UINT32_MAX;
+	port->mtu_request = cfg->mtu_request;
 	if ((s = conf_map_get(&cfg->other_config, "pmd-rxq-affinity")) != NULL)
 		port->rxq_affinity = strdup(s);
 
@@ -326,8 +364,10 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 	}
 	ret = port_configure(port, cfg, n_txq);
 	if (ret < 0) {
-		snprintf(port->error, sizeof(port->error),
-			"could not configure network device %s (%s)", cfg->name, rte_strerror(-ret));
+		if (port->error[0] == '\0')
+			snprintf(port->error, sizeof(port->error),
+				"could not configure network device %s (%s)", cfg->name,
+				rte_strerror(-ret));
 		goto fail;
 	}
 	port->started = true;
@@ -412,7 +452,9 @@ port_same_device(const struct port *port, const struct conf_iface *cfg, const ch
 		return port->error[0] != '\0' && !strcmp(port->error, tmp.error);
 	if (strcmp(tmp.devargs, port->devargs))
 		return false;
-	/* Options read only at open time. */
+	/* Options read only at open time: a new MTU reopens the device with it. */
+	if (cfg->mtu_request != port->mtu_request)
+		return false;
 	const char *n_rxq = conf_map_get(&cfg->options, "n_rxq");
 	if ((n_rxq ? (uint16_t)RTE_MAX(atoi(n_rxq), 1) : 1) != port->n_rxq && port->started)
 		return false;

@@ -21,6 +21,10 @@ struct ds;
 struct iface_status;
 struct rte_mempool;
 
+/* MTUs a port may have, as OVS-DPDK (its largest frame is 9728 bytes). */
+#define PORT_MTU_MIN 68
+#define PORT_MTU_MAX 9710
+
 /* Highest number of ports (DPDK's RTE_MAX_ETHPORTS in Debian's build). */
 #define PORT_MAX 32
 
@@ -39,6 +43,13 @@ struct port {
 	uint32_t dp_no;             /* Datapath port number (flow key in_port), 1..PORT_MAX-1. */
 	int64_t ofport;             /* OpenFlow port number in its bridge, -1 when not open. */
 	int64_t mtu;                /* MTU in use, -1 when unknown. */
+	/*
+	 * Longest frame the PMDs take from or give to this port: the MTU, the Ethernet header
+	 * and one 802.1Q tag (OVS-DPDK's MTU_TO_FRAME_LEN, the CRC aside); UINT32_MAX when the
+	 * MTU is unknown. Longer ones are dropped as oversize.
+	 */
+	uint32_t max_frame;
+	int64_t mtu_request;        /* mtu_request it was opened with, -1 when unset. */
 	struct rte_ether_addr mac;  /* MAC in use. */
 	bool internal;              /* TAP-backed internal port. */
 	/*

@@ -15,6 +15,8 @@
       frames shorter than 14 bytes, so runts need the pcap form below).
   pkt.py pcap-hostile FILE --count N
       The same frames, written to a pcap file for a net_pcap port.
+  pkt.py pcap-sized FILE --count N --size BYTES [--src MAC] [--dst MAC]
+      N broadcast (or --dst) frames of BYTES bytes each (jumbo frames), in a pcap file.
 """
 import argparse
 import json
@@ -186,6 +188,12 @@ def cmd_pcap_hostile(a):
     print("frames=%d" % write_pcap(a.file, hostile_frames(a.count)))
 
 
+def cmd_pcap_sized(a):
+    frames = (frame(a.src, a.dst, (b"SIZED %d " % i).ljust(a.size - 14, b"\xa5"))
+              for i in range(a.count))
+    print("frames=%d" % write_pcap(a.file, frames))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -202,11 +210,16 @@ def main():
     p.add_argument("iface"); p.add_argument("--json", required=True)
     p = sub.add_parser("pcap-hostile")
     p.add_argument("file"); p.add_argument("--count", type=int, default=10000)
+    p = sub.add_parser("pcap-sized")
+    p.add_argument("file"); p.add_argument("--count", type=int, default=10)
+    p.add_argument("--size", type=int, default=9000)
+    p.add_argument("--src", default="02:00:00:00:99:01"); p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff")
     p = sub.add_parser("hostile")
     p.add_argument("iface"); p.add_argument("--count", type=int, default=1000)
     a = ap.parse_args()
     {"stream": cmd_stream, "count": cmd_count, "send": cmd_send, "trunk": cmd_trunk,
-     "hostile": cmd_hostile, "pcap-hostile": cmd_pcap_hostile}[a.cmd](a)
+     "hostile": cmd_hostile, "pcap-hostile": cmd_pcap_hostile,
+     "pcap-sized": cmd_pcap_sized}[a.cmd](a)
 
 
 if __name__ == "__main__":
