@@ -350,6 +350,31 @@ control_loop(struct ctl_server *srv, int sigfd)
 	close(epfd);
 }
 
+/*
+ * The EAL's arguments, with --huge-unlink added unless they choose how hugepages are kept:
+ * the hugepage files are removed as soon as they are mapped, so no stop, not even a kill -9,
+ * leaves them in /dev/hugepages (the kernel frees the pages when the process goes). Trestle
+ * has no secondary processes that would need to map them. Returns a new argv of *argc.
+ */
+static char **
+eal_args(int sep, char **argv, int *argc)
+{
+	static const char *const keep[] = {
+		"--huge-unlink", "--no-huge", "--in-memory", "--single-file-segments"};
+	char **v = calloc((size_t)sep + 2, sizeof(*v));
+	bool add = true;
+
+	if (v == NULL)
+		die("out of memory");
+	for (unsigned i = 0; i < RTE_DIM(keep); i++)
+		add &= !eal_args_have(sep, argv, keep[i]);
+	memcpy(v, argv, (size_t)sep * sizeof(*v));
+	*argc = sep;
+	if (add)
+		v[(*argc)++] = (char *)"--huge-unlink";
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -405,7 +430,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	ret = rte_eal_init(sep, argv);
+	int eal_argc;
+	char **eal_argv = eal_args(sep, argv, &eal_argc);
+	ret = rte_eal_init(eal_argc, eal_argv);
 	if (ret < 0)
 		die("DPDK EAL failed to start (%s); see the messages above. Common causes: no "
 		    "hugepages, another DPDK process with the same --file-prefix, -l naming "
