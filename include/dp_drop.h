@@ -15,7 +15,6 @@
 	X(NO_OUTPUT, "no_output", "nowhere to send: learned on the ingress port, or no other port in the VLAN") \
 	X(RESERVED_MCAST, "reserved_multicast", "IEEE 802.1D reserved multicast (BPDU, LACP) not forwarded") \
 	X(ACTION_DROP, "action_drop", "a flow's actions dropped it") \
-	X(FLOW_LIMIT, "flow_table_full", "upcall could not install a megaflow: PMD flow table full") \
 	X(UPCALL_ERROR, "upcall_error", "slow path failed to translate the packet") \
 	X(NO_MBUF, "mbuf_alloc_failed", "no mbuf for a copy (flooding, mirroring)") \
 	X(TX_FULL, "tx_full", "port's transmit queue full after retries") \

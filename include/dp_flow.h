@@ -131,10 +131,20 @@ unsigned dp_flow_table_lookup(struct dp_flow_table *tbl, const struct flow_key *
 void dp_flow_table_take_probes(struct dp_flow_table *tbl, uint64_t *lookups, uint64_t *probes);
 
 /*
- * Housekeeping, called by the owning PMD about every 100 ms: removes stale flows and flows
- * idle for more than max_idle_tsc, a slice of the table per call, and re-ranks subtables.
+ * Sets how many flows the table holds at most (Open_vSwitch other_config:flow-limit), up to
+ * its capacity. Flows over a lowered limit stay until they idle out; none is added meanwhile.
  */
-void dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc);
+void dp_flow_table_set_limit(struct dp_flow_table *tbl, unsigned limit);
+/* Whether the table holds as many flows as its limit allows. */
+bool dp_flow_table_full(const struct dp_flow_table *tbl);
+
+/*
+ * Housekeeping, called by the owning PMD about every 100 ms: removes stale flows and flows
+ * idle for more than max_idle_tsc, a slice of the table per call (the whole table when all),
+ * and re-ranks subtables.
+ */
+void dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc,
+	bool all);
 
 /*
  * Calls fn for every installed flow. Safe from another thread while the owner runs: slots are

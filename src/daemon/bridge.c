@@ -309,6 +309,9 @@ snapshot_build(const struct conf *conf, const bool *skip)
 	struct dp_snapshot *s = calloc(1, sizeof(*s));
 
 	s->free_fn = snapshot_free;
+	s->flow_limit = map_uint(&conf->other_config, "flow-limit", PMD_FLOW_LIMIT, 0, UINT32_MAX);
+	s->max_idle_ms = map_uint(&conf->other_config, "max-idle", PMD_MAX_IDLE_MS, 500,
+		UINT32_MAX);
 	s->bridges = calloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];

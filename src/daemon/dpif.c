@@ -341,6 +341,8 @@ pmd_stats_show(int argc, const char *const argv[], struct ds *out)
 		ds_put_format(out, "  miss with success upcall: %" PRIu64 "\n", up);
 		ds_put_format(out, "  miss with failed upcall: %" PRIu64 "\n",
 			miss >= up ? miss - up : 0);
+		ds_put_format(out, "  miss not cached (flow-limit): %" PRIu64 "\n",
+			p->n_flow_limit_hits - b->n_flow_limit_hits);
 		ds_put_format(out, "  avg. packets per output batch: %.2f\n",
 			batches ? (double)txp / (double)batches : 0.0);
 		put_ratio(out, "idle cycles", idle, idle + busy);
@@ -398,15 +400,21 @@ CTL_REGISTER(pmd_rxq_show_cmd)
 static int
 coverage_show(int argc, const char *const argv[], struct ds *out)
 {
-	uint64_t total[DP_DROP__MAX] = {0};
+	uint64_t total[DP_DROP__MAX] = {0}, limit_hits = 0;
 
-	for (unsigned i = 0; i < pmd_count(); i++)
+	for (unsigned i = 0; i < pmd_count(); i++) {
 		for (unsigned r = 0; r < DP_DROP__MAX; r++)
 			total[r] += pmd_get(i)->drops[r];
+		limit_hits += pmd_get(i)->n_flow_limit_hits;
+	}
 	ds_put_cstr(out, "Datapath drops by reason (totals since start):\n");
 	for (unsigned r = 0; r < DP_DROP__MAX; r++)
 		ds_put_format(out, "drop_%-28s %12" PRIu64 "   %s\n", dp_drop_name(r), total[r],
 			dp_drop_doc(r));
+	ds_put_cstr(out, "Datapath events (totals since start):\n");
+	ds_put_format(out, "%-33s %12" PRIu64 "   %s\n", "upcall_flow_limit_hit", limit_hits,
+		"packet forwarded by the slow path without a megaflow: PMD flow table full "
+		"(other_config:flow-limit)");
 	struct rte_mempool *mp = port_mempool();
 	if (mp)
 		ds_put_format(out, "mbufs in use: %u of %u\n", rte_mempool_in_use_count(mp),

@@ -693,16 +693,19 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 		if (xo.flooded)
 			learn_gen = mac_table_learn_gen_ptr(br->macs);
 	}
+	pmd->n_upcalls++;
 	struct dp_flow *f = dp_flow_table_insert(pmd->flows, key, &xo.mask, acts, gen, learn_gen);
 	if (f == NULL) {
-		/* Not cached: credit this one packet to its rules directly. */
+		/*
+		 * Table full: the packet is still sent where the slow path said, as OVS does,
+		 * and its rules are credited directly; idle megaflows make room (pmd_main()).
+		 */
 		for (unsigned i = 0; i < xo.n_credits; i++)
 			__atomic_add_fetch(&xo.credits[i]->n_packets, 1, __ATOMIC_RELAXED);
-		pmd->drops[DP_DROP_FLOW_LIMIT]++;
+		pmd->n_flow_limit_hits++;
 		return NULL;
 	}
 	dp_flow_set_credits(f, xo.credits, xo.n_credits);
-	pmd->n_upcalls++;
 	if (hash != NULL)
 		emc_maybe_insert(pmd->emc, key, *hash, f, pmd->emc_inv_prob);
 	return f;
@@ -829,6 +832,8 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
 	pmd->pool = port_mempool(); /* Created after the PMDs start; there before any port. */
 	dp_flow_table_flush(pmd->flows);
+	dp_flow_table_set_limit(pmd->flows, pmd->snap->flow_limit);
+	pmd->max_idle_tsc = rte_get_tsc_hz() / 1000 * pmd->snap->max_idle_ms;
 	emc_clear(pmd->emc);
 	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
 	for (unsigned q = 0; q < PMD_MAX_RXQS; q++)
@@ -918,9 +923,15 @@ pmd_main(void *arg)
 			pmd->cycles_idle += end - start;
 		pmd->n_iterations++;
 
-		/* Housekeeping about every 100 ms: stale and idle megaflows, subtable ranking. */
+		/*
+		 * Housekeeping about every 100 ms: stale and idle megaflows, subtable ranking.
+		 * A full table is swept whole, of flows idle for 100 ms, as OVS's revalidators
+		 * do over the flow limit: new flows get their megaflows again soon.
+		 */
 		if (unlikely(end - last_sweep > hz / 10)) {
-			dp_flow_table_sweep(pmd->flows, end, hz * PMD_MAX_IDLE_MS / 1000);
+			bool full = dp_flow_table_full(pmd->flows);
+			dp_flow_table_sweep(pmd->flows, end,
+				full ? hz / 1000 * PMD_FULL_IDLE_MS : pmd->max_idle_tsc, full);
 			dp_emc_assess(pmd);
 			last_sweep = end;
 		}

@@ -22,6 +22,11 @@ struct mac_table;
 
 #define PMD_MAX 16       /* PMD threads at most. */
 #define PMD_MAX_RXQS 64  /* Receive queues one PMD polls at most. */
+/* Open_vSwitch other_config:flow-limit and max-idle when unset, as OVS's defaults. */
+#define PMD_FLOW_LIMIT 200000
+#define PMD_MAX_IDLE_MS 10000
+/* While a PMD's table is full, its megaflows idle this long are removed (OVS: 100 ms). */
+#define PMD_FULL_IDLE_MS 100
 
 /* A bridge as the datapath sees it in one snapshot. */
 struct ofp_tables;
@@ -61,6 +66,8 @@ struct dp_snapshot {
 	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
 	unsigned n_rxqs[PMD_MAX];                /* Queues each PMD polls. */
 	struct dp_rxq rxqs[PMD_MAX][PMD_MAX_RXQS]; /* The queues, by PMD index. */
+	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
+	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
 	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */
 };
 

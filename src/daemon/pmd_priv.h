@@ -19,8 +19,6 @@ struct emc;
 struct rte_mbuf;
 
 #define PMD_TXBUF_SIZE 32
-#define PMD_FLOW_LIMIT 200000     /* Megaflows per PMD, as OVS's default flow-limit. */
-#define PMD_MAX_IDLE_MS 10000     /* Megaflows unused this long are removed (OVS's max-idle). */
 
 /* Frames waiting to be sent to one port. */
 struct pmd_txbuf {
@@ -46,6 +44,7 @@ struct pmd {
 	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (dp_sched.h). */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
+	uint64_t max_idle_tsc;            /* Megaflows idle this long are removed (max-idle). */
 	uint32_t rx_max_len;              /* Longest frame of the burst being handled. */
 
 	unsigned n_tx_pending;            /* Ports with buffered frames. */
@@ -61,6 +60,7 @@ struct pmd {
 	uint64_t n_misses;                /* Missed both (went to the slow path). */
 	uint64_t n_upcalls;               /* Slow-path calls that installed a megaflow. */
 	uint64_t n_upcall_errors;         /* Slow-path calls that failed. */
+	uint64_t n_flow_limit_hits;       /* Upcalls executed without a megaflow: table full. */
 	uint64_t n_tx_batches;            /* Bursts handed to devices. */
 	uint64_t n_tx_packets;            /* Frames in those bursts. */
 	uint64_t n_iterations;            /* Loop iterations. */

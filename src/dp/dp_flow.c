@@ -390,11 +390,25 @@ cmp_hits(const void *a, const void *b)
 }
 
 void
-dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc)
+dp_flow_table_set_limit(struct dp_flow_table *tbl, unsigned limit)
+{
+	tbl->limit = RTE_MIN(limit, (unsigned)(CHUNK_FLOWS * MAX_CHUNKS));
+}
+
+bool
+dp_flow_table_full(const struct dp_flow_table *tbl)
+{
+	return tbl->count >= tbl->limit;
+}
+
+void
+dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc,
+	bool all)
 {
 	unsigned total = tbl->n_chunks * CHUNK_FLOWS;
+	unsigned visit = all ? total : SWEEP_SLICE;
 
-	for (unsigned k = 0; k < SWEEP_SLICE && total; k++) {
+	for (unsigned k = 0; k < visit && total; k++) {
 		unsigned pos = tbl->sweep_pos++ % total;
 		struct dp_flow *f = &tbl->chunks[pos / CHUNK_FLOWS][pos % CHUNK_FLOWS];
 

@@ -437,7 +437,7 @@ test_classifier_differential(void **state)
 			}
 		}
 		if (round % 1000 == 0)
-			dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+			dp_flow_table_sweep(tbl, 1, UINT64_MAX, false);
 	}
 	unsigned live = 0;
 	for (unsigned i = 0; i < n_rules; i++)
@@ -476,10 +476,10 @@ test_flow_table_limit_and_staleness(void **state)
 	assert_int_equal(dp_flow_table_count(tbl), 10);
 	/* Flood flows go stale on a new MAC, all flows on a MAC table change. */
 	learn++;
-	dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+	dp_flow_table_sweep(tbl, 1, UINT64_MAX, false);
 	assert_int_equal(dp_flow_table_count(tbl), 6);
 	gen++;
-	dp_flow_table_sweep(tbl, 1, UINT64_MAX);
+	dp_flow_table_sweep(tbl, 1, UINT64_MAX, false);
 	assert_int_equal(dp_flow_table_count(tbl), 0);
 	/* Actions longer than the inline room. */
 	for (int i = 0; i < 40; i++)
@@ -487,6 +487,45 @@ test_flow_table_limit_and_staleness(void **state)
 	struct dp_flow *f = dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL);
 	assert_int_equal(dp_flow_actions(f)->n, 40);
 	assert_int_equal(dp_flow_actions(f)->a[39].port, 39);
+	dp_flow_table_destroy(tbl);
+}
+
+/* flow-limit changes at run time; a whole sweep removes idle flows, a slice only some. */
+static void
+test_flow_table_set_limit_and_idle(void **state)
+{
+	struct dp_flow_table *tbl = dp_flow_table_create(200000, DP_MEM_HEAP);
+	struct dp_actions acts;
+	struct flow_key k, mask;
+
+	dp_actions_init(&acts);
+	memset(&mask, 0, sizeof(mask));
+	mask.in_port = UINT32_MAX;
+	dp_flow_table_set_limit(tbl, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		memset(&k, 0, sizeof(k));
+		k.in_port = i;
+		struct dp_flow *f = dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL);
+		assert_non_null(f);
+		f->stats.used_tsc = 100 + i; /* Used at 100, 101, 102. */
+	}
+	assert_true(dp_flow_table_full(tbl));
+	k.in_port = 7;
+	assert_null(dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL));
+	dp_flow_table_set_limit(tbl, 0);
+	assert_true(dp_flow_table_full(tbl));
+	dp_flow_table_set_limit(tbl, 5);
+	assert_false(dp_flow_table_full(tbl));
+	struct dp_flow *f = dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL);
+	assert_non_null(f);
+	f->stats.used_tsc = 200;
+	/* At 205, idle for more than 101: the flows used at 100 and 101 go. */
+	dp_flow_table_sweep(tbl, 205, 103, true);
+	assert_int_equal(dp_flow_table_count(tbl), 2);
+	/* Far past their use, all go; a limit above the capacity is clamped, not refused. */
+	dp_flow_table_set_limit(tbl, UINT32_MAX);
+	dp_flow_table_sweep(tbl, 100000, 1000, true);
+	assert_int_equal(dp_flow_table_count(tbl), 0);
 	dp_flow_table_destroy(tbl);
 }
 
@@ -561,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_emc),
 		cmocka_unit_test(test_classifier_differential),
 		cmocka_unit_test(test_flow_table_limit_and_staleness),
+		cmocka_unit_test(test_flow_table_set_limit_and_idle),
 		cmocka_unit_test(test_next_burst),
 		cmocka_unit_test(test_storm_debt),
 	};

@@ -15,8 +15,9 @@
       frames shorter than 14 bytes, so runts need the pcap form below).
   pkt.py pcap-hostile FILE --count N
       The same frames, written to a pcap file for a net_pcap port.
-  pkt.py pcap-sized FILE --count N --size BYTES [--src MAC] [--dst MAC]
-      N broadcast (or --dst) frames of BYTES bytes each (jumbo frames), in a pcap file.
+  pkt.py pcap-sized FILE --count N --size BYTES [--src MAC] [--dst MAC] [--vary-src]
+      N broadcast (or --dst) frames of BYTES bytes each (jumbo frames), in a pcap file;
+      with --vary-src each frame has a source MAC of its own (02:ff:..., N new flows).
 """
 import argparse
 import json
@@ -189,7 +190,10 @@ def cmd_pcap_hostile(a):
 
 
 def cmd_pcap_sized(a):
-    frames = (frame(a.src, a.dst, (b"SIZED %d " % i).ljust(a.size - 14, b"\xa5"))
+    def src(i):
+        return "02:ff:%02x:%02x:%02x:%02x" % tuple((i >> s) & 0xff for s in (24, 16, 8, 0)) \
+            if a.vary_src else a.src
+    frames = (frame(src(i), a.dst, (b"SIZED %d " % i).ljust(a.size - 14, b"\xa5"))
               for i in range(a.count))
     print("frames=%d" % write_pcap(a.file, frames))
 
@@ -214,6 +218,7 @@ def main():
     p.add_argument("file"); p.add_argument("--count", type=int, default=10)
     p.add_argument("--size", type=int, default=9000)
     p.add_argument("--src", default="02:00:00:00:99:01"); p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff")
+    p.add_argument("--vary-src", action="store_true")
     p = sub.add_parser("hostile")
     p.add_argument("iface"); p.add_argument("--count", type=int, default=1000)
     a = ap.parse_args()
