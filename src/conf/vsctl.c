@@ -13,6 +13,7 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "xalloc.h"
 
 #define SYMTAB_MAX 64
 #define MAX_COLS 64
@@ -1371,19 +1372,18 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 {
 	struct vsctl_ctx ctx = {.out = out, .format = FMT_LIST, .data = DATA_STRING,
 		.headings = true, .db = NULL};
-	struct vsctl_cmd cmds[128];
-	int ncmds = 0, i = 0, ret = 0;
+	int ncmds = 0, i = 0, ret = 0, max_cmds = 1;
 	bool default_table = true;
 
 	*newdb = NULL;
 	ds_init(&ctx.err);
-	memset(cmds, 0, sizeof(cmds));
+	/* As many commands as "--" separators and one: libvirt and scripts chain hundreds. */
+	for (int k = 0; k < argc; k++)
+		max_cmds += !strcmp(argv[k], "--");
+	struct vsctl_cmd *cmds = xcalloc((size_t)max_cmds, sizeof(*cmds));
+	const struct vsctl_command_def **defs = xcalloc((size_t)max_cmds, sizeof(*defs));
 	/* Split into commands; options before each command name belong to it (or are global). */
 	while (i < argc) {
-		if (ncmds >= 128) {
-			ds_put_cstr(&ctx.err, "too many commands in one line (at most 128)");
-			goto error;
-		}
 		struct vsctl_cmd *c = &cmds[ncmds];
 		while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--")) {
 			int used;
@@ -1419,7 +1419,6 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 		goto error;
 	}
 	/* Check every command before running any. */
-	const struct vsctl_command_def *defs[128];
 	for (int k = 0; k < ncmds; k++) {
 		defs[k] = NULL;
 		for (unsigned d = 0; d < sizeof(commands) / sizeof(commands[0]); d++)
@@ -1448,6 +1447,8 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 		/* br-exists and friends answer with a status; nothing to commit. */
 		db_destroy(ctx.db);
 		ds_destroy(&ctx.err);
+		free(cmds);
+		free(defs);
 		return VSCTL_EXIT_STATUS(ctx.exit_status);
 	}
 	if (ctx.changed) {
@@ -1463,6 +1464,8 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 		db_destroy(ctx.db);
 	}
 	ds_destroy(&ctx.err);
+	free(cmds);
+	free(defs);
 	return 0;
 
 error:
@@ -1473,5 +1476,7 @@ error:
 	ds_destroy(&ctx.err);
 	db_destroy(ctx.db);
 	*newdb = NULL;
+	free(cmds);
+	free(defs);
 	return ret < 0 ? ret : -EINVAL;
 }
