@@ -13,8 +13,11 @@
 
 struct ds;
 
-/* Room for flooding to every port with a VLAN push or pop between outputs. */
-#define DP_ACTIONS_MAX 128
+/*
+ * Room for flooding to every port (1023 at most) with a VLAN push or pop between outputs. A
+ * megaflow stores only as many as it has (dp_flow.c); this is the size of a list being built.
+ */
+#define DP_ACTIONS_MAX 4096
 
 enum dp_action_type {
 	DPA_OUTPUT,   /* Send a copy to port. */

@@ -62,11 +62,13 @@ struct dp_flow {
 	struct dpcls_subtable *subtable;   /* Subtable holding it. */
 	struct dp_flow *next;              /* Bucket chain, or free list. */
 	/*
-	 * Action storage stays with the slot for the table's life (a dump on another thread may
-	 * still be reading it): inline room for a few actions, else a full-size buffer allocated
-	 * the first time the slot needs one.
+	 * Action storage stays with the slot (a dump on another thread may still be reading
+	 * it): inline room for a few actions, else a buffer of big_cap actions (16, 64, 256,
+	 * 1024 or 4096) allocated the first time the slot needs one. A slot that needs a larger
+	 * one retires its old buffer to the table, which frees it at the next flush.
 	 */
-	struct dp_actions *big;            /* DP_ACTIONS_MAX actions, or NULL. */
+	struct dp_actions *big;            /* big_cap actions, or NULL. */
+	uint32_t big_cap;                  /* Actions big holds. */
 	uint64_t inl[(DP_FLOW_INLINE_BYTES + 7) / 8]; /* Inline actions. */
 };
 
@@ -104,7 +106,10 @@ void dp_flow_set_credits(struct dp_flow *f, struct dp_flow_credit *const *credit
 
 /* Removes a flow (its slot is reused later; EMC entries see its seq change). */
 void dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *flow);
-/* Removes every flow. */
+/*
+ * Removes every flow, and frees the action buffers slots outgrew: only while no other thread
+ * can be in dp_flow_table_foreach() (the PMD reloads while the control thread waits for it).
+ */
 void dp_flow_table_flush(struct dp_flow_table *tbl);
 /* Number of flows installed. */
 unsigned dp_flow_table_count(const struct dp_flow_table *tbl);

@@ -39,6 +39,9 @@ struct l2_port {
 	uint64_t trunks[4096 / 64];  /* Trunked VLANs, a bitmap. */
 };
 
+/* Ports NORMAL floods to at most: every datapath port number (the daemon's PORT_MAX). */
+#define L2_PORTS_MAX 1024
+
 /* A bridge as NORMAL sees it. */
 struct l2_bridge {
 	unsigned n_ports;            /* Ports in ports[]. */

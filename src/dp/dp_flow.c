@@ -12,6 +12,7 @@
  * iterating and a pool whose slots outlive removal (the EMC holds pointers), and the table is
  * single-threaded. Written for the switch's design, as STYLE.md allows for the classifier.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,12 @@ struct dp_flow_table {
 	uint64_t n_lookups;                /* Keys looked up, since the last read. */
 	uint64_t n_probes;                 /* Subtable probes they took. */
 	int socket;                        /* Where flows and buckets come from (dp_mem.h). */
+	/*
+	 * Action buffers slots outgrew: a dump on the control thread may still read one, so
+	 * they are freed at the next flush, which runs while the control thread waits for it.
+	 */
+	struct dp_actions **retired;
+	unsigned n_retired;
 };
 
 struct dp_flow_table *
@@ -240,6 +247,31 @@ dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *f)
 		subtable_remove(tbl, st);
 }
 
+/* Gives f an action buffer for n actions at least, retiring the one it had. */
+static int
+flow_grow_big(struct dp_flow_table *tbl, struct dp_flow *f, unsigned n)
+{
+	uint32_t cap = 16;
+
+	while (cap < n)
+		cap *= 4;
+	struct dp_actions *b = malloc(offsetof(struct dp_actions, a) + cap * sizeof(b->a[0]));
+	if (b == NULL)
+		return -ENOMEM;
+	if (f->big != NULL) {
+		struct dp_actions **r = realloc(tbl->retired, (tbl->n_retired + 1) * sizeof(*r));
+		if (r == NULL) {
+			free(b);
+			return -ENOMEM;
+		}
+		tbl->retired = r;
+		tbl->retired[tbl->n_retired++] = f->big;
+	}
+	f->big = b;
+	f->big_cap = cap;
+	return 0;
+}
+
 struct dp_flow *
 dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	const struct flow_key *mask, const struct dp_actions *acts,
@@ -265,7 +297,7 @@ dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 		goto full;
 	struct dp_actions *copy = (struct dp_actions *)f->inl;
 	if (asz > sizeof(f->inl)) {
-		if (f->big == NULL && (f->big = malloc(sizeof(*f->big))) == NULL) {
+		if (f->big_cap < acts->n && flow_grow_big(tbl, f, acts->n) < 0) {
 			f->next = tbl->free_list;
 			tbl->free_list = f;
 			goto full;
@@ -274,9 +306,7 @@ dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	}
 	memcpy(copy, acts, asz);
 	uint32_t seq = f->seq;
-	struct dp_actions *big = f->big;
 	memset(f, 0, offsetof(struct dp_flow, big));
-	f->big = big;
 	f->seq = seq + 1;
 	flow_key_and(&f->key, key, mask);
 	f->mask = *mask;
@@ -309,6 +339,11 @@ dp_flow_table_flush(struct dp_flow_table *tbl)
 		for (unsigned i = 0; i < CHUNK_FLOWS; i++)
 			if (tbl->chunks[c][i].in_use)
 				dp_flow_table_remove(tbl, &tbl->chunks[c][i]);
+	for (unsigned i = 0; i < tbl->n_retired; i++)
+		free(tbl->retired[i]);
+	free(tbl->retired);
+	tbl->retired = NULL;
+	tbl->n_retired = 0;
 }
 
 unsigned

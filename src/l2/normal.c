@@ -135,7 +135,7 @@ static void
 build_actions(struct dp_actions *acts, const struct l2_port *const *outs,
 	const struct egress *eg, unsigned n, const struct flow_key *key, bool has_switch_tag)
 {
-	bool done[64] = {false};
+	bool done[L2_PORTS_MAX] = {false};
 	uint16_t in_tpid = rte_be_to_cpu_16(key->vlan_tpid);
 	uint16_t in_tci = flow_vlan_tci(key->vlan_tci) & ~FLOW_VLAN_PRESENT;
 
@@ -221,8 +221,8 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	}
 
 	/* Where to: the learned port, or every other port of the VLAN. */
-	const struct l2_port *outs[64];
-	struct egress eg[64];
+	const struct l2_port *outs[L2_PORTS_MAX];
+	struct egress eg[L2_PORTS_MAX];
 	unsigned n = 0;
 	int64_t dst = -1;
 	if (!rte_is_multicast_ether_addr(&key->dl_dst))
@@ -235,7 +235,7 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 		}
 	} else {
 		res->flooded = !rte_is_multicast_ether_addr(&key->dl_dst);
-		for (unsigned i = 0; i < br->n_ports && n < 64; i++) {
+		for (unsigned i = 0; i < br->n_ports && n < L2_PORTS_MAX; i++) {
 			const struct l2_port *p = &br->ports[i];
 			if (p == in || !port_includes_vlan(p, vlan))
 				continue;
