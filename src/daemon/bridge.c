@@ -25,10 +25,11 @@
 #include "normal.h"
 #include "ofp.h"
 #include "pmd.h"
+#include "xalloc.h"
 #include "pmd_priv.h"
 #include "port.h"
 
-#define BRIDGE_MAX 32
+#define BRIDGE_MAX PORT_MAX /* Each has its internal port: ports run out first. */
 
 /* A bridge's state that outlives snapshots. */
 struct bridge {
@@ -44,6 +45,11 @@ static struct port *ports[PORT_MAX];
 /* Each port's NORMAL settings as last published, to notice VLAN changes. */
 static struct l2_port last_l2[PORT_MAX];
 static bool last_l2_valid[PORT_MAX];
+/* Interfaces that got no datapath number (all taken): kept only to say why in their status. */
+static struct port **refused;
+static unsigned n_refused;
+/* The configuration in force (owned), to rebuild the snapshot when a vhost-user guest comes. */
+static struct conf *conf_in_force;
 
 uint64_t
 bridge_now_ms(void)
@@ -168,6 +174,9 @@ bridge_iface_status(const char *name, struct iface_status *st, void *aux)
 {
 	struct port *p = bridge_port_by_name(name);
 
+	for (unsigned i = 0; i < n_refused && p == NULL; i++)
+		if (!strcmp(refused[i]->name, name))
+			p = refused[i];
 	if (p == NULL)
 		return false;
 	port_status(p, st);
@@ -249,57 +258,91 @@ snapshot_free(struct dp_snapshot *s)
 	for (unsigned i = 0; i < s->n_bridges; i++)
 		free((void *)s->bridges[i].l2.ports);
 	free(s->bridges);
+	for (unsigned i = 0; i < PMD_MAX; i++)
+		free(s->rxqs[i]);
 	free(s);
 }
 
-/* Spreads the receive queues of every started port over the PMDs. */
+/* The PMD that gets queue q of port p: its pmd-rxq-affinity, else the one with fewest queues. */
+static unsigned
+rxq_target(const struct dp_snapshot *s, const struct port *p, uint16_t q, unsigned np)
+{
+	unsigned target = UINT32_MAX;
+
+	/* pmd-rxq-affinity="queue:core,...", as OVS. */
+	if (p->rxq_affinity) {
+		char *copy = strdup(p->rxq_affinity), *save = NULL;
+		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			unsigned qq, core;
+			if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
+				continue;
+			for (unsigned i = 0; i < np; i++)
+				if (pmd_lcore(i) == core)
+					target = i;
+			if (target == UINT32_MAX)
+				TLOG(WARNING, "%s: pmd-rxq-affinity names core %u, which runs no PMD",
+					p->name, core);
+		}
+		free(copy);
+	}
+	if (target == UINT32_MAX) {
+		target = 0;
+		for (unsigned i = 1; i < np; i++)
+			if (s->n_rxqs[i] < s->n_rxqs[target])
+				target = i;
+	}
+	return target;
+}
+
+/*
+ * Spreads the receive queues of every started port over the PMDs: first the queues to poll
+ * (a vhost-user port's only while a guest is attached), then those to wait on.
+ */
 static void
 snapshot_assign_rxqs(struct dp_snapshot *s)
 {
 	unsigned np = pmd_count();
 
-	if (np == 0)
-		return;
-	for (unsigned d = 1; d < PORT_MAX; d++) {
-		struct port *p = s->ports[d].port;
+	for (unsigned i = 0; i < np; i++)
+		s->rxqs[i] = calloc(PMD_MAX_RXQS, sizeof(*s->rxqs[i]));
+	for (int waited = 0; waited < 2; waited++) {
+		for (unsigned d = 1; d < PORT_MAX && np > 0; d++) {
+			struct port *p = s->ports[d].port;
 
-		if (p == NULL || !p->started)
-			continue;
-		for (uint16_t q = 0; q < p->n_rxq; q++) {
-			unsigned target = UINT32_MAX;
-
-			/* pmd-rxq-affinity="queue:core,...", as OVS. */
-			if (p->rxq_affinity) {
-				char *copy = strdup(p->rxq_affinity), *save = NULL;
-				for (char *tok = strtok_r(copy, ",", &save); tok;
-						tok = strtok_r(NULL, ",", &save)) {
-					unsigned qq, core;
-					if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
-						continue;
-					for (unsigned i = 0; i < np; i++)
-						if (pmd_lcore(i) == core)
-							target = i;
-					if (target == UINT32_MAX)
-						TLOG(WARNING, "%s: pmd-rxq-affinity names core %u, "
-							"which runs no PMD", p->name, core);
-				}
-				free(copy);
-			}
-			if (target == UINT32_MAX) {
-				target = 0;
-				for (unsigned i = 1; i < np; i++)
-					if (s->n_rxqs[i] < s->n_rxqs[target])
-						target = i;
-			}
-			if (s->n_rxqs[target] >= PMD_MAX_RXQS) {
-				TLOG(ERR, "%s: queue %u not polled, PMD %u has %u queues already",
-					p->name, q, target, PMD_MAX_RXQS);
+			if (p == NULL || !port_rx_ready(p))
 				continue;
+			for (uint16_t q = 0; q < p->n_rxq; q++) {
+				int fd = p->ops->rx_fd ? p->ops->rx_fd(p, q) : -1;
+				if ((fd >= 0) != waited)
+					continue;
+				unsigned t = rxq_target(s, p, q, np);
+				if (s->n_rxqs[t] >= PMD_MAX_RXQS) {
+					TLOG(ERR, "%s: queue %u not served, PMD %u has %u queues already",
+						p->name, q, t, PMD_MAX_RXQS);
+					continue;
+				}
+				s->rxqs[t][s->n_rxqs[t]++] =
+					(struct dp_rxq){.port = p, .qid = q, .dp_no = d, .fd = fd};
 			}
-			s->rxqs[target][s->n_rxqs[target]++] = (struct dp_rxq){
-				.eth_port = p->eth_port, .qid = q, .dp_no = d, .port = p};
 		}
+		for (unsigned i = 0; i < np && !waited; i++)
+			s->n_polled[i] = s->n_rxqs[i];
 	}
+}
+
+/*
+ * Publishes s; then a vhost-user port is polled (its link up) exactly when s has its queue.
+ */
+static void
+snapshot_publish(struct dp_snapshot *s)
+{
+	pmd_publish(s);
+	for (unsigned d = 1; d < PORT_MAX; d++)
+		if (ports[d] != NULL)
+			ports[d]->vhost_polled = false;
+	for (unsigned i = 0; i < pmd_count(); i++)
+		for (unsigned q = 0; q < s->n_rxqs[i]; q++)
+			s->rxqs[i][q].port->vhost_polled = true;
 }
 
 /* Builds the snapshot for conf from the open ports; ports in skip[] are left out. */
@@ -327,8 +370,10 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		db->snap = s;
 		db->emc_inv_prob = map_uint(&conf->other_config, "emc-insert-inv-prob", 100, 0,
 			UINT32_MAX);
-		struct l2_port *lps = calloc(PORT_MAX, sizeof(*lps));
-		unsigned n = 0;
+		unsigned n = 0, cap = 0;
+		for (unsigned p = 0; p < cb->n_ports; p++)
+			cap += cb->ports[p].n_ifaces;
+		struct l2_port *lps = calloc(cap ? cap : 1, sizeof(*lps));
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			const struct conf_port *cp = &cb->ports[p];
 			for (unsigned i = 0; i < cp->n_ifaces; i++) {
@@ -416,7 +461,7 @@ assign_ofports(const struct conf *conf)
 }
 
 void
-bridge_reconfigure(const struct conf *conf)
+bridge_reconfigure(struct conf *conf)
 {
 	struct want *want = NULL;
 	unsigned n_want = 0, cap = 0;
@@ -447,7 +492,7 @@ bridge_reconfigure(const struct conf *conf)
 		}
 	}
 	if (any_closing) {
-		pmd_publish(snapshot_build(conf, closing));
+		snapshot_publish(snapshot_build(conf, closing));
 		for (unsigned d = 1; d < PORT_MAX; d++) {
 			if (!closing[d])
 				continue;
@@ -509,13 +554,19 @@ bridge_reconfigure(const struct conf *conf)
 
 	/* 3. Open the new ports. */
 	unsigned n_txq = pmd_count() ? pmd_count() : 1;
+	for (unsigned i = 0; i < n_refused; i++)
+		port_close(refused[i]);
+	n_refused = 0;
 	for (unsigned i = 0; i < n_want; i++) {
 		if (bridge_port_by_name(want[i].ci->name) != NULL)
 			continue;
 		uint32_t d = dp_no_alloc();
 		if (d == 0) {
-			TLOG(ERR, "%s: not opened, all %u datapath ports are in use",
-				want[i].ci->name, PORT_MAX - 1);
+			char why[96];
+			snprintf(why, sizeof(why), "all %u datapath port numbers are in use",
+				PORT_MAX - 1);
+			refused = xrealloc(refused, (n_refused + 1) * sizeof(*refused));
+			refused[n_refused++] = port_refused(want[i].ci, why);
 			continue;
 		}
 		pmd_port_stats_reset(d);
@@ -537,7 +588,9 @@ bridge_reconfigure(const struct conf *conf)
 			last_l2_valid[d] = true;
 		}
 	}
-	pmd_publish(s);
+	snapshot_publish(s);
+	conf_destroy(conf_in_force);
+	conf_in_force = conf;
 
 	for (unsigned b = 0; b < n_retired; b++) {
 		TLOG(INFO, "bridge %s: deleted", retired[b]->name);
@@ -558,6 +611,13 @@ bridge_fini(void)
 		port_close(ports[d]);
 		ports[d] = NULL;
 	}
+	for (unsigned i = 0; i < n_refused; i++)
+		port_close(refused[i]);
+	free(refused);
+	refused = NULL;
+	n_refused = 0;
+	conf_destroy(conf_in_force);
+	conf_in_force = NULL;
 	for (unsigned b = 0; b < n_bridges; b++)
 		bridge_destroy(bridges[b]);
 	n_bridges = 0;
@@ -607,4 +667,12 @@ bridge_run(void)
 	for (unsigned d = 0; d < PORT_MAX; d++)
 		if (ports[d] != NULL)
 			port_poll_kernel(ports[d]);
+	/* A vhost-user guest came or went: poll its queue, or stop. */
+	if (port_take_vhost_changes() && conf_in_force != NULL) {
+		bool none[PORT_MAX] = {false};
+		snapshot_publish(snapshot_build(conf_in_force, none));
+	}
 }
+
+_Static_assert(L2_PORTS_MAX >= PORT_MAX, "NORMAL must be able to flood to every port");
+_Static_assert(DP_ACTIONS_MAX >= 3 * PORT_MAX, "a flood needs an output and a push or pop a port");

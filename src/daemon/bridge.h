@@ -16,8 +16,11 @@ struct ofp_rule;
 struct ofp_tables;
 struct port;
 
-/* Makes the running switch match conf: closes, opens and reconfigures ports, publishes. */
-void bridge_reconfigure(const struct conf *conf);
+/*
+ * Makes the running switch match conf: closes, opens and reconfigures ports, publishes.
+ * Keeps conf (and frees the one before).
+ */
+void bridge_reconfigure(struct conf *conf);
 /* Closes every port and frees every bridge (shutdown). */
 void bridge_fini(void);
 /* Status of interface name; false when no such port runs. */

@@ -30,7 +30,6 @@ cfg_apply(const struct db *db)
 	struct conf *conf = conf_from_db(db);
 
 	bridge_reconfigure(conf);
-	conf_destroy(conf);
 }
 
 int

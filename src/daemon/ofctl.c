@@ -515,19 +515,16 @@ cmd_show(const char *br, struct ds *out)
 		"mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst\n");
 	for (unsigned i = 0; i < n; i++) {
 		struct port *p = v[i];
-		struct rte_eth_link link = {0};
-		if (p->started)
-			rte_eth_link_get_nowait(p->eth_port, &link);
+		uint32_t speed = 0;
+		bool up = port_link_up(p, &speed);
 		ds_put_char(out, ' ');
 		put_ofport(out, p->ofport, 0);
 		ds_put_format(out, "(%s): addr:%02x:%02x:%02x:%02x:%02x:%02x\n", p->name,
 			RTE_ETHER_ADDR_BYTES(&p->mac));
 		ds_put_format(out, "     config:     %s\n", p->started ? "0" : "PORT_DOWN");
-		ds_put_format(out, "     state:      %s\n",
-			link.link_status == RTE_ETH_LINK_UP ? "0" : "LINK_DOWN");
-		if (link.link_status == RTE_ETH_LINK_UP && link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN)
-			ds_put_format(out, "     speed: %u Mbps now, %u Mbps max\n", link.link_speed,
-				link.link_speed);
+		ds_put_format(out, "     state:      %s\n", up ? "0" : "LINK_DOWN");
+		if (up && speed != 0)
+			ds_put_format(out, "     speed: %u Mbps now, %u Mbps max\n", speed, speed);
 	}
 	ds_put_cstr(out, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n");
 	return 0;

@@ -18,15 +18,16 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
-#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
-#include <rte_vhost.h>
 
 #include "dp_actions.h"
 #include "dp_drop.h"
@@ -42,9 +43,6 @@
 #include "pmd.h"
 #include "pmd_priv.h"
 
-/* A vhost-user device's virtqueues: the guest's receive queue q is 2q, its transmit queue 2q+1. */
-#define VHOST_GUEST_RXQ(q) ((uint16_t)((q) * 2))
-#define VHOST_GUEST_TXQ(q) ((uint16_t)((q) * 2 + 1))
 #define DP_TX_RETRIES 8
 
 static struct pmd *pmds[PMD_MAX];
@@ -95,7 +93,7 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 
 	tb->n = 0;
 	tb->bytes = 0;
-	if (unlikely(port == NULL || !port->started || port->kernel_down)) {
+	if (unlikely(port == NULL || !port->started || port->down)) {
 		rte_pktmbuf_free_bulk(tb->pkts, n);
 		pmd->drops[DP_DROP_PORT_DOWN] += n;
 		ps->tx_dropped += n;
@@ -125,17 +123,8 @@ dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
 	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
 	if (port->tx_shared)
 		rte_spinlock_lock(&port->tx_lock[q]);
-	if (port->vhost) {
-		/* librte_vhost copies into the guest's buffers: the frames stay ours to free. */
-		int vid = __atomic_load_n(&port->vhost_vid, __ATOMIC_ACQUIRE);
-		for (int retry = 0; vid >= 0 && sent < n && retry <= DP_TX_RETRIES; retry++)
-			sent += rte_vhost_enqueue_burst(vid, VHOST_GUEST_RXQ(q), tb->pkts + sent,
-				n - sent);
-		rte_pktmbuf_free_bulk(tb->pkts, sent);
-	} else {
-		for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
-			sent += rte_eth_tx_burst(port->eth_port, q, tb->pkts + sent, n - sent);
-	}
+	for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
+		sent += port->ops->tx(port, q, tb->pkts + sent, n - sent);
 	if (port->tx_shared)
 		rte_spinlock_unlock(&port->tx_lock[q]);
 
@@ -837,19 +826,137 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 	emc_clear(pmd->emc);
 	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
 	for (unsigned q = 0; q < PMD_MAX_RXQS; q++)
-		pmd->rx_burst[q] = DP_BURST;
+		pmd->rxq[q] = (struct pmd_rxq_state){.burst = DP_BURST};
+	pmd->n_busy_prev = 0;
 	pmd->storm_debt = 0;
+
+	/* A new epoll set for the queues to wait on (closing the old one drops its fds). */
+	if (pmd->epfd >= 0)
+		close(pmd->epfd);
+	pmd->epfd = -1;
+	pmd->n_ready = 0;
+	const struct dp_rxq *rxqs = pmd->snap->rxqs[pmd->idx];
+	unsigned n = pmd->snap->n_rxqs[pmd->idx];
+	if (n > pmd->snap->n_polled[pmd->idx])
+		pmd->epfd = epoll_create1(EPOLL_CLOEXEC);
+	for (unsigned q = pmd->snap->n_polled[pmd->idx]; q < n && pmd->epfd >= 0; q++) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = q};
+		if (epoll_ctl(pmd->epfd, EPOLL_CTL_ADD, rxqs[q].fd, &ev) < 0)
+			TLOG(ERR, "pmd %u: cannot wait on %s: %s", pmd->idx, rxqs[q].port->name,
+				strerror(errno));
+	}
 	pmd->epoch = epoch;
+}
+
+/* What one iteration of the loop saw, for the storm rules (dp_sched.h). */
+struct pmd_iter {
+	unsigned got;          /* Frames received. */
+	unsigned n_busy;       /* Polled queues that gave frames so far. */
+	bool storm;            /* A storm queue was polled or skipped. */
+	bool others_busy;      /* A queue that is no storm queue gave frames, now or last time. */
+	uint64_t storm_cycles; /* Cycles the storm queues polled took. */
+};
+
+/* Handles one burst from rxq; returns how many of its frames missed the classifier. */
+static inline unsigned
+pmd_burst(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned missed = dp_input(pmd, rxq->dp_no, pkts, n);
+
+	dp_tx_flush(pmd);
+	return missed;
+}
+
+/*
+ * Polls every queue of the first kind once. A queue whose bursts are mostly new flows while
+ * others receive (a storm queue) is asked for fewer frames, and skips its turn while it
+ * owes cycles (dp_next_burst(), dp_storm_debt()).
+ */
+static void
+pmd_poll(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned nq, struct pmd_iter *it)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+
+	for (unsigned q = 0; q < nq; q++) {
+		const struct dp_rxq *rxq = &rxqs[q];
+		struct pmd_rxq_state *st = &pmd->rxq[q];
+		bool was_busy = st->busy_prev;
+		uint16_t want = st->burst;
+		uint64_t t0 = 0;
+
+		st->busy_prev = false;
+		if (unlikely(want < DP_BURST)) {
+			it->storm = true;
+			if (pmd->storm_debt > 0)
+				continue;
+			t0 = rte_rdtsc();
+		} else {
+			it->others_busy |= was_busy;
+		}
+		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, want, pmd->pool);
+		if (n == 0)
+			continue;
+		/* Another queue gave frames: one before this one now, or any other last time. */
+		bool others = it->n_busy > 0 || pmd->n_busy_prev > was_busy;
+		it->got += n;
+		it->n_busy++;
+		st->busy_prev = true;
+		it->others_busy |= want == DP_BURST;
+		unsigned missed = pmd_burst(pmd, rxq, pkts, n);
+		st->burst = dp_next_burst(want, n, missed, others);
+		if (t0)
+			it->storm_cycles += rte_rdtsc() - t0;
+	}
+}
+
+/*
+ * The queues to wait on (TAP descriptors): every DP_WAIT_US, one epoll_wait() over all of
+ * them says which have frames; those are served until they run dry (a burst short of full),
+ * every iteration meanwhile. A PMD with hundreds of idle internal ports pays one system
+ * call per DP_WAIT_US, and none while they are all down.
+ */
+#define DP_WAIT_US 25
+
+static void
+pmd_serve_waited(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned first, unsigned nq,
+	uint64_t now, struct pmd_iter *it)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+
+	if (pmd->n_ready == 0) {
+		if (now < pmd->next_wait_tsc || pmd->epfd < 0)
+			return;
+		pmd->next_wait_tsc = now + rte_get_tsc_hz() / 1000000 * DP_WAIT_US;
+		unsigned q = first;
+		while (q < nq && rxqs[q].port->down)
+			q++;
+		if (q == nq)
+			return; /* All down: nothing can arrive. */
+		struct epoll_event evs[64];
+		int r = epoll_wait(pmd->epfd, evs, RTE_DIM(evs), 0);
+		for (int i = 0; i < r; i++)
+			pmd->ready[pmd->n_ready++] = (uint16_t)evs[i].data.u32;
+	}
+	unsigned kept = 0;
+	for (unsigned i = 0; i < pmd->n_ready; i++) {
+		const struct dp_rxq *rxq = &rxqs[pmd->ready[i]];
+		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, DP_BURST, pmd->pool);
+		if (n == 0)
+			continue;
+		it->got += n;
+		pmd_burst(pmd, rxq, pkts, n);
+		if (n == DP_BURST)
+			pmd->ready[kept++] = pmd->ready[i];
+	}
+	pmd->n_ready = kept;
 }
 
 static int
 pmd_main(void *arg)
 {
 	struct pmd *pmd = arg;
-	struct rte_mbuf *pkts[DP_BURST];
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t last_sweep = 0;
-	uint64_t busy_prev = 0; /* The queues that gave frames in the last iteration. */
 	const int64_t debt_max = (int64_t)(hz / 1000000 * DP_STORM_DEBT_MAX_US);
 
 	rte_rcu_qsbr_thread_register(pmd_qsv, pmd->idx);
@@ -859,7 +966,7 @@ pmd_main(void *arg)
 	while (!pmd_quit) {
 		uint64_t epoch = __atomic_load_n(&dp_epoch, __ATOMIC_ACQUIRE);
 		uint64_t start = rte_rdtsc();
-		unsigned got = 0;
+		struct pmd_iter it = {0};
 
 		if (unlikely(epoch != pmd->epoch))
 			pmd_reload(pmd, epoch);
@@ -867,57 +974,19 @@ pmd_main(void *arg)
 		pmd->now_s = start / hz;
 
 		const struct dp_snapshot *snap = pmd->snap;
-		unsigned nq = snap->n_rxqs[pmd->idx];
-		uint64_t busy = 0; /* The queues that gave frames, this iteration. */
-		uint64_t storm = 0; /* Storm queues polled or skipped, this iteration. */
-		uint64_t storm_cycles = 0; /* Cycles those polled took. */
-		for (unsigned q = 0; q < nq; q++) {
-			const struct dp_rxq *rxq = &snap->rxqs[pmd->idx][q];
+		const struct dp_rxq *rxqs = snap->rxqs[pmd->idx];
+		unsigned n_polled = snap->n_polled[pmd->idx], nq = snap->n_rxqs[pmd->idx];
+		pmd_poll(pmd, rxqs, n_polled, &it);
+		if (unlikely(nq > n_polled))
+			pmd_serve_waited(pmd, rxqs, n_polled, nq, start, &it);
 
-			/*
-			 * A down internal port has nothing to receive, and net_tap would try a
-			 * read() on every poll until the first SIGIO, which a down interface
-			 * never raises.
-			 */
-			if (unlikely(rxq->port->kernel_down))
-				continue;
-			uint16_t want = pmd->rx_burst[q];
-			uint64_t t0 = 0;
-			if (unlikely(want < DP_BURST)) {
-				storm |= 1ull << q;
-				if (pmd->storm_debt > 0)
-					continue;
-				t0 = rte_rdtsc();
-			}
-			uint16_t n;
-			if (rxq->port->vhost) {
-				int vid = __atomic_load_n(&rxq->port->vhost_vid, __ATOMIC_ACQUIRE);
-				if (vid < 0)
-					continue;
-				n = rte_vhost_dequeue_burst(vid, VHOST_GUEST_TXQ(rxq->qid), pmd->pool,
-					pkts, want);
-			} else {
-				n = rte_eth_rx_burst(rxq->eth_port, rxq->qid, pkts, want);
-			}
-
-			if (n == 0)
-				continue;
-			got += n;
-			busy |= 1ull << q;
-			unsigned missed = dp_input(pmd, rxq->dp_no, pkts, n);
-			pmd->rx_burst[q] = dp_next_burst(want, n, missed,
-				((busy | busy_prev) & ~(1ull << q)) != 0);
-			dp_tx_flush(pmd);
-			if (t0)
-				storm_cycles += rte_rdtsc() - t0;
-		}
 		uint64_t end = rte_rdtsc();
-		if (unlikely(storm)) {
-			pmd->storm_debt = dp_storm_debt(pmd->storm_debt, storm_cycles, end - start,
-				((busy | busy_prev) & ~storm) != 0, debt_max);
+		if (unlikely(it.storm)) {
+			pmd->storm_debt = dp_storm_debt(pmd->storm_debt, it.storm_cycles, end - start,
+				it.others_busy, debt_max);
 		}
-		busy_prev = busy;
-		if (got)
+		pmd->n_busy_prev = it.n_busy;
+		if (it.got)
 			pmd->cycles_busy += end - start;
 		else
 			pmd->cycles_idle += end - start;
@@ -938,6 +1007,9 @@ pmd_main(void *arg)
 		rte_rcu_qsbr_quiescent(pmd_qsv, pmd->idx);
 	}
 	dp_tx_flush(pmd);
+	if (pmd->epfd >= 0)
+		close(pmd->epfd);
+	pmd->epfd = -1;
 	rte_rcu_qsbr_thread_offline(pmd_qsv, pmd->idx);
 	rte_rcu_qsbr_thread_unregister(pmd_qsv, pmd->idx);
 	return 0;
@@ -973,7 +1045,8 @@ pmd_init(struct ds *err)
 			ds_put_cstr(err, "cannot allocate a PMD's flow table");
 			return -ENOMEM;
 		}
-		pmd->snap = &dp_empty; /* No queues: rx_burst[] is set by the first pmd_reload(). */
+		pmd->snap = &dp_empty; /* No queues: rxq[] is set by the first pmd_reload(). */
+		pmd->epfd = -1;
 		pmds[n_pmds++] = pmd;
 	}
 	if (n_pmds == 0)

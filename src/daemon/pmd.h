@@ -21,7 +21,7 @@ struct ds;
 struct mac_table;
 
 #define PMD_MAX 16       /* PMD threads at most. */
-#define PMD_MAX_RXQS 64  /* Receive queues one PMD polls at most. */
+#define PMD_MAX_RXQS 1024 /* Receive queues one PMD serves at most (polled or waited on). */
 /* Open_vSwitch other_config:flow-limit and max-idle when unset, as OVS's defaults. */
 #define PMD_FLOW_LIMIT 200000
 #define PMD_MAX_IDLE_MS 10000
@@ -50,13 +50,13 @@ struct dp_port_ref {
 	struct dp_bridge *br;       /* Its bridge in this snapshot, NULL when none. */
 };
 
-/* One receive queue polled by one PMD. */
+/* One receive queue served by one PMD. */
 struct port;
 struct dp_rxq {
-	uint16_t eth_port;          /* ethdev port id. */
+	struct port *port;          /* Its port: port->ops->rx receives. */
 	uint16_t qid;               /* Queue index. */
 	uint32_t dp_no;             /* Datapath port number. */
-	const struct port *port;    /* Its port (kernel_down: nothing to poll). */
+	int fd;                     /* A queue to wait on (epoll), -1 for one to poll. */
 };
 
 /* Everything the PMDs read; immutable once published. */
@@ -64,8 +64,13 @@ struct dp_snapshot {
 	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
 	unsigned n_bridges;                      /* Number of bridges. */
 	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
-	unsigned n_rxqs[PMD_MAX];                /* Queues each PMD polls. */
-	struct dp_rxq rxqs[PMD_MAX][PMD_MAX_RXQS]; /* The queues, by PMD index. */
+	/*
+	 * The queues each PMD serves, by PMD index: those it polls every iteration first
+	 * (n_polled: ethdev, vhost-user with a guest), then those it waits on with epoll (TAP).
+	 */
+	unsigned n_rxqs[PMD_MAX];
+	unsigned n_polled[PMD_MAX];
+	struct dp_rxq *rxqs[PMD_MAX];
 	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
 	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
 	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */

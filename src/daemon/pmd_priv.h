@@ -20,6 +20,12 @@ struct rte_mbuf;
 
 #define PMD_TXBUF_SIZE 32
 
+/* What a PMD keeps of one polled receive queue between iterations. */
+struct pmd_rxq_state {
+	uint16_t burst;  /* Frames to ask of it next (dp_next_burst()). */
+	bool busy_prev;  /* It gave frames last iteration. */
+};
+
 /* Frames waiting to be sent to one port. */
 struct pmd_txbuf {
 	uint16_t n;                            /* Frames buffered. */
@@ -40,7 +46,12 @@ struct pmd {
 	uint64_t emc_lookups;             /* EMC lookups this period. */
 	uint64_t emc_hits;                /* Their hits. */
 	struct rte_mempool *pool;           /* Where vhost-user frames are received into. */
-	uint16_t rx_burst[PMD_MAX_RXQS];  /* Frames to ask of each queue next (dp_next_burst()). */
+	struct pmd_rxq_state rxq[PMD_MAX_RXQS]; /* By index in the snapshot's polled queues. */
+	unsigned n_busy_prev;             /* Polled queues that gave frames last iteration. */
+	int epfd;                         /* epoll set of the queues to wait on, -1 if none. */
+	uint64_t next_wait_tsc;           /* When to look at them next. */
+	unsigned n_ready;                 /* Of them, those to serve this iteration... */
+	uint16_t ready[PMD_MAX_RXQS];     /* ...by index in the snapshot's queues. */
 	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (dp_sched.h). */
 	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ports: the DPDK device behind each Interface row. The control thread opens and closes them
- * (bridge.c decides when); PMDs only poll and transmit on ports the published snapshot names.
+ * Ports: the device behind each Interface row. The control thread opens and closes them
+ * (bridge.c decides when); PMDs only receive from and send to ports the published snapshot
+ * names, through the port's ops table (struct port_ops), never through branches on its type.
  *
- * Types: "" and "system" (a kernel interface, through net_af_packet), "internal" (a TAP device
- * through net_tap), "dpdk" (options:dpdk-devargs), "dpdkvhostuser" (we are the vhost-user server,
- * socket <run-dir>/<name>), "dpdkvhostuserclient" (options:vhost-server-path, reconnects).
+ * Types and their backends:
+ *   "" / "system"          a kernel interface, through DPDK's net_af_packet (port_ethdev.c)
+ *   "dpdk"                 options:dpdk-devargs, any DPDK device (port_ethdev.c)
+ *   "internal"             a TAP device on its own file descriptor (port_tap.c)
+ *   "dpdkvhostuser"        librte_vhost, we are the server, socket <run-dir>/<name> (port_vhost.c)
+ *   "dpdkvhostuserclient"  librte_vhost, options:vhost-server-path, reconnects (port_vhost.c)
+ * Only the ethdev backend takes one of DPDK's RTE_MAX_ETHPORTS (32 in Debian's build) ethdev
+ * slots; vhost-user and internal ports, the ones an NFV host has hundreds of, take none.
  */
 #ifndef TRESTLE_PORT_H
 #define TRESTLE_PORT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,25 +26,60 @@
 struct conf_iface;
 struct ds;
 struct iface_status;
+struct port;
+struct rte_mbuf;
 struct rte_mempool;
 
 /* MTUs a port may have, as OVS-DPDK (its largest frame is 9728 bytes). */
 #define PORT_MTU_MIN 68
 #define PORT_MTU_MAX 9710
 
-/* Highest number of ports (DPDK's RTE_MAX_ETHPORTS in Debian's build). */
-#define PORT_MAX 32
+/* Datapath port numbers are 1..PORT_MAX-1 (0 is never a port). */
+#define PORT_MAX 1024
+
+/*
+ * What a kind of port does. The PMD calls rx and tx only; the rest is the control thread's.
+ * A backend fills in what it has; link and counters may be NULL.
+ */
+struct port_ops {
+	const char *kind; /* "ethdev", "vhost-user", "tap": for logs. */
+	/*
+	 * Opens the device for cfg (port->name, type, identity and mtu_request already set),
+	 * with n_txq transmit queues wanted (one per PMD). Sets n_rxq, n_txq, tx_shared, mtu,
+	 * mac. Returns 0, or a negative errno with port->error saying why.
+	 */
+	int (*open)(struct port *port, const struct conf_iface *cfg, unsigned n_txq);
+	/* Releases what open() took; the PMDs no longer use the port. Also after a failed open. */
+	void (*close)(struct port *port);
+	/* Link state and speed in Mbps (0 when unknown). NULL: up while started. */
+	void (*link)(const struct port *port, bool *up, uint32_t *speed);
+	/* The device's own counters, added to the PMDs' (NULL: none). */
+	void (*counters)(const struct port *port, uint64_t *rx_missed, uint64_t *rx_errors,
+		uint64_t *tx_errors);
+	/* A receive queue's file descriptor, to wait on instead of polling; -1 (or NULL): poll. */
+	int (*rx_fd)(const struct port *port, uint16_t q);
+	/* Receives up to n frames from queue q, into mp where the backend allocates. */
+	uint16_t (*rx)(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n,
+		struct rte_mempool *mp);
+	/*
+	 * Sends up to n frames on queue q (under tx_lock[q] when tx_shared); returns how many it
+	 * took, which are the backend's now. The rest stay the caller's.
+	 */
+	uint16_t (*tx)(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+};
 
 struct port {
 	char name[64];              /* Interface name. */
 	char type[32];              /* Interface type as configured ("" for system). */
-	char devargs[1024];        /* Device string probed (or the devargs we were given). */
-	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */
-	bool hotplugged;            /* We probed the device and must remove it at close. */
-	bool started;               /* rte_eth_dev_start() succeeded: PMDs may use it. */
-	uint16_t eth_port;          /* ethdev port id, valid when started. */
-	uint16_t n_rxq;             /* Receive queues configured. */
-	uint16_t n_txq;             /* Transmit queues configured. */
+	const struct port_ops *ops; /* Its backend. */
+	/*
+	 * What makes this port this device: the devargs probed (ethdev), the socket and mode
+	 * (vhost-user), the TAP name. A configuration that gives another reopens the port.
+	 */
+	char devargs[1024];
+	bool started;               /* Opened: PMDs may use it. */
+	uint16_t n_rxq;             /* Receive queues. */
+	uint16_t n_txq;             /* Transmit queues. */
 	bool tx_shared;             /* Fewer txqs than PMDs: transmit under tx_lock. */
 	rte_spinlock_t tx_lock[8];  /* One lock per txq, used when tx_shared. */
 	uint32_t dp_no;             /* Datapath port number (flow key in_port), 1..PORT_MAX-1. */
@@ -51,24 +93,34 @@ struct port {
 	uint32_t max_frame;
 	int64_t mtu_request;        /* mtu_request it was opened with, -1 when unset. */
 	struct rte_ether_addr mac;  /* MAC in use. */
-	bool internal;              /* TAP-backed internal port. */
+	bool internal;              /* An internal port: its kernel interface's flags are polled. */
 	/*
-	 * An internal port whose kernel interface is administratively down: the kernel would
-	 * refuse what the PMDs send it (EIO, after a system call per frame), so they drop it
-	 * and count it, as OVS does. Written by the control thread (port_poll_kernel()).
+	 * Nothing can be sent to it now: an internal port whose kernel interface is
+	 * administratively down (the kernel would refuse each frame), a vhost-user port with no
+	 * guest attached. The PMDs drop what they would send it and count it (port_down), as
+	 * OVS does. Written by the control thread and the vhost events thread.
 	 */
-	volatile bool kernel_down;
-	/*
-	 * vhost-user ports: the PMDs call librte_vhost themselves, past the net_vhost PMD (whose
-	 * per-frame loops, and its per-frame free after a copy, were ~12% of a vhost-user loop's
-	 * cycles); net_vhost still owns the socket, the negotiation and the link. vhost_vid is
-	 * the vhost device while a guest is attached, else -1: port_vhost_event() keeps it, and
-	 * waits for the PMDs (RCU) before librte_vhost frees a device.
-	 */
-	bool vhost;
-	volatile int vhost_vid;
+	volatile bool down;
 	char error[1400];           /* Why it could not be opened, "" when fine. */
 	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
+
+	/* ethdev backend (port_ethdev.c). */
+	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */
+	bool hotplugged;            /* We probed the device and must remove it at close. */
+	uint16_t eth_port;          /* ethdev port id, valid when started. */
+
+	/*
+	 * vhost-user backend (port_vhost.c): vhost_vid is librte_vhost's device while a guest is
+	 * attached, else -1; set by the vhost events thread, which waits for the PMDs (RCU)
+	 * before librte_vhost frees a device. Its queues are polled only once a snapshot that
+	 * has them is published (vhost_polled), so hundreds of unattached ports cost nothing.
+	 */
+	char vhost_path[108];       /* The socket (a Unix socket path has 107 bytes at most). */
+	volatile int vhost_vid;
+	bool vhost_polled;          /* Its receive queue is in the snapshot in force. */
+
+	/* TAP backend (port_tap.c). */
+	int tap_fd;                 /* /dev/net/tun file descriptor, -1 when closed. */
 };
 
 /* Creates the shared mbuf pool; called once at start-up. */
@@ -85,19 +137,36 @@ struct rte_mempool *port_mempool(void);
  */
 struct port *port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq,
 	uint32_t dp_no);
+/* A port that is not opened at all (no datapath number left): error says why. */
+struct port *port_refused(const struct conf_iface *cfg, const char *why);
 /* Stops and closes the device; the PMDs must no longer use it. */
 void port_close(struct port *port);
 /* Whether cfg asks for the same device as port was opened with (else close and reopen). */
 bool port_same_device(const struct port *port, const struct conf_iface *cfg,
 	const char *run_dir);
 /*
- * Reads an internal port's kernel interface flags into kernel_down; called every 100 ms. An
+ * Reads an internal port's kernel interface flags into down; called every 100 ms. An
  * interface this process cannot see (moved to another network namespace) counts as up.
  */
 void port_poll_kernel(struct port *port);
 /* Live status for the Interface row's read-only columns. */
 void port_status(const struct port *port, struct iface_status *st);
-/* Current link state. */
-bool port_link_up(const struct port *port);
+/* Current link state, and its speed in Mbps (0 when unknown; speed may be NULL). */
+bool port_link_up(const struct port *port, uint32_t *speed);
+/* Whether the port's receive queues are to be polled now (a vhost-user port: a guest is there). */
+bool port_rx_ready(const struct port *port);
+/* Whether a vhost-user guest came or went since the last call (the snapshot must follow). */
+bool port_take_vhost_changes(void);
+
+/* For the backends (port_ethdev.c, port_vhost.c, port_tap.c). */
+extern const struct port_ops port_ethdev_ops;
+extern const struct port_ops port_vhost_ops;
+extern const struct port_ops port_tap_ops;
+/* Applies the MTU the device reported or took (mtu, -1 when unknown) to port->mtu and max_frame. */
+void port_set_max_frame(struct port *port, int64_t mtu);
+/* Whether cfg's mtu_request is within PORT_MTU_MIN..MAX; else sets port->error. */
+bool port_mtu_valid(struct port *port, const struct conf_iface *cfg);
+/* Tells the control thread that a vhost-user guest came or went (vhost events thread). */
+void port_vhost_changed(void);
 
 #endif
