@@ -9,6 +9,7 @@
 #ifndef TRESTLE_JSONRPC_H
 #define TRESTLE_JSONRPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -17,11 +18,21 @@
 /* How long a send waits for a peer that does not read (a full socket buffer). */
 #define JSONRPC_SEND_WAIT_MS 5000
 
-/* A receive buffer that collects bytes until a whole JSON value has arrived. */
+/*
+ * A receive buffer that collects bytes until a whole JSON value has arrived. Each byte is
+ * scanned once (strings, escapes, nesting) to find where the value ends, and the value is
+ * parsed once, when it is whole: a message that arrives in many reads costs no more than one
+ * that arrives in one.
+ */
 struct jsonrpc_rxbuf {
-	char *buf;    /* Bytes received and not yet parsed. */
-	size_t len;   /* Bytes in buf. */
-	size_t alloc; /* Size of buf. */
+	char *buf;      /* Bytes received; those before head are already taken out. */
+	size_t head;    /* Start of the bytes not yet taken out (of the message being scanned). */
+	size_t len;     /* End of the bytes received. */
+	size_t alloc;   /* Size of buf. */
+	size_t scan;    /* How far the scan for the end of the message at head has got. */
+	unsigned depth; /* Objects and arrays open at scan, outside strings. */
+	bool in_str;    /* scan is inside a string. */
+	bool esc;       /* ... right after a backslash that escapes the next byte. */
 };
 
 void jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx);
@@ -31,7 +42,8 @@ int jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n);
 /*
  * Takes the first complete JSON value out of the buffer. Returns 1 and sets *msg (the caller
  * owns it) when one was there, 0 when more bytes are needed, -EPROTO when the bytes cannot
- * be JSON (err, if not NULL, gets jansson's message).
+ * be JSON (err, if not NULL, gets jansson's message): at once when they do not start with an
+ * object's brace, else when the object's brackets balance and its text does not parse.
  */
 int jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len);
 

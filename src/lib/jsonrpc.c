@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * JSON-RPC framing for the command channel (see jsonrpc.h), used by the daemon's ctl server
- * and the client. A message ends where a complete JSON value ends; jansson's parser, told not
- * to expect end of input, says where.
+ * and the client. A message ends where a complete JSON value ends: a scan of each byte as it
+ * arrives finds the closing brace, and jansson parses the message once, whole.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,9 +19,7 @@
 void
 jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx)
 {
-	rx->buf = NULL;
-	rx->len = 0;
-	rx->alloc = 0;
+	memset(rx, 0, sizeof(*rx));
 }
 
 void
@@ -34,8 +32,15 @@ jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx)
 int
 jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 {
-	if (rx->len + n > JSONRPC_MAX_MSG)
+	if (rx->len - rx->head + n > JSONRPC_MAX_MSG)
 		return -EMSGSIZE;
+	if (rx->len + n + 1 > rx->alloc && rx->head > 0) {
+		/* Out of room: drop the bytes already taken out before growing. */
+		memmove(rx->buf, rx->buf + rx->head, rx->len - rx->head);
+		rx->len -= rx->head;
+		rx->scan -= rx->head;
+		rx->head = 0;
+	}
 	if (rx->len + n + 1 > rx->alloc) {
 		size_t alloc = rx->alloc ? rx->alloc : 4096;
 		while (alloc < rx->len + n + 1)
@@ -53,49 +58,37 @@ jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 }
 
 static bool
-is_hex(char c)
+is_space(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /*
- * Whether the bytes so far end in the middle of an escape sequence or of a UTF-8 character,
- * where jansson reports "invalid escape" or "invalid UTF-8" rather than a premature end: a
- * read can stop anywhere (a 300 KB add-flows file arrives in pieces), so wait for more.
+ * Scans the bytes not yet scanned of the message at head. Returns true when its closing brace
+ * is there (rx->scan just past it). A read can stop anywhere, inside an escape or a UTF-8
+ * character included: the scan only looks at quotes, backslashes and brackets, which never
+ * occur inside a multi-byte character, and keeps its state across reads.
  */
 static bool
-ends_mid_token(const char *b, size_t n)
+scan_to_end(struct jsonrpc_rxbuf *rx)
 {
-	size_t k = 0;
+	while (rx->scan < rx->len) {
+		char c = rx->buf[rx->scan++];
 
-	/* An odd run of backslashes at the end: the last one starts an escape. */
-	while (k < n && b[n - 1 - k] == '\\')
-		k++;
-	if (k % 2 == 1)
-		return true;
-	/* "\u" and fewer than four hex digits, the backslash itself not escaped. */
-	for (size_t d = 0; d < 4 && d + 2 <= n; d++) {
-		size_t u = n - d - 1; /* Where the 'u' would be. */
-		bool digits = true;
-		for (size_t i = u + 1; i < n; i++)
-			digits &= is_hex(b[i]);
-		if (!digits)
-			break;
-		if (b[u] == 'u' && b[u - 1] == '\\') {
-			size_t bs = 0;
-			while (bs < u && b[u - 1 - bs] == '\\')
-				bs++;
-			if (bs % 2 == 1)
-				return true;
+		if (rx->in_str) {
+			if (rx->esc)
+				rx->esc = false;
+			else if (c == '\\')
+				rx->esc = true;
+			else if (c == '"')
+				rx->in_str = false;
+		} else if (c == '"') {
+			rx->in_str = true;
+		} else if (c == '{' || c == '[') {
+			rx->depth++;
+		} else if ((c == '}' || c == ']') && --rx->depth == 0) {
+			return true;
 		}
-	}
-	/* A UTF-8 lead byte whose continuation bytes have not all arrived. */
-	for (size_t i = 1; i <= 3 && i <= n; i++) {
-		unsigned char c = (unsigned char)b[n - i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* A continuation byte: look further back. */
-		size_t need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
-		return need > i;
 	}
 	return false;
 }
@@ -103,35 +96,36 @@ ends_mid_token(const char *b, size_t n)
 int
 jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len)
 {
-	size_t start = 0;
-
-	while (start < rx->len && strchr(" \t\r\n", rx->buf[start]))
-		start++;
-	if (start == rx->len) {
-		rx->len = 0;
-		return 0;
-	}
-	/* Requests are objects: anything else in front can never become one. */
-	if (rx->buf[start] != '{') {
-		if (err)
-			snprintf(err, err_len, "unexpected '%c' where a JSON object should start",
-				rx->buf[start]);
-		return -EPROTO;
-	}
-	json_error_t jerr;
-	json_t *v = json_loadb(rx->buf + start, rx->len - start, JSON_DISABLE_EOF_CHECK, &jerr);
-	if (v == NULL) {
-		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
-		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
-				ends_mid_token(rx->buf + start, rx->len - start))
+	if (rx->scan == rx->head) {
+		/* Between messages: skip white space; a message must start with its brace. */
+		while (rx->head < rx->len && is_space(rx->buf[rx->head]))
+			rx->head++;
+		rx->scan = rx->head;
+		if (rx->head == rx->len) {
+			rx->head = rx->len = rx->scan = 0;
 			return 0;
+		}
+		/* Requests are objects: anything else in front can never become one. */
+		if (rx->buf[rx->head] != '{') {
+			if (err)
+				snprintf(err, err_len,
+					"unexpected '%c' where a JSON object should start",
+					rx->buf[rx->head]);
+			return -EPROTO;
+		}
+	}
+	if (!scan_to_end(rx))
+		return 0;
+
+	/* The brackets balance: now parse it, once. Anything wrong inside is an error. */
+	json_error_t jerr;
+	json_t *v = json_loadb(rx->buf + rx->head, rx->scan - rx->head, 0, &jerr);
+	if (v == NULL) {
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);
 		return -EPROTO;
 	}
-	size_t used = start + (size_t)jerr.position;
-	memmove(rx->buf, rx->buf + used, rx->len - used);
-	rx->len -= used;
+	rx->head = rx->scan;
 	*msg = v;
 	return 1;
 }
