@@ -13,8 +13,14 @@
 #include <stddef.h>
 #include <jansson.h>
 
-/* Largest request or reply accepted, in bytes. A peer that sends more is cut off. */
+/* Largest request accepted, in bytes. A client that sends more is cut off. */
 #define JSONRPC_MAX_MSG (4u << 20)
+/*
+ * Largest reply accepted, in bytes. The biggest replies are flow dumps: ~140 bytes a rule for
+ * an IPv4 5-tuple, over 300 with IPv6 addresses and rewrites, so 14,000 such rules already
+ * passed the request limit, and the client refused the dump.
+ */
+#define JSONRPC_MAX_REPLY (32u << 20)
 /* How long a send waits for a peer that does not read (a full socket buffer). */
 #define JSONRPC_SEND_WAIT_MS 5000
 
@@ -33,11 +39,13 @@ struct jsonrpc_rxbuf {
 	unsigned depth; /* Objects and arrays open at scan, outside strings. */
 	bool in_str;    /* scan is inside a string. */
 	bool esc;       /* ... right after a backslash that escapes the next byte. */
+	size_t max;     /* Most bytes held at once: JSONRPC_MAX_MSG or JSONRPC_MAX_REPLY. */
 };
 
-void jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx);
+/* An empty buffer that holds at most max bytes not yet taken out (a message's limit). */
+void jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx, size_t max);
 void jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx);
-/* Appends n received bytes. Returns 0, or -EMSGSIZE when the buffer would pass JSONRPC_MAX_MSG. */
+/* Appends n received bytes. Returns 0, or -EMSGSIZE when the buffer would pass its max. */
 int jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n);
 /*
  * Takes the first complete JSON value out of the buffer. Returns 1 and sets *msg (the caller

@@ -213,7 +213,7 @@ ctl_accept(struct ctl_server *srv, int epfd)
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			break;
 		c->fd = fd;
-		jsonrpc_rxbuf_init(&c->rx);
+		jsonrpc_rxbuf_init(&c->rx, JSONRPC_MAX_MSG);
 		/* Replies can be large (flow dumps); give a slow reader time, not forever. */
 		struct timeval tv = {.tv_sec = 5};
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));

@@ -17,22 +17,23 @@
 #include "jsonrpc.h"
 
 void
-jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx)
+jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx, size_t max)
 {
 	memset(rx, 0, sizeof(*rx));
+	rx->max = max;
 }
 
 void
 jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx)
 {
 	free(rx->buf);
-	jsonrpc_rxbuf_init(rx);
+	jsonrpc_rxbuf_init(rx, rx->max);
 }
 
 int
 jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 {
-	if (rx->len - rx->head + n > JSONRPC_MAX_MSG)
+	if (rx->len - rx->head + n > rx->max)
 		return -EMSGSIZE;
 	if (rx->len + n + 1 > rx->alloc && rx->head > 0) {
 		/* Out of room: drop the bytes already taken out before growing. */

@@ -37,7 +37,7 @@ test_byte_by_byte(void **state)
 	struct jsonrpc_rxbuf rx;
 	json_t *msg = NULL;
 
-	jsonrpc_rxbuf_init(&rx);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 	for (size_t i = 0; i < strlen(req); i++) {
 		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 0);
 		assert_int_equal(jsonrpc_rxbuf_append(&rx, &req[i], 1), 0);
@@ -62,7 +62,7 @@ test_split_everywhere(void **state)
 		json_t *msg = NULL;
 		char err[128] = "";
 
-		jsonrpc_rxbuf_init(&rx);
+		jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 		assert_int_equal(jsonrpc_rxbuf_append(&rx, esc, cut), 0);
 		int r = jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err));
 		if (r != 0)
@@ -84,7 +84,7 @@ test_two_in_one_buffer(void **state)
 	char two[512];
 
 	snprintf(two, sizeof(two), "%s  \n%s", req, req);
-	jsonrpc_rxbuf_init(&rx);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 	assert_int_equal(jsonrpc_rxbuf_append(&rx, two, strlen(two)), 0);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 1);
@@ -106,7 +106,7 @@ test_one_parse_per_message(void **state)
 	while (d.len < (1u << 20))
 		ds_put_cstr(&d, "priority=1,actions=output:1 \\\"}]{[\\\\\\n");
 	ds_put_cstr(&d, "\"],\"id\":3} {\"method\":\"version\",\"id\":4}");
-	jsonrpc_rxbuf_init(&rx);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 	n_parses = 0;
 	int got = 0;
 	for (size_t off = 0; off < d.len; off += 4096) {
@@ -134,7 +134,7 @@ test_garbage(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct jsonrpc_rxbuf rx;
 		json_t *msg;
-		jsonrpc_rxbuf_init(&rx);
+		jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 		jsonrpc_rxbuf_append(&rx, bad[i], strlen(bad[i]));
 		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err)), -EPROTO);
 		assert_true(strlen(err) > 0);
@@ -149,11 +149,38 @@ test_over_long(void **state)
 	char *big = malloc(JSONRPC_MAX_MSG + 1);
 
 	memset(big, 'a', JSONRPC_MAX_MSG + 1);
-	jsonrpc_rxbuf_init(&rx);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
 	assert_int_equal(jsonrpc_rxbuf_append(&rx, big, JSONRPC_MAX_MSG), 0);
 	assert_int_equal(jsonrpc_rxbuf_append(&rx, big, 1), -EMSGSIZE);
 	jsonrpc_rxbuf_destroy(&rx);
 	free(big);
+}
+
+/* The client takes replies bigger than any request: a flow dump of tens of thousands of rules. */
+static void
+test_big_reply(void **state)
+{
+	static const char head[] = "{\"result\":\"", tail[] = "\",\"error\":null,\"id\":0}";
+	size_t n = JSONRPC_MAX_MSG + (1u << 20);
+	struct jsonrpc_rxbuf rx;
+	char *text = malloc(n);
+	json_t *msg;
+
+	memset(text, 'a', n);
+	memcpy(text, head, strlen(head));
+	memcpy(text + n - strlen(tail), tail, strlen(tail));
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_REPLY);
+	for (size_t off = 0; off < n; off += 65536) {
+		size_t k = n - off < 65536 ? n - off : 65536;
+		assert_int_equal(jsonrpc_rxbuf_append(&rx, text + off, k), 0);
+	}
+	assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 1);
+	assert_int_equal(strlen(json_string_value(json_object_get(msg, "result"))),
+		n - strlen(head) - strlen(tail));
+	json_decref(msg);
+	jsonrpc_rxbuf_destroy(&rx);
+	assert_int_equal(rx.max, JSONRPC_MAX_REPLY);
+	free(text);
 }
 
 static void
@@ -235,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_one_parse_per_message),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_over_long),
+		cmocka_unit_test(test_big_reply),
 		cmocka_unit_test(test_request_validation),
 		cmocka_unit_test(test_builders),
 		cmocka_unit_test(test_exit_status),
