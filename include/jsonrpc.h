@@ -69,4 +69,29 @@ json_t *jsonrpc_reply(const char *result, const char *error, json_t *id);
 /* Serialises msg and writes all of it to fd. Returns 0 or -errno. */
 int jsonrpc_send(int fd, const json_t *msg);
 
+/*
+ * The messages a peer has not taken yet (the daemon's replies to a client that reads slowly,
+ * or not at all): sent from without ever blocking, as far as the socket takes them, and
+ * bounded: a message that would take the queue past max is refused.
+ */
+struct jsonrpc_txq {
+	char *buf;    /* Serialised messages; bytes from head to len are not sent yet. */
+	size_t head;  /* First byte not sent yet. */
+	size_t len;   /* End of the queued bytes. */
+	size_t alloc; /* Size of buf. */
+	size_t max;   /* Most bytes queued at once. */
+};
+
+void jsonrpc_txq_init(struct jsonrpc_txq *q, size_t max);
+void jsonrpc_txq_destroy(struct jsonrpc_txq *q);
+/* Queues msg, serialised. Returns 0, -EMSGSIZE (nothing queued) past max, or -ENOMEM. */
+int jsonrpc_txq_push(struct jsonrpc_txq *q, const json_t *msg);
+/*
+ * Sends what fd takes now. Returns 0 when the queue is empty, -EAGAIN when bytes are left
+ * (wait until fd is writable), another -errno when the peer is gone (EPIPE, ECONNRESET).
+ */
+int jsonrpc_txq_flush(struct jsonrpc_txq *q, int fd);
+/* Bytes queued and not sent yet. */
+size_t jsonrpc_txq_len(const struct jsonrpc_txq *q);
+
 #endif

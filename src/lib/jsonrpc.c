@@ -237,6 +237,85 @@ jsonrpc_send(int fd, const json_t *msg)
 }
 
 void
+jsonrpc_txq_init(struct jsonrpc_txq *q, size_t max)
+{
+	memset(q, 0, sizeof(*q));
+	q->max = max;
+}
+
+void
+jsonrpc_txq_destroy(struct jsonrpc_txq *q)
+{
+	free(q->buf);
+	jsonrpc_txq_init(q, q->max);
+}
+
+size_t
+jsonrpc_txq_len(const struct jsonrpc_txq *q)
+{
+	return q->len - q->head;
+}
+
+int
+jsonrpc_txq_push(struct jsonrpc_txq *q, const json_t *msg)
+{
+	char *s = json_dumps(msg, JSON_COMPACT);
+
+	if (s == NULL)
+		return -ENOMEM;
+	size_t n = strlen(s);
+	if (jsonrpc_txq_len(q) + n > q->max) {
+		free(s);
+		return -EMSGSIZE;
+	}
+	if (jsonrpc_txq_len(q) == 0) {
+		/* The usual case (one reply at a time): the serialised text becomes the queue. */
+		free(q->buf);
+		q->buf = s;
+		q->head = 0;
+		q->len = q->alloc = n;
+		return 0;
+	}
+	if (q->len + n > q->alloc) {
+		memmove(q->buf, q->buf + q->head, q->len - q->head);
+		q->len -= q->head;
+		q->head = 0;
+	}
+	if (q->len + n > q->alloc) {
+		size_t alloc = q->alloc * 2 > q->len + n ? q->alloc * 2 : q->len + n;
+		char *b = realloc(q->buf, alloc);
+		if (b == NULL) {
+			free(s);
+			return -ENOMEM;
+		}
+		q->buf = b;
+		q->alloc = alloc;
+	}
+	memcpy(q->buf + q->len, s, n);
+	q->len += n;
+	free(s);
+	return 0;
+}
+
+int
+jsonrpc_txq_flush(struct jsonrpc_txq *q, int fd)
+{
+	while (q->head < q->len) {
+		ssize_t n = send(fd, q->buf + q->head, q->len - q->head,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		}
+		q->head += (size_t)n;
+	}
+	/* Sent: give back the memory (a flow dump's may be tens of MB). */
+	jsonrpc_txq_destroy(q);
+	return 0;
+}
+
+void
 ctl_proto_exit_status(struct ds *out, int status, const char *msg)
 {
 	ds_put_format(out, CTL_PROTO_EXIT_PREFIX "%d:%s", status, msg ? msg : "");

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ctl_proto.h"
 #include "ds.h"
@@ -183,6 +185,134 @@ test_big_reply(void **state)
 	free(text);
 }
 
+/* A socket pair whose sending end takes little at a time, as a client that reads slowly. */
+static void
+small_pair(int sv[2])
+{
+	int small = 4096;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+}
+
+/* Reads what is there on fd into rx; returns how many bytes. */
+static size_t
+drain(int fd, struct jsonrpc_rxbuf *rx)
+{
+	char buf[65536];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		assert_int_equal(jsonrpc_rxbuf_append(rx, buf, (size_t)n), 0);
+		total += (size_t)n;
+	}
+	return total;
+}
+
+static json_t *
+big_reply(size_t n, json_int_t id)
+{
+	char *text = malloc(n + 1);
+
+	memset(text, 'x', n);
+	text[n] = '\0';
+	json_t *idv = json_integer(id);
+	json_t *r = jsonrpc_reply(text, NULL, idv);
+	json_decref(idv);
+	free(text);
+	return r;
+}
+
+/*
+ * Replies larger than the socket takes leave in pieces, one flush per writable event, never
+ * blocking; the reader gets each one whole and in order.
+ */
+static void
+test_txq_pieces_in_order(void **state)
+{
+	struct jsonrpc_rxbuf rx;
+	struct jsonrpc_txq q;
+	int sv[2];
+
+	small_pair(sv);
+	jsonrpc_txq_init(&q, JSONRPC_MAX_REPLY);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_REPLY);
+	assert_int_equal(jsonrpc_txq_flush(&q, sv[0]), 0);
+	for (json_int_t id = 1; id <= 3; id++) {
+		json_t *r = big_reply(300000 * (size_t)id, id);
+		assert_int_equal(jsonrpc_txq_push(&q, r), 0);
+		json_decref(r);
+	}
+	size_t queued = jsonrpc_txq_len(&q);
+	assert_true(queued > 6 * 300000);
+	assert_int_equal(jsonrpc_txq_flush(&q, sv[0]), -EAGAIN);
+	assert_true(jsonrpc_txq_len(&q) < queued);
+
+	size_t got = 0;
+	int flushes = 1, r;
+	while ((r = jsonrpc_txq_flush(&q, sv[0])) == -EAGAIN) {
+		got += drain(sv[1], &rx);
+		flushes++;
+	}
+	assert_int_equal(r, 0);
+	got += drain(sv[1], &rx);
+	assert_int_equal(got, queued);
+	assert_true(flushes > 10);
+	for (json_int_t id = 1; id <= 3; id++) {
+		json_t *msg;
+		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 1);
+		assert_int_equal(json_integer_value(json_object_get(msg, "id")), id);
+		assert_int_equal(strlen(json_string_value(json_object_get(msg, "result"))),
+			300000 * (size_t)id);
+		json_decref(msg);
+	}
+	jsonrpc_rxbuf_destroy(&rx);
+	jsonrpc_txq_destroy(&q);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The queue's bound: a message that would pass it is refused and nothing of it is queued. */
+static void
+test_txq_bound(void **state)
+{
+	struct jsonrpc_txq q;
+	json_t *small = big_reply(100, 1), *big = big_reply(2000, 2);
+
+	jsonrpc_txq_init(&q, 1000);
+	assert_int_equal(jsonrpc_txq_push(&q, big), -EMSGSIZE);
+	assert_int_equal(jsonrpc_txq_len(&q), 0);
+	assert_int_equal(jsonrpc_txq_push(&q, small), 0);
+	size_t one = jsonrpc_txq_len(&q);
+	assert_true(one > 100 && one < 200);
+	while (jsonrpc_txq_len(&q) + one <= 1000)
+		assert_int_equal(jsonrpc_txq_push(&q, small), 0);
+	assert_int_equal(jsonrpc_txq_push(&q, small), -EMSGSIZE);
+	assert_true(jsonrpc_txq_len(&q) <= 1000);
+	json_decref(small);
+	json_decref(big);
+	jsonrpc_txq_destroy(&q);
+}
+
+/* A peer that went away: an error, not a SIGPIPE, and not a wait. */
+static void
+test_txq_peer_gone(void **state)
+{
+	struct jsonrpc_txq q;
+	json_t *r = big_reply(10, 1);
+	int sv[2];
+
+	small_pair(sv);
+	close(sv[1]);
+	jsonrpc_txq_init(&q, JSONRPC_MAX_REPLY);
+	assert_int_equal(jsonrpc_txq_push(&q, r), 0);
+	assert_int_equal(jsonrpc_txq_flush(&q, sv[0]), -EPIPE);
+	json_decref(r);
+	jsonrpc_txq_destroy(&q);
+	close(sv[0]);
+}
+
 static void
 check_request(const char *text, int want, const char *want_err)
 {
@@ -263,6 +393,9 @@ main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_over_long),
 		cmocka_unit_test(test_big_reply),
+		cmocka_unit_test(test_txq_pieces_in_order),
+		cmocka_unit_test(test_txq_bound),
+		cmocka_unit_test(test_txq_peer_gone),
 		cmocka_unit_test(test_request_validation),
 		cmocka_unit_test(test_builders),
 		cmocka_unit_test(test_exit_status),
