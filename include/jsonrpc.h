@@ -21,8 +21,6 @@
  * passed the request limit, and the client refused the dump.
  */
 #define JSONRPC_MAX_REPLY (32u << 20)
-/* How long a send waits for a peer that does not read (a full socket buffer). */
-#define JSONRPC_SEND_WAIT_MS 5000
 
 /*
  * A receive buffer that collects bytes until a whole JSON value has arrived. Each byte is
@@ -54,6 +52,11 @@ int jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n);
  * object's brace, else when the object's brackets balance and its text does not parse.
  */
 int jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len);
+/*
+ * Bytes buffered and not taken out yet. After jsonrpc_rxbuf_next() returned 0, those of a
+ * message not yet whole (white space between messages is not counted).
+ */
+size_t jsonrpc_rxbuf_pending(const struct jsonrpc_rxbuf *rx);
 
 /*
  * Checks that msg is a well-formed request and extracts its parts. params must be an array
@@ -66,7 +69,7 @@ int jsonrpc_parse_request(const json_t *msg, const char **method, const char ***
 json_t *jsonrpc_request(const char *method, int argc, const char *const *argv, json_int_t id);
 /* Builds a reply: result text on success, or error text when error is not NULL. */
 json_t *jsonrpc_reply(const char *result, const char *error, json_t *id);
-/* Serialises msg and writes all of it to fd. Returns 0 or -errno. */
+/* Serialises msg and writes all of it to fd, a blocking socket (the client's). 0 or -errno. */
 int jsonrpc_send(int fd, const json_t *msg);
 
 /*

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include "ctl_proto.h"
@@ -131,6 +130,12 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 	return 1;
 }
 
+size_t
+jsonrpc_rxbuf_pending(const struct jsonrpc_rxbuf *rx)
+{
+	return rx->len - rx->head;
+}
+
 int
 jsonrpc_parse_request(const json_t *msg, const char **method, const char ***argv, int *argc,
 	json_t **id, char *err, size_t err_len)
@@ -213,19 +218,6 @@ jsonrpc_send(int fd, const json_t *msg)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			/*
-			 * The daemon's sockets are non-blocking: a reply bigger than the socket
-			 * buffer (dump-flows of thousands of rules) must wait for the client to
-			 * read, or it was lost and the client waited for ever. A client that
-			 * reads nothing for JSONRPC_SEND_WAIT_MS loses its reply.
-			 */
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-				int r = poll(&pfd, 1, JSONRPC_SEND_WAIT_MS);
-				if (r > 0 || (r < 0 && errno == EINTR))
-					continue;
-				errno = r == 0 ? ETIMEDOUT : errno;
-			}
 			int ret = -errno;
 			free(s);
 			return ret;

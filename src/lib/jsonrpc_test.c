@@ -93,6 +93,14 @@ test_two_in_one_buffer(void **state)
 		json_decref(msg);
 	}
 	assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 0);
+	/* What is pending: a begun message, not the white space before it. */
+	assert_int_equal(jsonrpc_rxbuf_pending(&rx), 0);
+	assert_int_equal(jsonrpc_rxbuf_append(&rx, " \n", 2), 0);
+	assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 0);
+	assert_int_equal(jsonrpc_rxbuf_pending(&rx), 0);
+	assert_int_equal(jsonrpc_rxbuf_append(&rx, " {\"me", 5), 0);
+	assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, NULL, 0), 0);
+	assert_int_equal(jsonrpc_rxbuf_pending(&rx), 4);
 	jsonrpc_rxbuf_destroy(&rx);
 }
 
