@@ -25,12 +25,19 @@
 #include <rte_log.h>
 
 #include "ctl.h"
+#include "ctl_admit.h"
 #include "ctl_proto.h"
 #include "jsonrpc.h"
 #include "log.h"
 
 #define CTL_MAX_COMMANDS 256
 #define CTL_MAX_CONNS 64
+/*
+ * Shares of the slots (ctl_admit.h): once all are taken, a process holding this many, or a
+ * user, makes room with its own connections. Clients hold one connection for one command.
+ */
+#define CTL_CONNS_PER_PID 8
+#define CTL_CONNS_PER_UID 32
 
 static const struct ctl_command *ctl_commands[CTL_MAX_COMMANDS];
 static unsigned ctl_n_commands;
@@ -298,34 +305,84 @@ ctl_conn_watch(struct ctl_server *srv, struct ctl_conn *c, uint32_t events)
 	epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
+/* Whether bytes from c's client are waiting to be read (then it is not idle). */
+static bool
+ctl_conn_has_input(const struct ctl_conn *c)
+{
+	int n = 0;
+
+	return ioctl(c->fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+static bool
+ctl_slot_has_input(unsigned i, void *srv)
+{
+	return ctl_conn_has_input(&((struct ctl_server *)srv)->conns[i]);
+}
+
+static const char *const ctl_wait_names[] = {
+	[CTL_WAIT_IDLE] = "idle",
+	[CTL_WAIT_REQUEST] = "sending a request",
+	[CTL_WAIT_READER] = "not reading its reply",
+};
+
+/*
+ * A new connection: never refused. When every slot is taken, ctl_admit() says whose
+ * connection makes room; fairness between processes and users is its business.
+ */
 static void
 ctl_accept(struct ctl_server *srv)
 {
+	static const struct ctl_admit_limits lim = {CTL_CONNS_PER_PID, CTL_CONNS_PER_UID};
+	struct ctl_admit_slot slots[CTL_MAX_CONNS];
 	int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	struct ucred cred = {0};
 	socklen_t len = sizeof(cred);
+	enum ctl_admit_how how;
 
 	if (fd < 0)
 		return;
 	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
 	for (unsigned i = 0; i < CTL_MAX_CONNS; i++) {
-		struct ctl_conn *c = &srv->conns[i];
+		const struct ctl_conn *o = &srv->conns[i];
+		slots[i] = (struct ctl_admit_slot){.used = o->fd >= 0,
+			.idle = o->wait == CTL_WAIT_IDLE, .pid = o->pid, .uid = o->uid,
+			.since = o->since};
+	}
+	struct ctl_conn *c = &srv->conns[ctl_admit(slots, CTL_MAX_CONNS, cred.pid, cred.uid, &lim,
+		ctl_slot_has_input, srv, &how)];
+	if (how != CTL_ADMIT_FREE) {
+		const char *wait = ctl_wait_names[c->wait];
+		double secs = (double)(srv->now - c->since) / 1e9;
 
-		if (c->fd >= 0)
-			continue;
-		struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
-		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-			break;
-		c->fd = fd;
-		c->pid = cred.pid;
-		c->uid = cred.uid;
-		jsonrpc_rxbuf_init(&c->rx, JSONRPC_MAX_MSG);
-		jsonrpc_txq_init(&c->tx, JSONRPC_MAX_REPLY);
-		ctl_conn_wait(srv, c, CTL_WAIT_IDLE);
+		if (how == CTL_ADMIT_EVICT_PID)
+			ctl_conn_close(srv, c,
+				"all %d slots taken: room for a new connection of the same "
+				"process, which holds %d or more (this one %s for %.1f s)",
+				CTL_MAX_CONNS, CTL_CONNS_PER_PID, wait, secs);
+		else if (how == CTL_ADMIT_EVICT_UID)
+			ctl_conn_close(srv, c,
+				"all %d slots taken: room for pid %d of the same user, who holds "
+				"%d or more (this one %s for %.1f s)",
+				CTL_MAX_CONNS, (int)cred.pid, CTL_CONNS_PER_UID, wait, secs);
+		else
+			ctl_conn_close(srv, c,
+				"all %d slots taken: room for pid %d (uid %u); this one was "
+				"waited on longest (%s for %.1f s)",
+				CTL_MAX_CONNS, (int)cred.pid, (unsigned)cred.uid, wait, secs);
+	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		TLOG(WARNING, "ctl: cannot poll a new connection: %s", strerror(errno));
+		close(fd);
 		return;
 	}
-	TLOG(WARNING, "ctl: refusing a connection, %d already open", CTL_MAX_CONNS);
-	close(fd);
+	c->fd = fd;
+	c->pid = cred.pid;
+	c->uid = cred.uid;
+	jsonrpc_rxbuf_init(&c->rx, JSONRPC_MAX_MSG);
+	jsonrpc_txq_init(&c->tx, JSONRPC_MAX_REPLY);
+	ctl_conn_wait(srv, c, CTL_WAIT_IDLE);
 }
 
 /*
@@ -512,15 +569,6 @@ ctl_server_handle(struct ctl_server *srv, int fd)
 		ctl_conn_input(srv, c);
 	ctl_leave(srv, t);
 	return 1;
-}
-
-/* Whether bytes from c's client are waiting to be read (then it is not idle). */
-static bool
-ctl_conn_has_input(const struct ctl_conn *c)
-{
-	int n = 0;
-
-	return ioctl(c->fd, FIONREAD, &n) == 0 && n > 0;
 }
 
 void
