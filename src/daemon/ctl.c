@@ -181,6 +181,24 @@ ctl_leave(struct ctl_server *srv, uint64_t t)
 	srv->busy_ns += mono_ns() - t;
 }
 
+/*
+ * bind() that creates the socket file with its final mode, srw-rw---- (umask 0117 for the
+ * call): no chmod() afterwards that could fail, and no moment with the caller's umask's mode.
+ * umask is the process's: this runs at start-up, before any port, when no other thread of
+ * ours creates files.
+ */
+static int
+ctl_bind(int fd, const struct sockaddr_un *sun)
+{
+	mode_t old = umask(0117);
+	int ret = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	int e = errno;
+
+	umask(old);
+	errno = e;
+	return ret;
+}
+
 int
 ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err)
 {
@@ -200,7 +218,7 @@ ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err)
 		ds_put_format(err, "socket: %s", strerror(errno));
 		return -errno;
 	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	if (ctl_bind(fd, &sun) < 0) {
 		if (errno != EADDRINUSE)
 			goto bind_err;
 		/* Someone left a socket there: refuse if a daemon answers, else take it over. */
@@ -218,10 +236,9 @@ ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err)
 			return -EADDRINUSE;
 		}
 		unlink(path);
-		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		if (ctl_bind(fd, &sun) < 0)
 			goto bind_err;
 	}
-	chmod(path, 0660);
 	if (listen(fd, 16) < 0) {
 		ret = -errno;
 		ds_put_format(err, "listen on %s: %s", path, strerror(errno));
