@@ -167,7 +167,7 @@ transact(const char *ctl, double timeout, const char *method, int argc, const ch
 	}
 
 	double deadline = timeout > 0 ? now() + timeout : 0;
-	jsonrpc_rxbuf_init(&rx);
+	jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_REPLY);
 	for (;;) {
 		char err[256];
 		int r = jsonrpc_rxbuf_next(&rx, &reply, err, sizeof(err));
@@ -200,7 +200,7 @@ transact(const char *ctl, double timeout, const char *method, int argc, const ch
 			goto fail;
 		}
 		if (jsonrpc_rxbuf_append(&rx, buf, (size_t)n) < 0) {
-			fprintf(stderr, "%s: reply too long\n", prog);
+			fprintf(stderr, "%s: reply over %u bytes\n", prog, JSONRPC_MAX_REPLY);
 			goto fail;
 		}
 	}

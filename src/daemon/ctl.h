@@ -4,8 +4,9 @@
  * OVS unixctl's framing (see jsonrpc.h). Modules register their commands with CTL_REGISTER;
  * a request's method names the command, its params are the command's arguments.
  *
- * Command's walk: client -> ctl_server_run() reads a request -> ctl_dispatch() checks the
- * argument count and calls the module's handler on the control thread -> reply.
+ * Command's walk: client -> ctl_server_handle() reads a request -> ctl_dispatch() checks the
+ * argument count and calls the module's handler on the control thread -> the reply is queued
+ * on the connection and sent as the client reads it.
  */
 #ifndef TRESTLE_CTL_H
 #define TRESTLE_CTL_H
@@ -48,15 +49,29 @@ int ctl_dispatch(int argc, const char *const argv[], struct ds *out);
 struct ctl_server;
 
 /*
+ * Defaults of --ctl-idle-timeout and --ctl-request-timeout, in seconds. A client's own
+ * commands take milliseconds to send and to read back; these only close what is stuck.
+ */
+#define CTL_IDLE_TIMEOUT 300
+#define CTL_REQUEST_TIMEOUT 10
+
+/*
  * Binds the socket at path. Refuses (-EADDRINUSE, err explains) when a live daemon already
  * answers there; removes a stale socket file left by a daemon that died.
  */
 int ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err);
-/* The fds the control loop must poll: the listening socket and each connection. */
+/*
+ * Sets how long, in seconds, the server waits on a client: for a request when none is begun
+ * (idle), and for the rest of a begun request or for the client to take its reply (request).
+ */
+void ctl_server_set_timeouts(struct ctl_server *srv, double idle, double request);
+/* Adds the listening socket to the control loop's epoll set, which the server then uses. */
 int ctl_server_epoll_add(struct ctl_server *srv, int epfd);
 /* Handles readiness of fd (one of the server's); returns 1 if fd was the server's, else 0. */
-int ctl_server_handle(struct ctl_server *srv, int epfd, int fd);
-/* Closes every connection and removes the socket file. */
+int ctl_server_handle(struct ctl_server *srv, int fd);
+/* Periodic work (the control loop's tick): closes the connections past their timeouts. */
+void ctl_server_run(struct ctl_server *srv);
+/* Sends what it can of the replies still queued, closes every connection, removes the file. */
 void ctl_server_close(struct ctl_server *srv);
 
 #endif

@@ -40,6 +40,8 @@ struct trestled_opts trestled_opts = {
 	.ctl_path = "/run/trestle/trestled.ctl",
 	.run_dir = "/run/trestle",
 	.mbufs = 64 * 1024 - 1,
+	.ctl_idle_timeout = CTL_IDLE_TIMEOUT,
+	.ctl_request_timeout = CTL_REQUEST_TIMEOUT,
 };
 
 static volatile int exit_requested;
@@ -61,10 +63,36 @@ usage(FILE *f)
 		"  --detach         run in the background once ready\n"
 		"  --mbufs N        packet buffers in the shared pool (default %u; a pcap port\n"
 		"                   with infinite_rx holds its whole file in buffers)\n"
+		"  --ctl-idle-timeout SECONDS\n"
+		"                   close a ctl connection that begins no request for that long\n"
+		"                   (default %g)\n"
+		"  --ctl-request-timeout SECONDS\n"
+		"                   close a ctl connection whose request is not whole, or whose\n"
+		"                   reply is not read, that long after it began (default %g)\n"
+		"                   (time the daemon spends running commands counts for neither)\n"
 		"  -h, --help       this text\n"
 		"  -V, --version    version\n",
 		trestled_opts.db_path, trestled_opts.ctl_path, trestled_opts.run_dir,
-		trestled_opts.mbufs);
+		trestled_opts.mbufs, trestled_opts.ctl_idle_timeout,
+		trestled_opts.ctl_request_timeout);
+}
+
+/* A timeout in seconds, from 0.1 s to a day. */
+static int
+parse_seconds(const char *arg, const char *opt, double *secs)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= 0.1 && v <= 86400)) {
+		fprintf(stderr, "trestled: %s wants seconds from 0.1 to 86400, not \"%s\"\n", opt,
+			arg);
+		return -EINVAL;
+	}
+	*secs = v;
+	return 0;
 }
 
 static int
@@ -78,6 +106,8 @@ parse_opts(int argc, char **argv)
 		{"log-file", required_argument, NULL, 'l'},
 		{"detach", no_argument, NULL, 'D'},
 		{"mbufs", required_argument, NULL, 'm'},
+		{"ctl-idle-timeout", required_argument, NULL, 'I'},
+		{"ctl-request-timeout", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -116,6 +146,16 @@ parse_opts(int argc, char **argv)
 				return -EINVAL;
 			}
 			trestled_opts.mbufs = (unsigned int)n;
+			break;
+		case 'I':
+			if (parse_seconds(optarg, "--ctl-idle-timeout",
+					&trestled_opts.ctl_idle_timeout) < 0)
+				return -EINVAL;
+			break;
+		case 'R':
+			if (parse_seconds(optarg, "--ctl-request-timeout",
+					&trestled_opts.ctl_request_timeout) < 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -333,8 +373,10 @@ control_loop(struct ctl_server *srv, int sigfd)
 
 			if (fd == tfd) {
 				uint64_t ticks;
-				if (read(tfd, &ticks, sizeof(ticks)) > 0)
+				if (read(tfd, &ticks, sizeof(ticks)) > 0) {
 					bridge_run();
+					ctl_server_run(srv);
+				}
 			} else if (fd == sigfd) {
 				struct signalfd_siginfo si;
 				if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
@@ -342,7 +384,7 @@ control_loop(struct ctl_server *srv, int sigfd)
 					exit_requested = 1;
 				}
 			} else {
-				ctl_server_handle(srv, epfd, fd);
+				ctl_server_handle(srv, fd);
 			}
 		}
 	}
@@ -443,6 +485,8 @@ main(int argc, char **argv)
 	/* A live daemon on our socket: refuse before touching ports or the saved file. */
 	if (ctl_server_open(trestled_opts.ctl_path, &srv, &err) < 0)
 		die("%s", ds_cstr(&err));
+	ctl_server_set_timeouts(srv, trestled_opts.ctl_idle_timeout,
+		trestled_opts.ctl_request_timeout);
 
 	if ((ret = pmd_init(&err)) < 0 || (ret = port_init(&err)) < 0) {
 		ctl_server_close(srv);

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * JSON-RPC framing for the command channel (see jsonrpc.h), used by the daemon's ctl server
- * and the client. A message ends where a complete JSON value ends; jansson's parser, told not
- * to expect end of input, says where.
+ * and the client. A message ends where a complete JSON value ends: a scan of each byte as it
+ * arrives finds the closing brace, and jansson parses the message once, whole.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include "ctl_proto.h"
@@ -17,25 +16,31 @@
 #include "jsonrpc.h"
 
 void
-jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx)
+jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx, size_t max)
 {
-	rx->buf = NULL;
-	rx->len = 0;
-	rx->alloc = 0;
+	memset(rx, 0, sizeof(*rx));
+	rx->max = max;
 }
 
 void
 jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx)
 {
 	free(rx->buf);
-	jsonrpc_rxbuf_init(rx);
+	jsonrpc_rxbuf_init(rx, rx->max);
 }
 
 int
 jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 {
-	if (rx->len + n > JSONRPC_MAX_MSG)
+	if (rx->len - rx->head + n > rx->max)
 		return -EMSGSIZE;
+	if (rx->len + n + 1 > rx->alloc && rx->head > 0) {
+		/* Out of room: drop the bytes already taken out before growing. */
+		memmove(rx->buf, rx->buf + rx->head, rx->len - rx->head);
+		rx->len -= rx->head;
+		rx->scan -= rx->head;
+		rx->head = 0;
+	}
 	if (rx->len + n + 1 > rx->alloc) {
 		size_t alloc = rx->alloc ? rx->alloc : 4096;
 		while (alloc < rx->len + n + 1)
@@ -53,49 +58,37 @@ jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 }
 
 static bool
-is_hex(char c)
+is_space(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /*
- * Whether the bytes so far end in the middle of an escape sequence or of a UTF-8 character,
- * where jansson reports "invalid escape" or "invalid UTF-8" rather than a premature end: a
- * read can stop anywhere (a 300 KB add-flows file arrives in pieces), so wait for more.
+ * Scans the bytes not yet scanned of the message at head. Returns true when its closing brace
+ * is there (rx->scan just past it). A read can stop anywhere, inside an escape or a UTF-8
+ * character included: the scan only looks at quotes, backslashes and brackets, which never
+ * occur inside a multi-byte character, and keeps its state across reads.
  */
 static bool
-ends_mid_token(const char *b, size_t n)
+scan_to_end(struct jsonrpc_rxbuf *rx)
 {
-	size_t k = 0;
+	while (rx->scan < rx->len) {
+		char c = rx->buf[rx->scan++];
 
-	/* An odd run of backslashes at the end: the last one starts an escape. */
-	while (k < n && b[n - 1 - k] == '\\')
-		k++;
-	if (k % 2 == 1)
-		return true;
-	/* "\u" and fewer than four hex digits, the backslash itself not escaped. */
-	for (size_t d = 0; d < 4 && d + 2 <= n; d++) {
-		size_t u = n - d - 1; /* Where the 'u' would be. */
-		bool digits = true;
-		for (size_t i = u + 1; i < n; i++)
-			digits &= is_hex(b[i]);
-		if (!digits)
-			break;
-		if (b[u] == 'u' && b[u - 1] == '\\') {
-			size_t bs = 0;
-			while (bs < u && b[u - 1 - bs] == '\\')
-				bs++;
-			if (bs % 2 == 1)
-				return true;
+		if (rx->in_str) {
+			if (rx->esc)
+				rx->esc = false;
+			else if (c == '\\')
+				rx->esc = true;
+			else if (c == '"')
+				rx->in_str = false;
+		} else if (c == '"') {
+			rx->in_str = true;
+		} else if (c == '{' || c == '[') {
+			rx->depth++;
+		} else if ((c == '}' || c == ']') && --rx->depth == 0) {
+			return true;
 		}
-	}
-	/* A UTF-8 lead byte whose continuation bytes have not all arrived. */
-	for (size_t i = 1; i <= 3 && i <= n; i++) {
-		unsigned char c = (unsigned char)b[n - i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* A continuation byte: look further back. */
-		size_t need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
-		return need > i;
 	}
 	return false;
 }
@@ -103,37 +96,44 @@ ends_mid_token(const char *b, size_t n)
 int
 jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len)
 {
-	size_t start = 0;
-
-	while (start < rx->len && strchr(" \t\r\n", rx->buf[start]))
-		start++;
-	if (start == rx->len) {
-		rx->len = 0;
-		return 0;
-	}
-	/* Requests are objects: anything else in front can never become one. */
-	if (rx->buf[start] != '{') {
-		if (err)
-			snprintf(err, err_len, "unexpected '%c' where a JSON object should start",
-				rx->buf[start]);
-		return -EPROTO;
-	}
-	json_error_t jerr;
-	json_t *v = json_loadb(rx->buf + start, rx->len - start, JSON_DISABLE_EOF_CHECK, &jerr);
-	if (v == NULL) {
-		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
-		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
-				ends_mid_token(rx->buf + start, rx->len - start))
+	if (rx->scan == rx->head) {
+		/* Between messages: skip white space; a message must start with its brace. */
+		while (rx->head < rx->len && is_space(rx->buf[rx->head]))
+			rx->head++;
+		rx->scan = rx->head;
+		if (rx->head == rx->len) {
+			rx->head = rx->len = rx->scan = 0;
 			return 0;
+		}
+		/* Requests are objects: anything else in front can never become one. */
+		if (rx->buf[rx->head] != '{') {
+			if (err)
+				snprintf(err, err_len,
+					"unexpected '%c' where a JSON object should start",
+					rx->buf[rx->head]);
+			return -EPROTO;
+		}
+	}
+	if (!scan_to_end(rx))
+		return 0;
+
+	/* The brackets balance: now parse it, once. Anything wrong inside is an error. */
+	json_error_t jerr;
+	json_t *v = json_loadb(rx->buf + rx->head, rx->scan - rx->head, 0, &jerr);
+	if (v == NULL) {
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);
 		return -EPROTO;
 	}
-	size_t used = start + (size_t)jerr.position;
-	memmove(rx->buf, rx->buf + used, rx->len - used);
-	rx->len -= used;
+	rx->head = rx->scan;
 	*msg = v;
 	return 1;
+}
+
+size_t
+jsonrpc_rxbuf_pending(const struct jsonrpc_rxbuf *rx)
+{
+	return rx->len - rx->head;
 }
 
 int
@@ -218,19 +218,6 @@ jsonrpc_send(int fd, const json_t *msg)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			/*
-			 * The daemon's sockets are non-blocking: a reply bigger than the socket
-			 * buffer (dump-flows of thousands of rules) must wait for the client to
-			 * read, or it was lost and the client waited for ever. A client that
-			 * reads nothing for JSONRPC_SEND_WAIT_MS loses its reply.
-			 */
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-				int r = poll(&pfd, 1, JSONRPC_SEND_WAIT_MS);
-				if (r > 0 || (r < 0 && errno == EINTR))
-					continue;
-				errno = r == 0 ? ETIMEDOUT : errno;
-			}
 			int ret = -errno;
 			free(s);
 			return ret;
@@ -238,6 +225,85 @@ jsonrpc_send(int fd, const json_t *msg)
 		off += (size_t)n;
 	}
 	free(s);
+	return 0;
+}
+
+void
+jsonrpc_txq_init(struct jsonrpc_txq *q, size_t max)
+{
+	memset(q, 0, sizeof(*q));
+	q->max = max;
+}
+
+void
+jsonrpc_txq_destroy(struct jsonrpc_txq *q)
+{
+	free(q->buf);
+	jsonrpc_txq_init(q, q->max);
+}
+
+size_t
+jsonrpc_txq_len(const struct jsonrpc_txq *q)
+{
+	return q->len - q->head;
+}
+
+int
+jsonrpc_txq_push(struct jsonrpc_txq *q, const json_t *msg)
+{
+	char *s = json_dumps(msg, JSON_COMPACT);
+
+	if (s == NULL)
+		return -ENOMEM;
+	size_t n = strlen(s);
+	if (jsonrpc_txq_len(q) + n > q->max) {
+		free(s);
+		return -EMSGSIZE;
+	}
+	if (jsonrpc_txq_len(q) == 0) {
+		/* The usual case (one reply at a time): the serialised text becomes the queue. */
+		free(q->buf);
+		q->buf = s;
+		q->head = 0;
+		q->len = q->alloc = n;
+		return 0;
+	}
+	if (q->len + n > q->alloc) {
+		memmove(q->buf, q->buf + q->head, q->len - q->head);
+		q->len -= q->head;
+		q->head = 0;
+	}
+	if (q->len + n > q->alloc) {
+		size_t alloc = q->alloc * 2 > q->len + n ? q->alloc * 2 : q->len + n;
+		char *b = realloc(q->buf, alloc);
+		if (b == NULL) {
+			free(s);
+			return -ENOMEM;
+		}
+		q->buf = b;
+		q->alloc = alloc;
+	}
+	memcpy(q->buf + q->len, s, n);
+	q->len += n;
+	free(s);
+	return 0;
+}
+
+int
+jsonrpc_txq_flush(struct jsonrpc_txq *q, int fd)
+{
+	while (q->head < q->len) {
+		ssize_t n = send(fd, q->buf + q->head, q->len - q->head,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		}
+		q->head += (size_t)n;
+	}
+	/* Sent: give back the memory (a flow dump's may be tens of MB). */
+	jsonrpc_txq_destroy(q);
 	return 0;
 }
 
