@@ -204,25 +204,31 @@ port_set_mtu(struct port *port, const struct conf_iface *cfg)
 	return 0;
 }
 
+/* The receive queues cfg asks for: options:n_rxq, 1 when unset or 0. */
+static uint16_t
+port_n_rxq(const struct conf_iface *cfg)
+{
+	const char *s = conf_map_get(&cfg->options, "n_rxq");
+	unsigned long n = s ? strtoul(s, NULL, 10) : 1;
+
+	return (uint16_t)RTE_MAX(RTE_MIN(n, (unsigned long)UINT16_MAX), 1ul);
+}
+
 static int
 port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_txq)
 {
 	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
 	uint16_t pid = port->eth_port;
-	const char *s;
 	int ret;
 
 	ret = rte_eth_dev_info_get(pid, &info);
 	if (ret < 0)
 		return ret;
-	unsigned n_rxq = 1;
-	if ((s = conf_map_get(&cfg->options, "n_rxq")) != NULL) {
-		n_rxq = (unsigned)strtoul(s, NULL, 10);
-		if (n_rxq == 0)
-			n_rxq = 1;
-	}
-	n_rxq = RTE_MIN(n_rxq, (unsigned)info.max_rx_queues);
+	unsigned n_rxq = RTE_MIN(port->n_rxq_request, (unsigned)info.max_rx_queues);
+	if (n_rxq < port->n_rxq_request)
+		TLOG(WARNING, "%s: options:n_rxq=%u, but the device has at most %u receive queues",
+			port->name, port->n_rxq_request, n_rxq);
 	unsigned n_txq = RTE_MIN(RTE_MAX(want_txq, 1u), (unsigned)info.max_tx_queues);
 	n_txq = RTE_MIN(n_txq, RTE_DIM(port->tx_lock));
 	port->tx_shared = n_txq < want_txq;
@@ -252,8 +258,12 @@ port_configure(struct port *port, const struct conf_iface *cfg, unsigned want_tx
 		return ret;
 	if (cfg->mac != NULL) {
 		struct rte_ether_addr mac;
-		if (rte_ether_unformat_addr(cfg->mac, &mac) == 0)
-			rte_eth_dev_default_mac_addr_set(pid, &mac);
+		ret = rte_ether_unformat_addr(cfg->mac, &mac);
+		if (ret == 0)
+			ret = rte_eth_dev_default_mac_addr_set(pid, &mac);
+		if (ret < 0)
+			TLOG(WARNING, "%s: cannot set MAC %s: %s", port->name, cfg->mac,
+				rte_strerror(-ret));
 	}
 	port->n_rxq = (uint16_t)n_rxq;
 	port->n_txq = (uint16_t)n_txq;
@@ -307,6 +317,8 @@ port_open(const struct conf_iface *cfg, const char *run_dir, unsigned n_txq, uin
 	port->mtu = -1;
 	port->max_frame = UINT32_MAX;
 	port->mtu_request = cfg->mtu_request;
+	port->n_rxq_request = port_n_rxq(cfg);
+	port->mac_request = cfg->mac ? strdup(cfg->mac) : NULL;
 	if ((s = conf_map_get(&cfg->other_config, "pmd-rxq-affinity")) != NULL)
 		port->rxq_affinity = strdup(s);
 
@@ -437,6 +449,7 @@ port_close(struct port *port)
 	}
 	TLOG(INFO, "port %s: closed", port->name);
 	free(port->rxq_affinity);
+	free(port->mac_request);
 	free(port);
 }
 
@@ -452,11 +465,17 @@ port_same_device(const struct port *port, const struct conf_iface *cfg, const ch
 		return port->error[0] != '\0' && !strcmp(port->error, tmp.error);
 	if (strcmp(tmp.devargs, port->devargs))
 		return false;
-	/* Options read only at open time: a new MTU reopens the device with it. */
+	/*
+	 * Options read only at open time: a new MTU, MAC or number of queues reopens the device
+	 * with it. What was asked is compared, not what the device took, or a port asking for
+	 * more queues than it has would be reopened at every change of the configuration.
+	 */
 	if (cfg->mtu_request != port->mtu_request)
 		return false;
-	const char *n_rxq = conf_map_get(&cfg->options, "n_rxq");
-	if ((n_rxq ? (uint16_t)RTE_MAX(atoi(n_rxq), 1) : 1) != port->n_rxq && port->started)
+	if ((cfg->mac == NULL) != (port->mac_request == NULL) ||
+			(cfg->mac && strcmp(cfg->mac, port->mac_request)))
+		return false;
+	if (port_n_rxq(cfg) != port->n_rxq_request && port->started)
 		return false;
 	const char *aff = conf_map_get(&cfg->other_config, "pmd-rxq-affinity");
 	if ((aff == NULL) != (port->rxq_affinity == NULL) ||
