@@ -35,6 +35,7 @@ struct bridge {
 	char name[64];          /* Bridge name. */
 	struct mac_table *macs; /* Its MAC learning table. */
 	struct ofp_tables *tables; /* Its OpenFlow tables (PMDs read them through snapshots). */
+	bool secure;            /* fail_mode was secure when its tables were last reset. */
 };
 
 static struct bridge *bridges[BRIDGE_MAX];
@@ -457,6 +458,25 @@ assign_ofports(const struct conf *conf)
 		assign_bridge_ofports(&conf->bridges[b]);
 }
 
+/*
+ * A bridge's tables when it has no rules of its own: as OVS with no controller, NORMAL at
+ * priority 0, unless fail_mode is secure (then nothing: every frame is dropped).
+ */
+static struct ofp_tables *
+default_tables(bool secure)
+{
+	struct ofp_tables *t = ofp_tables_create();
+
+	if (!secure) {
+		struct ofp_rule tmpl = {.priority = 0, .n_acts = 1};
+		tmpl.acts[0] = (struct ofp_action){.type = OFPACT_OUTPUT, .port = OFPP_NORMAL};
+		struct ofp_rule *r = ofp_rule_clone(&tmpl);
+		r->created_ms = r->modified_ms = bridge_now_ms();
+		ofp_tables_add(t, r);
+	}
+	return t;
+}
+
 void
 bridge_reconfigure(const struct conf *conf)
 {
@@ -506,6 +526,7 @@ bridge_reconfigure(const struct conf *conf)
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
 		struct bridge *br = bridge_find(cb->name);
+		bool secure = cb->fail_mode != NULL && !strcmp(cb->fail_mode, "secure");
 		unsigned size = map_uint(&cb->other_config, "mac-table-size", 8192, 1, 1u << 24);
 		unsigned aging = map_uint(&cb->other_config, "mac-aging-time", 300, 1, 1u << 30);
 
@@ -518,21 +539,30 @@ bridge_reconfigure(const struct conf *conf)
 			br = calloc(1, sizeof(*br));
 			snprintf(br->name, sizeof(br->name), "%s", cb->name);
 			br->macs = mac_table_create(size, aging, SOCKET_ID_ANY);
-			br->tables = ofp_tables_create();
-			/* As OVS: a bridge starts with NORMAL, unless fail_mode is secure. */
-			if (cb->fail_mode == NULL || strcmp(cb->fail_mode, "secure") != 0) {
-				struct ofp_rule tmpl = {.priority = 0, .n_acts = 1};
-				tmpl.acts[0] = (struct ofp_action){.type = OFPACT_OUTPUT,
-					.port = OFPP_NORMAL};
-				struct ofp_rule *r = ofp_rule_clone(&tmpl);
-				r->created_ms = r->modified_ms = bridge_now_ms();
-				ofp_tables_add(br->tables, r);
-			}
+			br->secure = secure;
+			br->tables = default_tables(secure);
 			ofp_tables_index(br->tables);
 			bridges[n_bridges++] = br;
 			TLOG(INFO, "bridge %s: created", br->name);
 		} else {
 			mac_table_set_limits(br->macs, size, aging);
+		}
+		if (br->secure != secure) {
+			/*
+			 * As OVS with no controller (connmgr_set_fail_mode()): a new fail_mode
+			 * flushes the bridge's flows, and standalone puts NORMAL back.
+			 */
+			const struct ofp_tables *old = br->tables;
+			struct ofp_rule **dead = malloc((old->n_rules + 1) * sizeof(*dead));
+			unsigned n_dead = old->n_rules;
+
+			if (n_dead)
+				memcpy(dead, old->rules, n_dead * sizeof(*dead));
+			br->secure = secure;
+			bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
+			free(dead);
+			TLOG(INFO, "bridge %s: fail_mode %s, %u flows flushed", br->name,
+				secure ? "secure" : "standalone", n_dead);
 		}
 	}
 	struct bridge *retired[BRIDGE_MAX];
