@@ -39,6 +39,13 @@ int db_load(const char *path, struct db **dbp, struct ds *err);
  */
 int db_save(const struct db *db, const char *path, struct ds *err);
 
+/*
+ * Appends a line for each setting of db that Trestle stores but does not implement, which
+ * vsctl_run() refuses ("Bridge br0: stp_enable=true is not supported yet (...)"); a file
+ * written by an older build may hold some. Returns how many lines it wrote.
+ */
+unsigned db_unsupported_report(const struct db *db, struct ds *out);
+
 /* Live state of one interface, filled by the daemon from the real port. */
 #define IFACE_STATUS_MAX_STATS 16
 struct iface_status {

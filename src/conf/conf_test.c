@@ -51,23 +51,43 @@ ok(struct db **db, const char *line)
 	ds_destroy(&out);
 }
 
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char buf[1 << 16];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 /* Checks that line fails with an error containing want, and changes nothing. */
 static void
 fails(struct db **db, const char *line, const char *want)
 {
-	struct ds out = DS_INIT, before = DS_INIT, after = DS_INIT;
+	static const char path[] = "/tmp/trestle_conf_test_fails.json";
+	struct ds out = DS_INIT, err = DS_INIT;
 	struct db *orig = *db;
 
-	db_save(*db, "/tmp/trestle_conf_test_before.json", &before);
+	assert_int_equal(db_save(*db, path, &err), 0);
+	char *before = slurp(path);
 	int ret = run(db, line, &out);
 	if (ret >= 0)
 		fail_msg("'%s' succeeded: %s", line, ds_cstr(&out));
 	if (strstr(ds_cstr(&out), want) == NULL)
 		fail_msg("'%s': error '%s' does not contain '%s'", line, ds_cstr(&out), want);
 	assert_ptr_equal(*db, orig);
+	assert_int_equal(db_save(*db, path, &err), 0);
+	char *after = slurp(path);
+	assert_string_equal(before, after);
+	unlink(path);
+	free(before);
+	free(after);
 	ds_destroy(&out);
-	ds_destroy(&before);
-	ds_destroy(&after);
+	ds_destroy(&err);
 }
 
 static const char *
@@ -284,19 +304,6 @@ test_formats(void **state)
 
 /* ---- Store ---- */
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	static char buf[1 << 16];
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
 static void
 test_store(void **state)
 {
@@ -381,6 +388,338 @@ test_conf_view(void **state)
 	db_destroy(db);
 }
 
+/* ---- What Trestle does not implement ---- */
+
+/* The table itself: each line names what it means to, in the schema or out of it. */
+static void
+test_refusal_table(void **state)
+{
+	for (unsigned k = 0; k < n_refusals; k++) {
+		const struct refusal *f = &refusals[k];
+		int t = -1;
+		for (int i = 0; i < T__N; i++)
+			if (!strcmp(db_tables[i].name, f->table))
+				t = i;
+		assert_non_null(f->why);
+		if (f->kind == REFUSE_ABSENT) {
+			/* A table or column OVS has and Trestle's schema leaves out. */
+			if (f->column == NULL)
+				assert_int_equal(t, -1);
+			else if (t < 0 || db_column_index(t, f->column) >= 0)
+				fail_msg("%s %s: not a column Trestle leaves out", f->table,
+					f->column);
+			continue;
+		}
+		if (t < 0 || f->column == NULL || db_column_index(t, f->column) < 0)
+			fail_msg("%s %s: no such column in Trestle's schema", f->table, f->column);
+		const struct column *c = col_of(t, f->column);
+		if (f->key != NULL)
+			assert_true(col_is_map(c));
+		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY)
+			assert_true(col_is_scalar(c));
+		if (f->kind == REFUSE_VALUES || f->kind == REFUSE_OTHERS ||
+				f->kind == REFUSE_INVALID)
+			assert_non_null(f->values);
+		if (f->kind == REFUSE_RANGE)
+			assert_true(f->min <= f->max);
+		if (f->kind == REFUSE_FORMAT)
+			assert_non_null(f->valid);
+		for (unsigned w = 0; w < 2 && f->when[w].column; w++)
+			assert_true(db_column_index(t, f->when[w].column) >= 0);
+		/* One line per setting, but for conditions on the row. */
+		for (unsigned j = 0; j < k; j++) {
+			const struct refusal *g = &refusals[j];
+			if (g->column && !strcmp(g->table, f->table) &&
+					!strcmp(g->column, f->column) &&
+					(g->key == NULL) == (f->key == NULL) &&
+					(f->key == NULL || !strcmp(g->key, f->key)) &&
+					g->when[0].column == NULL && f->when[0].column == NULL)
+				fail_msg("%s %s:%s listed twice", f->table, f->column, f->key);
+		}
+	}
+}
+
+/* A bridge, an access port and a system port to try settings on. */
+static struct db *
+refusal_db(void)
+{
+	struct db *db = db_create();
+
+	ok(&db, "add-br br0 -- add-port br0 p1 tag=10 -- set Interface p1 type=internal "
+		"-- add-port br0 p2");
+	return db;
+}
+
+static void
+test_refused(void **state)
+{
+	struct db *db = refusal_db();
+	struct ds out = DS_INIT;
+
+	/* The example, word for word; the client prints it after "trestle: ". */
+	assert_int_equal(run(&db, "set Bridge br0 stp_enable=true", &out), -ENOTSUP);
+	assert_string_equal(ds_cstr(&out), "Bridge br0: stp_enable=true is not supported yet "
+		"(Trestle has no spanning tree; see docs/compatibility.md)");
+
+	/* Columns and keys of the schema Trestle keeps: stored, then ignored, so refused. */
+	fails(&db, "set Bridge br0 other_config:stp-priority=100",
+		"Bridge br0: other_config:stp-priority=100 is not supported yet (Trestle has no "
+		"spanning tree; see docs/compatibility.md)");
+	fails(&db, "set Bridge br0 other_config:rstp-priority=4096", "rapid spanning tree");
+	fails(&db, "set Bridge br0 other_config:mcast-snooping-table-size=10", "multicast");
+	fails(&db, "set Bridge br0 other_config:forward-bpdu=true", "01:80:c2:00:00:00");
+	fails(&db, "set Bridge br0 other_config:datapath-id=0000000000000001", "datapath ID");
+	fails(&db, "set Bridge br0 other_config:hwaddr=02:00:00:00:00:01", "mac column");
+	fails(&db, "set Bridge br0 datapath_type=system",
+		"Bridge br0: datapath_type=system is not supported yet (Trestle is a userspace "
+		"datapath: netdev, or empty;");
+	fails(&db, "set Interface p2 type=vxlan options:remote_ip=192.0.2.1",
+		"Interface p2: type=vxlan is not supported yet (Trestle's interface types are "
+		"system, internal, dpdk, dpdkvhostuser and dpdkvhostuserclient;");
+	fails(&db, "set Interface p2 type=gre", "type=gre is not supported yet");
+	fails(&db, "set Interface p2 type=geneve", "type=geneve is not supported yet");
+	fails(&db, "set Interface p2 type=patch options:peer=p1",
+		"type=patch is not supported yet");
+	fails(&db, "set Interface p2 type=tap", "type=tap is not supported yet");
+	fails(&db, "set Interface p2 options:remote_ip=192.0.2.1",
+		"Interface p2: options:remote_ip=192.0.2.1 is not supported yet (Trestle has no "
+		"tunnels;");
+	fails(&db, "set Interface p2 options:peer=p1", "Trestle has no patch ports");
+	fails(&db, "set Interface p2 options:n_rxq_desc=4096", "1024 descriptors");
+	fails(&db, "set Interface p2 other_config:emc-enable=false", "emc-insert-inv-prob=0");
+	fails(&db, "set Interface p2 other_config:lacp-port-priority=1", "no bonds");
+	fails(&db, "set Interface p2 other_config:tx-steering=hash", "its own transmit queue");
+	fails(&db, "set Port p2 other_config:lacp-time=fast",
+		"Port p2: other_config:lacp-time=fast is not supported yet (Trestle has no bonds "
+		"or LACP");
+	fails(&db, "set Port p2 other_config:stp-path-cost=4", "spanning tree");
+	fails(&db, "set Open_vSwitch . other_config:pmd-cpu-mask=0x6",
+		"Open_vSwitch: other_config:pmd-cpu-mask=0x6 is not supported yet (PMD threads run "
+		"on the lcores of trestled's -l after the first;");
+	fails(&db, "set Open_vSwitch . other_config:dpdk-init=false", "always runs on DPDK");
+	fails(&db, "set Open_vSwitch . other_config:dpdk-socket-mem=1024,0", "EAL options");
+	fails(&db, "set Open_vSwitch . other_config:vhost-sock-dir=/x", "--run-dir");
+	fails(&db, "set Open_vSwitch . other_config:hw-offload=true", "no flow offload");
+	fails(&db, "set Open_vSwitch . other_config:pmd-rxq-assign=cycles", "fewest");
+	fails(&db, "set Open_vSwitch . other_config:pmd-rxq-isolate=true", "may poll others");
+	fails(&db, "set Open_vSwitch . other_config:vlan-limit=1", "two VLAN headers");
+	fails(&db, "set Open_vSwitch . other_config:tx-flush-interval=50", "as soon as");
+	fails(&db, "set Open_vSwitch . other_config:dpdk-extra=\"--file-prefix=x\"",
+		"other_config:dpdk-extra=\"--file-prefix=x\" is not supported yet");
+
+	/* A Port of two interfaces is a bond. */
+	fails(&db, "--id=@i create Interface name=p2b -- add Port p2 interfaces @i",
+		"Port p2: 2 interfaces are not supported yet (Trestle has no bonds or LACP: one "
+		"interface per port;");
+
+	/* VLAN settings the port's mode ignores. */
+	fails(&db, "set Port p1 vlan_mode=trunk",
+		"Port p1: tag=10 has no effect with vlan_mode=trunk (a trunk port has no native "
+		"VLAN: use vlan_mode=native-untagged or native-tagged, or clear tag)");
+	fails(&db, "set Port p1 trunks=20,30",
+		"Port p1: trunks=[20, 30] has no effect with no vlan_mode and tag=10 (a tag "
+		"without vlan_mode makes an access port");
+	fails(&db, "set Port p1 vlan_mode=access trunks=20",
+		"Port p1: trunks=[20] has no effect with vlan_mode=access");
+	fails(&db, "set Port p1 vlan_mode=dot1q-tunnel trunks=20", "with vlan_mode=dot1q-tunnel");
+
+	/* Values of keys Trestle implements that it could only ignore. */
+	fails(&db, "set Bridge br0 other_config:mac-table-size=abc",
+		"Bridge br0: other_config:mac-table-size=abc is not valid (an integer from 1 to "
+		"16777216)");
+	fails(&db, "set Bridge br0 other_config:mac-table-size=16777217", "1 to 16777216");
+	fails(&db, "set Bridge br0 other_config:mac-aging-time=0", "1 to 1073741824");
+	fails(&db, "set Open_vSwitch . other_config:emc-insert-inv-prob=-1", "0 to 4294967295");
+	fails(&db, "set Open_vSwitch . other_config:max-idle=100", "500 to 4294967295");
+	fails(&db, "set Open_vSwitch . other_config:flow-limit=1e6", "0 to 4294967295");
+	fails(&db, "set Open_vSwitch . other_config:n-revalidator-threads=2", "every 100 ms");
+	fails(&db, "set Interface p2 options:n_rxq=many", "0 to 1024");
+	fails(&db, "set Interface p2 other_config:pmd-rxq-affinity=0-3",
+		"Interface p2: other_config:pmd-rxq-affinity=0-3 is not valid (QUEUE:CORE pairs");
+	fails(&db, "set Interface p2 other_config:pmd-rxq-affinity=0:1,", "QUEUE:CORE");
+	fails(&db, "set Interface p2 mac=\"52:54:00:12:34\"",
+		"Interface p2: mac=52:54:00:12:34 is not valid (a unicast Ethernet address");
+	fails(&db, "set Interface p2 mac=\"01:00:5e:00:00:01\"", "unicast");
+	fails(&db, "set Interface p2 mac=\"00:00:00:00:00:00\"", "unicast");
+	fails(&db, "set Port p2 other_config:priority-tags=sometimes",
+		"Port p2: other_config:priority-tags=sometimes is not valid (never, if-nonzero or "
+		"always)");
+	fails(&db, "set Port p2 other_config:qinq-ethtype=0x88a8", "802.1ad or 802.1q");
+
+	/* Columns and tables of OVS's schema that Trestle leaves out already fail: they say why. */
+	fails(&db, "set Bridge br0 rstp_enable=true",
+		"Bridge column rstp_enable is not supported yet (Trestle has no rapid spanning "
+		"tree; see docs/compatibility.md)");
+	fails(&db, "set Bridge br0 mcast_snooping_enable=true", "no multicast snooping");
+	fails(&db, "set Bridge br0 mirrors=[]", "Bridge column mirrors");
+	fails(&db, "set Bridge br0 netflow=[]", "Bridge column netflow");
+	fails(&db, "set Bridge br0 sflow=[]", "Bridge column sflow");
+	fails(&db, "set Bridge br0 ipfix=[]", "Bridge column ipfix");
+	fails(&db, "set Bridge br0 protocols=OpenFlow13", "no OpenFlow controller");
+	fails(&db, "set Port p2 bond_mode=balance-slb", "Port column bond_mode");
+	fails(&db, "set Port p2 lacp=active", "Port column lacp");
+	fails(&db, "get Port p2 qos", "Port column qos is not supported yet (Trestle has no QoS");
+	fails(&db, "set Interface p2 ingress_policing_rate=1000", "Interface column "
+		"ingress_policing_rate is not supported yet (Trestle has no QoS or policing;");
+	fails(&db, "list QoS", "table QoS is not supported yet (Trestle has no QoS or policing; "
+		"see docs/compatibility.md)");
+	fails(&db, "find queue external-ids:vm-id=x", "table Queue is not supported yet");
+	fails(&db, "list Mirror", "table Mirror is not supported yet");
+	/* What libvirt sends for <bandwidth>: refused as a whole, with the reason. */
+	fails(&db, "set port p2 qos=@qos1 -- --id=@qos1 create qos type=linux-htb "
+		"other_config:min-rate=8000", "Port column qos is not supported yet");
+	fails(&db, "set Interface p2 ingress_policing_rate=0 ingress_policing_burst=0",
+		"ingress_policing_rate is not supported yet");
+	/* Not OVS's names at all: ovs-vsctl's own errors, as before. */
+	fails(&db, "set Bridge br0 nosuchcol=1",
+		"Bridge does not contain a column whose name matches \"nosuchcol\"");
+	fails(&db, "list nosuch", "unknown table \"nosuch\"");
+	ds_destroy(&out);
+	db_destroy(db);
+}
+
+/* What Trestle implements, beside each refusal, stays accepted. */
+static void
+test_refusal_neighbours(void **state)
+{
+	struct db *db = refusal_db();
+
+	ok(&db, "set Bridge br0 stp_enable=false");
+	ok(&db, "set Bridge br0 fail_mode=secure -- set Bridge br0 fail_mode=standalone");
+	ok(&db, "set Bridge br0 datapath_type=netdev");
+	ok(&db, "set Bridge br0 datapath_type=\"\"");
+	ok(&db, "set Bridge br0 other_config:mac-table-size=262144 other_config:mac-aging-time=30");
+	ok(&db, "set Bridge br0 other_config:forward-bpdu=false other_config:disable-in-band=true");
+	ok(&db, "set Bridge br0 other_config:my-own-key=1 external_ids:bridge-id=br0");
+	ok(&db, "set Open_vSwitch . other_config:emc-insert-inv-prob=0");
+	ok(&db, "set Open_vSwitch . other_config:emc-insert-inv-prob=4294967295");
+	ok(&db, "set Open_vSwitch . other_config:flow-limit=1000 other_config:max-idle=1500");
+	ok(&db, "set Open_vSwitch . other_config:dpdk-init=true other_config:vlan-limit=2");
+	ok(&db, "set Open_vSwitch . other_config:pmd-rxq-assign=roundrobin");
+	ok(&db, "set Open_vSwitch . other_config:tx-flush-interval=0 other_config:pmd-sleep-max=0");
+	ok(&db, "set Open_vSwitch . other_config:hw-offload=false external_ids:system-id=h1");
+	for (const char *const *t = (const char *const[]){"internal", "system", "\"\"", "dpdk",
+			     "dpdkvhostuser", "dpdkvhostuserclient", NULL};
+			*t; t++) {
+		char line[128];
+		snprintf(line, sizeof(line), "set Interface p2 type=%s", *t);
+		ok(&db, line);
+	}
+	ok(&db, "set Interface p2 type=dpdk options:dpdk-devargs=net_null0 options:n_rxq=2 "
+		"other_config:pmd-rxq-affinity=0:1,1:1");
+	ok(&db, "set Interface p2 type=dpdkvhostuserclient options:vhost-server-path=/tmp/v.sock "
+		"options:vhost-max-queue-pairs=1");
+	ok(&db, "set Interface p2 mac=\"52:54:00:12:34:56\" mtu_request=9000 ofport_request=7");
+	ok(&db, "set Interface p2 other_config:emc-enable=true other_config:tx-steering=thread");
+	ok(&db, "set Interface p2 other_config:pmd-rxq-affinity=\"\"");
+	/* Every VLAN mode normal.c implements, with what each one reads. */
+	ok(&db, "set Port p1 vlan_mode=access");
+	ok(&db, "set Port p1 vlan_mode=dot1q-tunnel other_config:qinq-ethtype=802.1q");
+	ok(&db, "set Port p1 vlan_mode=native-tagged trunks=20,30");
+	ok(&db, "set Port p1 vlan_mode=native-untagged other_config:priority-tags=if-nonzero");
+	ok(&db, "clear Port p1 tag -- set Port p1 vlan_mode=trunk trunks=20");
+	ok(&db, "clear Port p1 vlan_mode -- set Port p1 trunks=40");
+	ok(&db, "clear Port p1 trunks -- set Port p1 tag=10 other_config:priority-tags=always");
+	/* What libvirt sends for a plain guest (src/util/virnetdevopenvswitch.c). */
+	ok(&db, "--timeout=5 -- --if-exists del-port vnet0 -- add-port br0 vnet0 tag=42 "
+		"-- set Port vnet0 other_config:transient=true "
+		"-- set Interface vnet0 external-ids:attached-mac=\"52:54:00:12:34:56\" "
+		"-- set Interface vnet0 external-ids:iface-id=\"8a7f0b4e-65a6-4c26-b0c8\" "
+		"-- set Interface vnet0 external-ids:vm-id=\"0f1e2d3c-4b5a-6978-8796\" "
+		"-- set Interface vnet0 external-ids:ifname=\"vnet0\" "
+		"-- set Interface vnet0 external-ids:iface-status=active");
+	ok(&db, "--timeout=5 -- --if-exists clear Port vnet0 tag -- --if-exists clear Port vnet0 "
+		"trunk -- --if-exists clear Port vnet0 vlan_mode -- --if-exists set Port vnet0 "
+		"vlan_mode=native-untagged tag=10 trunk=10,20");
+	ok(&db, "--timeout=5 -- --if-exists clear Port vnet0 tag -- --if-exists clear Port vnet0 "
+		"trunk -- --if-exists clear Port vnet0 vlan_mode -- --if-exists set Port vnet0 "
+		"trunk=10,20");
+	ok(&db, "--timeout=5 -- --if-exists del-port vhu0 -- add-port br0 vhu0 -- set Interface "
+		"vhu0 type=dpdkvhostuserclient options:vhost-server-path=/tmp/vhu0.sock "
+		"-- set Interface vhu0 external-ids:attached-mac=\"52:54:00:aa:bb:cc\"");
+	ok(&db, "--timeout=5 set Interface vhu0 mtu_request=1500");
+	/* What scripts/bench.sh sends. */
+	ok(&db, "add-br br1 -- set Bridge br1 datapath_type=netdev "
+		"other_config:mac-table-size=1000");
+	db_destroy(db);
+}
+
+/* A transaction is judged by its result, as ovsdb judges it. */
+static void
+test_refusal_by_result(void **state)
+{
+	struct db *db = refusal_db();
+
+	ok(&db, "set Bridge br0 stp_enable=true -- set Bridge br0 stp_enable=false");
+	assert_string_equal(output(&db, "get Bridge br0 stp_enable"), "false\n");
+	fails(&db, "set Bridge br0 stp_enable=false -- set Bridge br0 stp_enable=true",
+		"stp_enable=true is not supported yet");
+	ok(&db, "set Bridge br0 other_config:stp-priority=1 -- remove Bridge br0 other_config "
+		"stp-priority");
+	ok(&db, "set Interface p2 type=vxlan -- set Interface p2 type=system");
+	ok(&db, "set Port p1 vlan_mode=trunk -- clear Port p1 tag");
+	/* A row the transaction creates and deletes again leaves nothing to judge. */
+	ok(&db, "add-port br0 vx0 -- set Interface vx0 type=vxlan -- del-port vx0");
+	assert_null(db_row_by_name(db, T_IFACE, "vx0"));
+	/* And a refusal in one command undoes the others. */
+	fails(&db, "add-port br0 p3 -- set Bridge br0 stp_enable=true", "stp_enable");
+	assert_null(db_row_by_name(db, T_PORT, "p3"));
+	db_destroy(db);
+}
+
+/* A file written by an older build, which accepted stp_enable=true and type=vxlan. */
+static void
+test_refusal_old_file(void **state)
+{
+	char dir[] = "/tmp/trestle_refusal_XXXXXX", path[128];
+	struct ds err = DS_INIT, report = DS_INIT;
+	struct db *db = refusal_db(), *back = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/conf.json", dir);
+	/* What the older build's vsctl_run() let through, written straight into the rows. */
+	struct row *br = db_row_by_name(db, T_BRIDGE, "br0");
+	br->d[db_column_index(T_BRIDGE, "stp_enable")].keys[0].i = 1;
+	ok(&db, "add-port br0 vx0");
+	struct row *vx = db_row_by_name(db, T_IFACE, "vx0");
+	struct datum *type = &vx->d[db_column_index(T_IFACE, "type")];
+	free(type->keys[0].s);
+	type->keys[0].s = strdup("vxlan");
+	assert_int_equal(db_save(db, path, &err), 0);
+	db_destroy(db);
+
+	/* It loads; the daemon logs what it ignores; show lists it. */
+	assert_int_equal(db_load(path, &back, &err), 0);
+	assert_int_equal(db_unsupported_report(back, &report), 2);
+	assert_non_null(strstr(ds_cstr(&report), "Bridge br0: stp_enable=true is not supported "
+						 "yet (Trestle has no spanning tree;"));
+	assert_non_null(strstr(ds_cstr(&report), "Interface vx0: type=vxlan is not supported"));
+	const char *show = output(&back, "show");
+	assert_non_null(strstr(show, "    Bridge br0\n        ignored: stp_enable=true is not "
+				     "supported yet (Trestle has no spanning tree;"));
+	assert_non_null(strstr(show, "                type: vxlan\n                ignored: "
+				     "type=vxlan is not supported yet"));
+	assert_string_equal(output(&back, "get Bridge br0 stp_enable"), "true\n");
+
+	/* Other changes still go through (libvirt must still attach guests); the old
+	 * settings can be cleared, and then not set again. */
+	ok(&back, "add-port br0 vnet0 tag=42 -- set Interface vnet0 "
+		"external-ids:iface-status=active");
+	ok(&back, "set Bridge br0 stp_enable=true");
+	fails(&back, "set Interface vx0 options:remote_ip=192.0.2.1", "no tunnels");
+	ok(&back, "set Bridge br0 stp_enable=false -- set Interface vx0 type=internal");
+	ds_clear(&report);
+	assert_int_equal(db_unsupported_report(back, &report), 0);
+	fails(&back, "set Bridge br0 stp_enable=true", "stp_enable=true is not supported yet");
+	fails(&back, "set Interface vx0 type=vxlan", "type=vxlan is not supported yet");
+
+	unlink(path);
+	rmdir(dir);
+	db_destroy(back);
+	ds_destroy(&err);
+	ds_destroy(&report);
+}
+
 int
 main(void)
 {
@@ -392,6 +731,11 @@ main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_conf_view),
+		cmocka_unit_test(test_refusal_table),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_refusal_neighbours),
+		cmocka_unit_test(test_refusal_by_result),
+		cmocka_unit_test(test_refusal_old_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

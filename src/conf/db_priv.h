@@ -73,6 +73,9 @@ struct db {
 
 /* Columns and atoms. */
 int db_column_index(enum table_id t, const char *name);
+/* Case-insensitive comparison of table or column names that takes '-' for '_', over n
+ * characters (all if n < 0), as ovs-vsctl matches them. */
+bool name_eq(const char *a, const char *b, long n);
 bool col_is_map(const struct column *c);
 bool col_is_scalar(const struct column *c);
 int atom_cmp(enum atom_type t, const union atom *a, const union atom *b);
@@ -124,5 +127,56 @@ bool uuid_is_valid(const char *s);
 void db_gc(struct db *db);
 /* Checks references and unique names; 0 or -EINVAL with err explained. */
 int db_check(const struct db *db, struct ds *err);
+
+/* ---- What Trestle stores but does not implement (unsupported.c) ---- */
+
+/* Which values of a column or map key a refusal applies to. */
+enum refuse {
+	REFUSE_ANY,     /* Any value: the map key is present, or the column is not empty. */
+	REFUSE_VALUES,  /* The values listed. */
+	REFUSE_OTHERS,  /* Every value but those listed (OVS defines more, Trestle lacks them). */
+	REFUSE_INVALID, /* Every value but those listed, which are all there are (a typo). */
+	REFUSE_RANGE,   /* Any value that is not a decimal integer from min to max. */
+	REFUSE_FORMAT,  /* Any value that valid() rejects. */
+	REFUSE_MANY,    /* More than one element (a Port's interfaces: a bond). */
+	REFUSE_ABSENT,  /* A table or column of OVS's schema that Trestle's leaves out. */
+};
+
+/* A condition on another column of the same row. */
+struct refusal_when {
+	const char *column;         /* The column, or NULL for no condition. */
+	const char *const *values;  /* Its values that make the condition hold ("" for an empty
+	                             * column), NULL-terminated; NULL: any value, not empty. */
+};
+
+/* One line of the table: a setting of OVS's schema that Trestle would store and ignore. */
+struct refusal {
+	const char *table;          /* Table, as OVS spells it. */
+	const char *column;         /* Column, or NULL: the whole table (REFUSE_ABSENT). */
+	const char *key;            /* Map key, or NULL: the column's own value. */
+	enum refuse kind;           /* Which values are refused. */
+	const char *const *values;  /* REFUSE_VALUES, _OTHERS, _INVALID: NULL-terminated. */
+	int64_t min, max;           /* REFUSE_RANGE: the integers accepted. */
+	bool (*valid)(const char *value); /* REFUSE_FORMAT: whether value is well formed. */
+	struct refusal_when when[2]; /* Applies only while both hold (a trunk port's tag). */
+	const char *why;            /* What Trestle does instead, or the form it wants. */
+};
+
+extern const struct refusal refusals[];
+extern const unsigned n_refusals;
+
+/*
+ * Checks db, the result of a transaction on before, against the refusals: the first setting
+ * that one refuses fails the transaction, unless the same row of before already held it (a
+ * file from an older build, which accepted it, can still be changed). Returns 0, or -ENOTSUP
+ * (not implemented) or -EINVAL (not a valid value) with err explained.
+ */
+int unsupported_check(const struct db *db, const struct db *before, struct ds *err);
+/* Whether name is a table of OVS's schema that Trestle leaves out; if so err says why. */
+bool unsupported_table(const char *name, struct ds *err);
+/* Whether name is a column of OVS's table t that Trestle leaves out; if so err says why. */
+bool unsupported_column(enum table_id t, const char *name, struct ds *err);
+/* Appends a line "<indent>ignored: <why>" for each refused setting row r of table t holds. */
+void unsupported_show(enum table_id t, const struct row *r, int indent, struct ds *out);
 
 #endif

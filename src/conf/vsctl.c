@@ -63,8 +63,7 @@ struct vsctl_ctx {
 
 /* ---- Names ---- */
 
-/* Case-insensitive comparison that takes '-' for '_', over n characters (all if n < 0). */
-static bool
+bool
 name_eq(const char *a, const char *b, long n)
 {
 	for (long i = 0; n < 0 || i < n; i++) {
@@ -94,6 +93,8 @@ find_table(struct vsctl_ctx *ctx, const char *name)
 	}
 	if (n == 1)
 		return found;
+	if (n == 0 && unsupported_table(name, &ctx->err))
+		return -1;
 	ds_put_format(&ctx->err, n ? "multiple table names match \"%s\"" : "unknown table \"%s\"",
 		name);
 	return -1;
@@ -121,6 +122,8 @@ find_column(struct vsctl_ctx *ctx, enum table_id t, const char *name, size_t len
 	}
 	if (n == 1)
 		return found;
+	if (n == 0 && unsupported_column(t, buf, &ctx->err))
+		return -1;
 	ds_put_format(&ctx->err, "%s does not contain a column whose name matches \"%s\"",
 		db_tables[t].name, buf);
 	return -1;
@@ -527,12 +530,14 @@ cmd_show(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		ds_put_format(ctx->out, "    Bridge %s\n", db_row_name(T_BRIDGE, brs[b]));
 		show_col(ctx, brs[b], T_BRIDGE, "fail_mode", 8);
 		show_col(ctx, brs[b], T_BRIDGE, "datapath_type", 8);
+		unsupported_show(T_BRIDGE, brs[b], 8, ctx->out);
 		show_rows(ctx, T_PORT, cell(brs[b], T_BRIDGE, "ports"), ports, &np);
 		for (unsigned p = 0; p < np; p++) {
 			ds_put_format(ctx->out, "        Port %s\n", db_row_name(T_PORT, ports[p]));
 			show_col(ctx, ports[p], T_PORT, "tag", 12);
 			show_col(ctx, ports[p], T_PORT, "trunks", 12);
 			show_col(ctx, ports[p], T_PORT, "vlan_mode", 12);
+			unsupported_show(T_PORT, ports[p], 12, ctx->out);
 			show_rows(ctx, T_IFACE, cell(ports[p], T_PORT, "interfaces"), ifs, &ni);
 			for (unsigned i = 0; i < ni; i++) {
 				ds_put_format(ctx->out, "            Interface %s\n",
@@ -540,9 +545,11 @@ cmd_show(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 				show_col(ctx, ifs[i], T_IFACE, "type", 16);
 				show_col(ctx, ifs[i], T_IFACE, "options", 16);
 				show_col(ctx, ifs[i], T_IFACE, "error", 16);
+				unsupported_show(T_IFACE, ifs[i], 16, ctx->out);
 			}
 		}
 	}
+	unsupported_show(T_OVS, root, 4, ctx->out);
 	show_col(ctx, root, T_OVS, "ovs_version", 4);
 	(void)cmp_rows_by_name;
 	return 0;
@@ -1454,6 +1461,9 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 	if (ctx.changed) {
 		db_gc(ctx.db);
 		if (db_check(ctx.db, &ctx.err) < 0)
+			goto error;
+		/* Judged by the result, as ovsdb does: a value set and unset again passes. */
+		if ((ret = unsupported_check(ctx.db, db, &ctx.err)) < 0)
 			goto error;
 		struct row *root = db_root(ctx.db);
 		int nc = db_column_index(T_OVS, "next_cfg"), cc = db_column_index(T_OVS, "cur_cfg");

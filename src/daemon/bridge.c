@@ -36,6 +36,7 @@ struct bridge {
 	char name[64];          /* Bridge name. */
 	struct mac_table *macs; /* Its MAC learning table. */
 	struct ofp_tables *tables; /* Its OpenFlow tables (PMDs read them through snapshots). */
+	bool secure;            /* fail_mode was secure when its tables were last reset. */
 };
 
 static struct bridge *bridges[BRIDGE_MAX];
@@ -405,59 +406,120 @@ dp_no_alloc(void)
 	return 0;
 }
 
-/* OpenFlow numbers: the bridge's own port is LOCAL, others ofport_request or lowest free. */
+/* Usable OpenFlow port numbers, 1 to OFPP_MAX - 1 (ofport_request's range), as a bitmap. */
+struct ofport_set {
+	uint64_t bits[OFPP_MAX / 64];
+};
+
+static bool
+ofport_valid(int64_t o)
+{
+	return o > 0 && o < OFPP_MAX;
+}
+
+static bool
+ofport_test(const struct ofport_set *s, int64_t o)
+{
+	return s->bits[o / 64] >> (o % 64) & 1;
+}
+
+static void
+ofport_mark(struct ofport_set *s, int64_t o)
+{
+	s->bits[o / 64] |= 1ull << (o % 64);
+}
+
+/*
+ * OpenFlow numbers of one bridge: its own port is LOCAL, the others keep theirs, else get
+ * their ofport_request, else the lowest number free. As in OVS, a number that another port
+ * requests is taken back from a port that only had it by chance.
+ */
+static void
+assign_bridge_ofports(const struct conf_bridge *cb)
+{
+	struct ofport_set used, requested;
+	const struct conf_iface *cis[PORT_MAX];
+	struct port *ps[PORT_MAX];
+	unsigned n = 0;
+
+	memset(&used, 0, sizeof(used));
+	memset(&requested, 0, sizeof(requested));
+	for (unsigned p = 0; p < cb->n_ports; p++) {
+		for (unsigned i = 0; i < cb->ports[p].n_ifaces; i++) {
+			const struct conf_iface *ci = &cb->ports[p].ifaces[i];
+			struct port *port = bridge_port_by_name(ci->name);
+
+			if (port == NULL || !port->started || n == PORT_MAX)
+				continue;
+			if (!strcmp(ci->name, cb->name)) {
+				port->ofport = OFPP_LOCAL;
+				continue;
+			}
+			if (ofport_valid(ci->ofport_request))
+				ofport_mark(&requested, ci->ofport_request);
+			cis[n] = ci;
+			ps[n++] = port;
+		}
+	}
+	/* Keep the numbers already given, unless another port asks for one, or its own port
+	 * for another. */
+	for (unsigned k = 0; k < n; k++) {
+		int64_t have = ps[k]->ofport, req = cis[k]->ofport_request;
+		bool keep = ofport_valid(have) && !ofport_test(&used, have) &&
+			(req < 0 ? !ofport_test(&requested, have) : req == have);
+
+		if (keep)
+			ofport_mark(&used, have);
+		else
+			ps[k]->ofport = -1;
+	}
+	/* Then the requests. */
+	for (unsigned k = 0; k < n; k++) {
+		int64_t req = cis[k]->ofport_request;
+
+		if (ps[k]->ofport < 0 && ofport_valid(req) && !ofport_test(&used, req)) {
+			ofport_mark(&used, req);
+			ps[k]->ofport = req;
+		}
+	}
+	/* Then the lowest number that nobody has or asks for. */
+	int64_t o = 1;
+	for (unsigned k = 0; k < n; k++) {
+		if (ps[k]->ofport >= 0)
+			continue;
+		while (o < OFPP_MAX && (ofport_test(&used, o) || ofport_test(&requested, o)))
+			o++;
+		if (o < OFPP_MAX) {
+			ofport_mark(&used, o);
+			ps[k]->ofport = o;
+		}
+	}
+}
+
 static void
 assign_ofports(const struct conf *conf)
 {
-	for (unsigned b = 0; b < conf->n_bridges; b++) {
-		const struct conf_bridge *cb = &conf->bridges[b];
-		bool used[PORT_MAX * 4] = {false};
+	for (unsigned b = 0; b < conf->n_bridges; b++)
+		assign_bridge_ofports(&conf->bridges[b]);
+}
 
-		/* Keep numbers already given; then requests; then the rest. */
-		for (int pass = 0; pass < 3; pass++) {
-			for (unsigned p = 0; p < cb->n_ports; p++) {
-				const struct conf_port *cp = &cb->ports[p];
-				for (unsigned i = 0; i < cp->n_ifaces; i++) {
-					const struct conf_iface *ci = &cp->ifaces[i];
-					struct port *port = bridge_port_by_name(ci->name);
-					int64_t want = -1;
+/*
+ * A bridge's tables when it has no rules of its own: as OVS with no controller, NORMAL at
+ * priority 0, unless fail_mode is secure (then nothing: every frame is dropped).
+ */
+static struct ofp_tables *
+default_tables(bool secure)
+{
+	struct ofp_tables *t = ofp_tables_create();
 
-					if (port == NULL || !port->started)
-						continue;
-					if (!strcmp(ci->name, cb->name)) {
-						port->ofport = OFPP_LOCAL;
-						continue;
-					}
-					if (pass == 0) {
-						if (port->ofport > 0 && port->ofport < (int64_t)RTE_DIM(used) &&
-								(ci->ofport_request < 0 ||
-									ci->ofport_request == port->ofport) &&
-								!used[port->ofport])
-							used[port->ofport] = true;
-						else
-							port->ofport = -1;
-						continue;
-					}
-					if (port->ofport > 0)
-						continue;
-					if (pass == 1 && ci->ofport_request > 0 &&
-							ci->ofport_request < (int64_t)RTE_DIM(used) &&
-							!used[ci->ofport_request])
-						want = ci->ofport_request;
-					if (pass == 2)
-						for (int64_t o = 1; o < (int64_t)RTE_DIM(used); o++)
-							if (!used[o]) {
-								want = o;
-								break;
-							}
-					if (want > 0) {
-						used[want] = true;
-						port->ofport = want;
-					}
-				}
-			}
-		}
+	if (!secure) {
+		struct ofp_rule tmpl = {.priority = 0, .n_acts = 1};
+		tmpl.acts[0] = (struct ofp_action){.type = OFPACT_OUTPUT, .port = OFPP_NORMAL};
+		struct ofp_rule *r = ofp_rule_clone(&tmpl);
+		r->created_ms = r->modified_ms = bridge_now_ms();
+		ofp_tables_add(t, r);
 	}
+	return t;
 }
 
 void
@@ -509,6 +571,7 @@ bridge_reconfigure(struct conf *conf)
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
 		struct bridge *br = bridge_find(cb->name);
+		bool secure = cb->fail_mode != NULL && !strcmp(cb->fail_mode, "secure");
 		unsigned size = map_uint(&cb->other_config, "mac-table-size", 8192, 1, 1u << 24);
 		unsigned aging = map_uint(&cb->other_config, "mac-aging-time", 300, 1, 1u << 30);
 
@@ -521,21 +584,30 @@ bridge_reconfigure(struct conf *conf)
 			br = calloc(1, sizeof(*br));
 			snprintf(br->name, sizeof(br->name), "%s", cb->name);
 			br->macs = mac_table_create(size, aging, SOCKET_ID_ANY);
-			br->tables = ofp_tables_create();
-			/* As OVS: a bridge starts with NORMAL, unless fail_mode is secure. */
-			if (cb->fail_mode == NULL || strcmp(cb->fail_mode, "secure") != 0) {
-				struct ofp_rule tmpl = {.priority = 0, .n_acts = 1};
-				tmpl.acts[0] = (struct ofp_action){.type = OFPACT_OUTPUT,
-					.port = OFPP_NORMAL};
-				struct ofp_rule *r = ofp_rule_clone(&tmpl);
-				r->created_ms = r->modified_ms = bridge_now_ms();
-				ofp_tables_add(br->tables, r);
-			}
+			br->secure = secure;
+			br->tables = default_tables(secure);
 			ofp_tables_index(br->tables);
 			bridges[n_bridges++] = br;
 			TLOG(INFO, "bridge %s: created", br->name);
 		} else {
 			mac_table_set_limits(br->macs, size, aging);
+		}
+		if (br->secure != secure) {
+			/*
+			 * As OVS with no controller (connmgr_set_fail_mode()): a new fail_mode
+			 * flushes the bridge's flows, and standalone puts NORMAL back.
+			 */
+			const struct ofp_tables *old = br->tables;
+			struct ofp_rule **dead = malloc((old->n_rules + 1) * sizeof(*dead));
+			unsigned n_dead = old->n_rules;
+
+			if (n_dead)
+				memcpy(dead, old->rules, n_dead * sizeof(*dead));
+			br->secure = secure;
+			bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
+			free(dead);
+			TLOG(INFO, "bridge %s: fail_mode %s, %u flows flushed", br->name,
+				secure ? "secure" : "standalone", n_dead);
 		}
 	}
 	struct bridge *retired[BRIDGE_MAX];

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bridge.h"
 #include "conf.h"
@@ -47,6 +48,18 @@ cfg_init(const char *db_path, struct ds *err)
 		return ret;
 	}
 	ds_destroy(&e);
+	/*
+	 * An older build accepted settings that trestle now refuses. The file still loads (a
+	 * daemon that will not start helps nobody); each one is logged, `show` lists it, and the
+	 * daemon goes on ignoring it, as it always did.
+	 */
+	struct ds w = DS_INIT;
+	if (db_unsupported_report(live_db, &w) > 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(w.s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			TLOG(WARNING, "%s: %s; ignored", db_path, l);
+	}
+	ds_destroy(&w);
 	cfg_apply(live_db);
 	return 0;
 }

@@ -161,6 +161,16 @@ port_mtu_valid(struct port *port, const struct conf_iface *cfg)
 	return false;
 }
 
+/* The receive queues cfg asks for: options:n_rxq, 1 when unset or 0. */
+static uint16_t
+port_n_rxq(const struct conf_iface *cfg)
+{
+	const char *s = conf_map_get(&cfg->options, "n_rxq");
+	unsigned long n = s ? strtoul(s, NULL, 10) : 1;
+
+	return (uint16_t)RTE_MAX(RTE_MIN(n, (unsigned long)UINT16_MAX), 1ul);
+}
+
 static struct port *
 port_new(const struct conf_iface *cfg, uint32_t dp_no)
 {
@@ -174,6 +184,8 @@ port_new(const struct conf_iface *cfg, uint32_t dp_no)
 	port->mtu = -1;
 	port->max_frame = UINT32_MAX;
 	port->mtu_request = cfg->mtu_request;
+	port->n_rxq_request = port_n_rxq(cfg);
+	port->mac_request = cfg->mac ? xstrdup(cfg->mac) : NULL;
 	port->vhost_vid = -1;
 	port->tap_fd = -1;
 	for (unsigned i = 0; i < RTE_DIM(port->tx_lock); i++)
@@ -246,6 +258,7 @@ port_close(struct port *port)
 	if (port->started)
 		TLOG(INFO, "port %s: closed", port->name);
 	free(port->rxq_affinity);
+	free(port->mac_request);
 	free(port);
 }
 
@@ -266,11 +279,17 @@ port_same_device(const struct port *port, const struct conf_iface *cfg, const ch
 	free(tmp);
 	if (!same)
 		return false;
-	/* Options read only at open time: a new MTU reopens the device with it. */
+	/*
+	 * Options read only at open time: a new MTU, MAC or number of queues reopens the device
+	 * with it. What was asked is compared, not what the device took, or a port asking for
+	 * more queues than it has would be reopened at every change of the configuration.
+	 */
 	if (cfg->mtu_request != port->mtu_request)
 		return false;
-	const char *n_rxq = conf_map_get(&cfg->options, "n_rxq");
-	if ((n_rxq ? (uint16_t)RTE_MAX(atoi(n_rxq), 1) : 1) != port->n_rxq && port->started)
+	if ((cfg->mac == NULL) != (port->mac_request == NULL) ||
+			(cfg->mac && strcmp(cfg->mac, port->mac_request)))
+		return false;
+	if (port_n_rxq(cfg) != port->n_rxq_request && port->started)
 		return false;
 	const char *aff = conf_map_get(&cfg->other_config, "pmd-rxq-affinity");
 	if ((aff == NULL) != (port->rxq_affinity == NULL) ||

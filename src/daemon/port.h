@@ -103,6 +103,8 @@ struct port {
 	volatile bool down;
 	char error[1400];           /* Why it could not be opened, "" when fine. */
 	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
+	uint16_t n_rxq_request;     /* options:n_rxq it was opened with (n_rxq may be fewer). */
+	char *mac_request;          /* mac it was opened with, NULL when unset. */
 
 	/* ethdev backend (port_ethdev.c). */
 	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */

@@ -81,19 +81,15 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
 	uint16_t pid = port->eth_port;
-	const char *s;
 	int ret;
 
 	ret = rte_eth_dev_info_get(pid, &info);
 	if (ret < 0)
 		return ret;
-	unsigned n_rxq = 1;
-	if ((s = conf_map_get(&cfg->options, "n_rxq")) != NULL) {
-		n_rxq = (unsigned)strtoul(s, NULL, 10);
-		if (n_rxq == 0)
-			n_rxq = 1;
-	}
-	n_rxq = RTE_MIN(n_rxq, (unsigned)info.max_rx_queues);
+	unsigned n_rxq = RTE_MIN(port->n_rxq_request, (unsigned)info.max_rx_queues);
+	if (n_rxq < port->n_rxq_request)
+		TLOG(WARNING, "%s: options:n_rxq=%u, but the device has at most %u receive queues",
+			port->name, port->n_rxq_request, n_rxq);
 	unsigned n_txq = RTE_MIN(RTE_MAX(want_txq, 1u), (unsigned)info.max_tx_queues);
 	n_txq = RTE_MIN(n_txq, RTE_DIM(port->tx_lock));
 	port->tx_shared = n_txq < want_txq;
@@ -121,8 +117,12 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 		return ret;
 	if (cfg->mac != NULL) {
 		struct rte_ether_addr mac;
-		if (rte_ether_unformat_addr(cfg->mac, &mac) == 0)
-			rte_eth_dev_default_mac_addr_set(pid, &mac);
+		ret = rte_ether_unformat_addr(cfg->mac, &mac);
+		if (ret == 0)
+			ret = rte_eth_dev_default_mac_addr_set(pid, &mac);
+		if (ret < 0)
+			TLOG(WARNING, "%s: cannot set MAC %s: %s", port->name, cfg->mac,
+				rte_strerror(-ret));
 	}
 	port->n_rxq = (uint16_t)n_rxq;
 	port->n_txq = (uint16_t)n_txq;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Bad input on the command channel: malformed values, unknown tables and columns, duplicate
-# names, deletes of missing rows, a failing command inside a chained transaction, non-JSON and
-# over-long requests. Each gets a clear error, the daemon keeps serving, and the saved file is
-# byte-identical to before.
+# names, deletes of missing rows, a failing command inside a chained transaction, settings
+# Trestle would store but not act on (stp_enable=true, tunnels, QoS), non-JSON and over-long
+# requests. Each gets a clear error, the daemon keeps serving, and the saved file is
+# byte-identical to before. Then a file from an older build that holds stp_enable=true: it
+# loads, the log and `show` say it is ignored, and other changes still go through.
 . "$(dirname "$0")/lib.sh"
 hugepages_ready
 start_trestled || exit 1
@@ -37,6 +39,26 @@ bad "failing third command rolls back the first two" "no bridge named br9" \
 	add-br br5 -- add-port br5 p5 -- del-br br9
 check_eq "rolled-back bridge does not exist" "br0" "$(trestle list-br)"
 bad "unknown command" "unknown command" frobnicate br0
+
+# Stored but not implemented: refused as a whole, the file left as it was, byte for byte.
+cp "$DB" "$T/db.before"
+bad "stp_enable=true" \
+	"Bridge br0: stp_enable=true is not supported yet (Trestle has no spanning tree; see docs/compatibility.md)" \
+	set Bridge br0 stp_enable=true
+check_ok "stp_enable=true left the saved file byte-identical" cmp "$T/db.before" "$DB"
+check_eq "stp_enable still false" "false" "$(trestle get Bridge br0 stp_enable)"
+bad "a tunnel type" "type=vxlan is not supported yet" \
+	add-port br0 vx0 -- set Interface vx0 type=vxlan options:remote_ip=192.0.2.1
+bad "a Bridge column Trestle leaves out" "Bridge column rstp_enable is not supported yet" \
+	set Bridge br0 rstp_enable=true
+bad "QoS as libvirt sets it for <bandwidth>" "Port column qos is not supported yet" \
+	set Port p1 qos=@q -- --id=@q create QoS type=linux-htb
+bad "an OVS table Trestle leaves out" "table QoS is not supported yet" list QoS
+bad "a tag the trunk mode ignores" "tag=10 has no effect with vlan_mode=trunk" \
+	set Port p1 vlan_mode=trunk
+bad "a MAC table size that is not a number" "is not valid (an integer from 1 to 16777216)" \
+	set Bridge br0 other_config:mac-table-size=lots
+check_eq "rolled-back vx0 does not exist" "p1" "$(trestle list-ports br0)"
 
 check_ok "--if-exists del-port of a missing port" trestle --if-exists del-port br0 nope
 out=$("$TRESTLED" --no-pci --file-prefix="${PREFIX}m" -- --mbufs 12x 2>&1); rc=$?
@@ -86,5 +108,32 @@ check_contains "over-long request is refused" 'too long' "$out"
 check_ok "daemon still serves after abuse" trestle show
 check_eq "abuse left the saved file unchanged" "$saved" "$(sha256sum <"$DB")"
 check_eq "bridge still there" "br0" "$(trestle list-br)"
+
+# A transaction is judged by its result.
+check_ok "stp_enable set and unset in one transaction" \
+	trestle set Bridge br0 stp_enable=true -- set Bridge br0 stp_enable=false
+check_eq "... leaves it false" "false" "$(trestle get Bridge br0 stp_enable)"
+
+# A file written by an older build, which accepted stp_enable=true, still loads.
+stop_trestled
+/usr/bin/python3 - "$DB" <<'PY'
+import json, sys
+db = json.load(open(sys.argv[1]))
+for row in db["Bridge"].values():
+    row["stp_enable"] = True
+json.dump(db, open(sys.argv[1], "w"), indent=1, sort_keys=True)
+PY
+start_trestled || exit 1
+check_contains "the log says the old setting is ignored" \
+	"Bridge br0: stp_enable=true is not supported yet (Trestle has no spanning tree; see docs/compatibility.md); ignored" \
+	"$(cat "$LOG")"
+check_contains "show lists it" "ignored: stp_enable=true is not supported yet" "$(trestle show)"
+check_ok "other changes still go through" \
+	trestle add-port br0 p2 -- set Interface p2 type=internal
+check_ok "the old setting can be cleared" trestle set Bridge br0 stp_enable=false
+check_not_contains "and show no longer lists it" "ignored:" "$(trestle show)"
+saved=$(sha256sum <"$DB")
+bad "then it cannot be set again" "stp_enable=true is not supported yet" \
+	set Bridge br0 stp_enable=true
 
 finish

@@ -49,5 +49,16 @@ check_eq "get mtu_request" "1500" "$(ovs_vsctl --timeout=5 get Interface vhu0 mt
 
 check_ok "libvirt del-port" ovs_vsctl --timeout=5 -- --if-exists del-port vnet0
 check_ok "libvirt del-port of a port already gone" ovs_vsctl --timeout=5 -- --if-exists del-port vnet0
+# Newer libvirt adds the port with --may-exist, marks it transient (for ovs-ctl, which
+# vswitchd itself ignores) and records the interface name.
+check_ok "newer libvirt's add-port" ovs_vsctl --timeout=5 -- --may-exist add-port ovsbr vnet0 \
+	-- set Port vnet0 other_config:transient=true tag=42 \
+	-- set Interface vnet0 'external-ids:attached-mac="52:54:00:12:34:56"' \
+	-- set Interface vnet0 'external-ids:iface-id="8a7f0b4e-65a6-4c26-b0c8-8f1f0c1fbd1d"' \
+	-- set Interface vnet0 'external-ids:vm-id="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"' \
+	-- set Interface vnet0 'external-ids:ifname="vnet0"' \
+	-- set Interface vnet0 external-ids:iface-status=active
+check_eq "transient stored" '"true"' "$(ovs_vsctl get Port vnet0 other_config:transient)"
+check_ok "newer libvirt's del-port" ovs_vsctl --timeout=5 -- --if-exists del-port vnet0
 check_eq "ports left" "vhu0" "$(ovs_vsctl list-ports ovsbr)"
 finish
