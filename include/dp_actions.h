@@ -31,6 +31,7 @@ enum dp_action_type {
 	DPA_SET_L4_SRC,   /* l4: TCP/UDP source port, checksum updated. */
 	DPA_SET_L4_DST,   /* l4: TCP/UDP destination port, checksum updated. */
 	DPA_DEC_TTL,      /* IPv4 TTL minus one, checksum updated. */
+	DPA_PUNT,         /* To the control thread, for the module that claimed it (port: claim). */
 };
 
 struct dp_action {
@@ -75,6 +76,8 @@ int dp_actions_set_ipv4(struct dp_actions *acts, enum dp_action_type type, rte_b
 int dp_actions_set_tos(struct dp_actions *acts, uint8_t tos);
 int dp_actions_set_l4(struct dp_actions *acts, enum dp_action_type type, uint16_t port);
 int dp_actions_dec_ttl(struct dp_actions *acts);
+/* Makes acts "punt to claim" (the whole list: a punted frame goes nowhere else). */
+void dp_actions_punt(struct dp_actions *acts, uint32_t claim);
 /* Appends "output:1,push_vlan(vid=100,pcp=0),output:2" or "drop" in OVS's style. */
 void dp_actions_format(struct ds *out, const struct dp_actions *acts);
 

@@ -20,7 +20,8 @@
 	X(TX_FULL, "tx_full", "port's transmit queue full after retries") \
 	X(PORT_DOWN, "port_down", "output port not running") \
 	X(OF_DROP, "openflow_drop", "no OpenFlow rule matched, or the rule's actions drop") \
-	X(TTL_EXCEEDED, "ttl_exceeded", "dec_ttl on a packet whose TTL was 1 or 0")
+	X(TTL_EXCEEDED, "ttl_exceeded", "dec_ttl on a packet whose TTL was 1 or 0") \
+	X(PUNT_FULL, "punt_queue_full", "a control frame (BPDU, LACPDU...) found the control thread's queue full")
 
 enum dp_drop_reason {
 #define DP_DROP_ENUM(e, name, doc) DP_DROP_##e,

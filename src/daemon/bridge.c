@@ -24,6 +24,7 @@
 #include "mac_table.h"
 #include "normal.h"
 #include "ofp.h"
+#include "module.h"
 #include "pmd.h"
 #include "xalloc.h"
 #include "pmd_priv.h"
@@ -394,6 +395,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		db->l2.macs = br->macs;
 	}
 	snapshot_assign_rxqs(s);
+	module_snapshot_all(s);
 	return s;
 }
 
@@ -646,7 +648,9 @@ bridge_reconfigure(struct conf *conf)
 	}
 	assign_ofports(conf);
 
-	/* 4. Publish; forget MACs learned on ports whose VLAN settings changed. */
+	/* 4. The modules take their part; publish; forget MACs learned on ports whose VLAN
+	 * settings changed. */
+	module_reconfigure_all(conf_in_force, conf);
 	bool none[PORT_MAX] = {false};
 	struct dp_snapshot *s = snapshot_build(conf, none);
 	for (unsigned b = 0; b < s->n_bridges; b++) {
@@ -740,10 +744,17 @@ bridge_run(void)
 		if (ports[d] != NULL)
 			port_poll_kernel(ports[d]);
 	/* A vhost-user guest came or went: poll its queue, or stop. */
-	if (port_take_vhost_changes() && conf_in_force != NULL) {
-		bool none[PORT_MAX] = {false};
+	if (port_take_vhost_changes())
+		bridge_republish();
+}
+
+void
+bridge_republish(void)
+{
+	bool none[PORT_MAX] = {false};
+
+	if (conf_in_force != NULL)
 		snapshot_publish(snapshot_build(conf_in_force, none));
-	}
 }
 
 _Static_assert(L2_PORTS_MAX >= PORT_MAX, "NORMAL must be able to flood to every port");

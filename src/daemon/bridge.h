@@ -21,6 +21,8 @@ struct port;
  * Keeps conf (and frees the one before).
  */
 void bridge_reconfigure(struct conf *conf);
+/* Publishes a new snapshot of the configuration in force (a module's part changed). */
+void bridge_republish(void);
 /* Closes every port and frees every bridge (shutdown). */
 void bridge_fini(void);
 /* Status of interface name; false when no such port runs. */

@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "ds.h"
 #include "log.h"
+#include "module.h"
 
 static struct db *live_db;
 
@@ -102,3 +103,25 @@ cfg_vsctl(int argc, const char *const argv[], struct ds *out)
 static const struct ctl_command vsctl_cmd = {
 	"vsctl", "[OPTIONS] COMMAND [ARG...] [-- COMMAND [ARG...]]...", 0, INT_MAX, cfg_vsctl};
 CTL_REGISTER(vsctl_cmd)
+
+/* The 100 ms housekeeping of the bridges (MAC aging, kernel flags, guests that came or went). */
+static void
+cfg_tick(void *arg)
+{
+	bridge_run();
+}
+
+static int
+cfg_module_init(struct ds *err)
+{
+	int ret = cfg_init(trestled_opts.db_path, err);
+
+	if (ret == 0 && loop_timer_add(100, cfg_tick, NULL) < 0)
+		ret = -ENOSPC;
+	return ret;
+}
+
+/* Last: the saved configuration is applied once every module can take its part. */
+static const struct module cfg_module = {.name = "cfg", .order = 90, .init = cfg_module_init,
+	.fini = cfg_fini};
+MODULE_REGISTER(cfg_module)

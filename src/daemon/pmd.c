@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
 
 #include "dp_actions.h"
 #include "dp_drop.h"
@@ -40,10 +42,12 @@
 #include "mac_table.h"
 #include "normal.h"
 #include "ofp.h"
+#include "module.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 
 #define DP_TX_RETRIES 8
+#define PMD_PUNT_RING 1024 /* Frames a punt or inject ring holds (a power of 2). */
 
 static struct pmd *pmds[PMD_MAX];
 static unsigned n_pmds;
@@ -54,6 +58,8 @@ static volatile uint64_t dp_epoch;
 static volatile bool pmd_quit;
 
 static struct dp_snapshot dp_empty;
+/* Written by a PMD when its punt ring was empty (see pmd_punt_fd()). */
+static int punt_efd = -1;
 
 struct pmd *
 pmd_get(unsigned idx)
@@ -378,6 +384,30 @@ dp_modify(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
 	return true;
 }
 
+/*
+ * Hands m to the control thread for claim. The eventfd is written only when the ring was
+ * empty: a burst of control frames costs one system call, a steady trickle one each.
+ */
+static void
+dp_punt(struct pmd *pmd, struct rte_mbuf *m, uint32_t claim)
+{
+	m->port = (uint16_t)pmd->in_port;
+	m->hash.usr = claim;
+	bool was_empty = rte_ring_empty(pmd->punt_ring);
+	if (unlikely(rte_ring_sp_enqueue(pmd->punt_ring, m) != 0)) {
+		pmd->drops[DP_DROP_PUNT_FULL]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	pmd->n_punted++;
+	if (was_empty) {
+		uint64_t one = 1;
+		if (write(punt_efd, &one, sizeof(one)) < 0) {
+			/* The counter cannot overflow here; nothing to do. */
+		}
+	}
+}
+
 /* Runs acts on m, which it consumes. */
 static void
 dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *acts)
@@ -387,6 +417,10 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 	/* The common case: one output. */
 	if (likely(n == 1 && acts->a[0].type == DPA_OUTPUT)) {
 		dp_tx_enqueue(pmd, acts->a[0].port, m);
+		return;
+	}
+	if (n == 1 && acts->a[0].type == DPA_PUNT) {
+		dp_punt(pmd, m, acts->a[0].port);
 		return;
 	}
 	if (n == 0) {
@@ -645,6 +679,28 @@ dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *ha
 }
 
 /*
+ * The claim of a module on key's frame, before any OpenFlow table (as OVS handles STP and
+ * LACP frames), or NULL. Adds what it looked at to mask: a frame to a claimed address is
+ * told apart by its destination and, where the claim names one, its ethertype.
+ */
+static const struct dp_punt_match *
+dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct flow_key *mask)
+{
+	if (snap->n_punts == 0)
+		return NULL;
+	memset(&mask->dl_dst, 0xff, sizeof(mask->dl_dst));
+	for (unsigned i = 0; i < snap->n_punts; i++) {
+		const struct dp_punt_match *pm = &snap->punts[i];
+		if (!rte_is_same_ether_addr(&pm->dst, &key->dl_dst))
+			continue;
+		mask->dl_type = UINT16_MAX;
+		if (pm->any_type || pm->dl_type == key->dl_type)
+			return pm;
+	}
+	return NULL;
+}
+
+/*
  * The slow path for one packet: NORMAL decides, the megaflow is installed. Returns the flow,
  * or NULL when none could be installed (then *acts holds what to do with this packet).
  * hash is the key's, or NULL when the burst skipped the EMC.
@@ -662,7 +718,10 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	xo.mask.in_port = UINT32_MAX;
 	xo.n_credits = 0;
 	dp_actions_init(acts);
-	if (br == NULL) {
+	const struct dp_punt_match *pm = dp_punt_find(pmd->snap, key, &xo.mask);
+	if (pm != NULL) {
+		dp_actions_punt(acts, pm->claim);
+	} else if (br == NULL) {
 		acts->drop = DP_DROP_NO_BRIDGE;
 	} else {
 		const struct ofp_xlate_in xin = {
@@ -787,6 +846,7 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 	unsigned missed;
 
 	pmd->n_packets += n;
+	pmd->in_port = in_port;
 
 	bool l3 = dp_flow_table_needs_l3(pmd->flows);
 	bool emc = dp_use_emc(pmd);
@@ -951,6 +1011,24 @@ pmd_serve_waited(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned first, uns
 	pmd->n_ready = kept;
 }
 
+/* Sends what the control thread handed this PMD (pmd_inject()). */
+static void
+pmd_inject_drain(struct pmd *pmd)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(pmd->inject_ring, (void **)pkts, DP_BURST, NULL);
+	uint32_t max_len = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t dp_no = pkts[i]->port;
+		max_len = RTE_MAX(max_len, rte_pktmbuf_pkt_len(pkts[i]));
+		pmd->n_injected++;
+		dp_tx_enqueue(pmd, dp_no, pkts[i]);
+	}
+	pmd->rx_max_len = max_len;
+	dp_tx_flush(pmd);
+}
+
 static int
 pmd_main(void *arg)
 {
@@ -979,6 +1057,8 @@ pmd_main(void *arg)
 		pmd_poll(pmd, rxqs, n_polled, &it);
 		if (unlikely(nq > n_polled))
 			pmd_serve_waited(pmd, rxqs, n_polled, nq, start, &it);
+		if (unlikely(!rte_ring_empty(pmd->inject_ring)))
+			pmd_inject_drain(pmd);
 
 		uint64_t end = rte_rdtsc();
 		if (unlikely(it.storm)) {
@@ -1021,6 +1101,11 @@ pmd_init(struct ds *err)
 	unsigned lcore;
 
 	dp_cur = &dp_empty;
+	punt_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (punt_efd < 0) {
+		ds_put_format(err, "eventfd: %s", strerror(errno));
+		return -errno;
+	}
 	size_t sz = rte_rcu_qsbr_get_memsize(PMD_MAX);
 	pmd_qsv = rte_zmalloc("pmd_qsv", sz, RTE_CACHE_LINE_SIZE);
 	if (pmd_qsv == NULL || rte_rcu_qsbr_init(pmd_qsv, PMD_MAX) < 0) {
@@ -1047,6 +1132,18 @@ pmd_init(struct ds *err)
 		}
 		pmd->snap = &dp_empty; /* No queues: rxq[] is set by the first pmd_reload(). */
 		pmd->epfd = -1;
+		char name[RTE_RING_NAMESIZE];
+		int socket = (int)rte_lcore_to_socket_id(lcore);
+		snprintf(name, sizeof(name), "punt%u", pmd->idx);
+		pmd->punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "inject%u", pmd->idx);
+		pmd->inject_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (pmd->punt_ring == NULL || pmd->inject_ring == NULL) {
+			ds_put_cstr(err, "cannot allocate a PMD's punt and inject rings");
+			return -ENOMEM;
+		}
 		pmds[n_pmds++] = pmd;
 	}
 	if (n_pmds == 0)
@@ -1063,6 +1160,13 @@ pmd_stop(void)
 	pmd_quit = true;
 	rte_eal_mp_wait_lcore();
 	for (unsigned i = 0; i < n_pmds; i++) {
+		struct rte_mbuf *m;
+		while (rte_ring_dequeue(pmds[i]->punt_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (rte_ring_dequeue(pmds[i]->inject_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(pmds[i]->punt_ring);
+		rte_ring_free(pmds[i]->inject_ring);
 		dp_flow_table_destroy(pmds[i]->flows);
 		emc_destroy(pmds[i]->emc);
 		rte_free(pmds[i]);
@@ -1073,6 +1177,46 @@ pmd_stop(void)
 		dp_cur->free_fn(dp_cur);
 	dp_cur = &dp_empty;
 	rte_free(pmd_qsv);
+	if (punt_efd >= 0)
+		close(punt_efd);
+	punt_efd = -1;
+}
+
+int
+pmd_punt_fd(void)
+{
+	return punt_efd;
+}
+
+unsigned
+pmd_punt_take(unsigned idx, struct rte_mbuf **pkts, unsigned n)
+{
+	return idx < n_pmds ?
+		rte_ring_sc_dequeue_burst(pmds[idx]->punt_ring, (void **)pkts, n, NULL) : 0;
+}
+
+int
+pmd_inject(uint32_t dp_no, struct rte_mbuf *m)
+{
+	m->port = (uint16_t)dp_no;
+	if (n_pmds > 0)
+		return rte_ring_sp_enqueue(pmds[0]->inject_ring, m) == 0 ? 0 : -ENOBUFS;
+	/* No PMD: nothing else sends, the control thread may. */
+	struct port *port = dp_cur->ports[dp_no].port;
+	if (port == NULL || !port->started || port->down || port->ops->tx(port, 0, &m, 1) != 1)
+		return -EIO;
+	return 0;
+}
+
+void
+pmd_punt_counters(uint64_t *punted, uint64_t *dropped, uint64_t *injected)
+{
+	*punted = *dropped = *injected = 0;
+	for (unsigned i = 0; i < n_pmds; i++) {
+		*punted += pmds[i]->n_punted;
+		*dropped += pmds[i]->drops[DP_DROP_PUNT_FULL];
+		*injected += pmds[i]->n_injected;
+	}
 }
 
 void
@@ -1142,3 +1286,14 @@ pmd_port_stats_reset(uint32_t dp_no)
 		pmds[i]->txb[dp_no].bytes = 0;
 	}
 }
+
+static void
+pmd_fini(void)
+{
+	pmd_stop();
+}
+
+/* After the mbuf pool (the PMDs receive into it), before anything that sends or publishes. */
+static const struct module pmd_module = {.name = "pmd", .order = 20, .init = pmd_init,
+	.fini = pmd_fini};
+MODULE_REGISTER(pmd_module)

@@ -59,6 +59,18 @@ struct dp_rxq {
 	int fd;                     /* A queue to wait on (epoll), -1 for one to poll. */
 };
 
+/*
+ * Frames a module claims (punt.h): to this destination MAC and, unless any_type, of this
+ * ethertype. The slow path sends them to the control thread instead of the OpenFlow tables.
+ */
+#define DP_PUNT_MAX 16
+struct dp_punt_match {
+	struct rte_ether_addr dst; /* Destination MAC. */
+	bool any_type;             /* Any ethertype (802.3 BPDUs have none). */
+	rte_be16_t dl_type;        /* The ethertype, flow_key.dl_type's byte order. */
+	uint32_t claim;            /* The claim's id, in the DPA_PUNT action. */
+};
+
 /* Everything the PMDs read; immutable once published. */
 struct dp_snapshot {
 	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
@@ -71,6 +83,8 @@ struct dp_snapshot {
 	unsigned n_rxqs[PMD_MAX];
 	unsigned n_polled[PMD_MAX];
 	struct dp_rxq *rxqs[PMD_MAX];
+	unsigned n_punts;                        /* Entries in punts[]. */
+	struct dp_punt_match punts[DP_PUNT_MAX]; /* Frames claimed by modules (punt.h). */
 	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
 	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
 	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */
@@ -103,6 +117,22 @@ const struct dp_snapshot *pmd_snapshot(void);
 void pmd_flush_flows(void);
 /* Waits until every PMD has passed a quiescent state (packets in flight are done). */
 void pmd_sync(void);
+
+/*
+ * Punt and inject, the PMDs' side (punt.c is the control thread's). Each PMD has a ring of
+ * punted frames (it produces, the control thread consumes; m->port is the ingress datapath
+ * port, m->hash.usr the claim) and a ring of frames to send (the control thread produces;
+ * m->port is the egress datapath port), which it drains every iteration, so that no frame
+ * the control thread sends races a PMD's transmit queue.
+ */
+/* An eventfd that becomes readable when a punt ring goes from empty to non-empty. */
+int pmd_punt_fd(void);
+/* Takes up to n punted frames of PMD idx. */
+unsigned pmd_punt_take(unsigned idx, struct rte_mbuf **pkts, unsigned n);
+/* Hands m to a PMD to send out of dp_no (or sends it itself when there is no PMD). */
+int pmd_inject(uint32_t dp_no, struct rte_mbuf *m);
+/* Frames punted, dropped for a full ring, and injected, summed over the PMDs. */
+void pmd_punt_counters(uint64_t *punted, uint64_t *dropped, uint64_t *injected);
 
 /* Sum of every PMD's counters for datapath port dp_no. */
 void pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum);

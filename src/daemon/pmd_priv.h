@@ -57,6 +57,9 @@ struct pmd {
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
 	uint64_t max_idle_tsc;            /* Megaflows idle this long are removed (max-idle). */
 	uint32_t rx_max_len;              /* Longest frame of the burst being handled. */
+	uint32_t in_port;                 /* Datapath port of the burst being handled. */
+	struct rte_ring *punt_ring;       /* Punted frames, to the control thread. */
+	struct rte_ring *inject_ring;     /* Frames from the control thread, to send. */
 
 	unsigned n_tx_pending;            /* Ports with buffered frames. */
 	uint32_t tx_pending[PORT_MAX];    /* Their datapath port numbers. */
@@ -72,6 +75,8 @@ struct pmd {
 	uint64_t n_upcalls;               /* Slow-path calls that installed a megaflow. */
 	uint64_t n_upcall_errors;         /* Slow-path calls that failed. */
 	uint64_t n_flow_limit_hits;       /* Upcalls executed without a megaflow: table full. */
+	uint64_t n_punted;                /* Frames handed to the control thread. */
+	uint64_t n_injected;              /* Frames the control thread had this PMD send. */
 	uint64_t n_tx_batches;            /* Bursts handed to devices. */
 	uint64_t n_tx_packets;            /* Frames in those bursts. */
 	uint64_t n_iterations;            /* Loop iterations. */

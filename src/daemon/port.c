@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "ds.h"
 #include "log.h"
+#include "module.h"
 #include "pmd.h"
 #include "port.h"
 #include "xalloc.h"
@@ -356,3 +357,8 @@ port_status(const struct port *port, struct iface_status *st)
 	port_stat(st, "tx_dropped", ps.tx_dropped);
 	port_stat(st, "tx_errors", tx_errors);
 }
+
+/* The mbuf pool, first: every port and PMD takes its buffers from it. */
+static const struct module port_module = {.name = "ports", .order = 10, .init = port_init,
+	.fini = port_fini};
+MODULE_REGISTER(port_module)

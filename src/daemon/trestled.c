@@ -18,7 +18,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -30,8 +29,8 @@
 #include "daemon.h"
 #include "ds.h"
 #include "log.h"
+#include "module.h"
 #include "pmd.h"
-#include "port.h"
 
 int trestle_logtype;
 
@@ -348,48 +347,42 @@ write_pidfile(const char *path)
 		die("cannot write pidfile %s: %s", path, strerror(errno));
 }
 
-/* The control thread's loop: ctl requests, a 100 ms tick for housekeeping, signals. */
+/* Signals end the loop; everything else is a registered timer or descriptor, or the ctl socket. */
+static void
+on_signal(int fd, uint32_t events, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		TLOG(NOTICE, "signal %u received, exiting", si.ssi_signo);
+		exit_requested = 1;
+	}
+}
+
+static void
+on_ctl_fd(int fd, uint32_t events, void *arg)
+{
+	ctl_server_handle(arg, fd);
+}
+
+static void
+on_ctl_tick(void *arg)
+{
+	ctl_server_run(arg);
+}
+
+/* The control thread's loop: the modules' timers and descriptors, the ctl socket, signals. */
 static void
 control_loop(struct ctl_server *srv, int sigfd)
 {
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
-	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	struct itimerspec its = {.it_interval = {0, 100000000}, .it_value = {0, 100000000}};
-	struct epoll_event ev = {.events = EPOLLIN};
+	loop_fd_add(sigfd, EPOLLIN, on_signal, NULL);
+	ctl_server_epoll_add(srv, loop_epoll_fd());
+	int timer = loop_timer_add(100, on_ctl_tick, srv);
 
-	timerfd_settime(tfd, 0, &its, NULL);
-	ev.data.fd = tfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev);
-	ev.data.fd = sigfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
-	ctl_server_epoll_add(srv, epfd);
-
-	while (!exit_requested) {
-		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, 1000);
-
-		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == tfd) {
-				uint64_t ticks;
-				if (read(tfd, &ticks, sizeof(ticks)) > 0) {
-					bridge_run();
-					ctl_server_run(srv);
-				}
-			} else if (fd == sigfd) {
-				struct signalfd_siginfo si;
-				if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					TLOG(NOTICE, "signal %u received, exiting", si.ssi_signo);
-					exit_requested = 1;
-				}
-			} else {
-				ctl_server_handle(srv, fd);
-			}
-		}
-	}
-	close(tfd);
-	close(epfd);
+	while (!exit_requested)
+		loop_run_once(on_ctl_fd, srv);
+	loop_timer_del(timer);
+	loop_fd_del(sigfd);
 }
 
 /*
@@ -488,11 +481,8 @@ main(int argc, char **argv)
 	ctl_server_set_timeouts(srv, trestled_opts.ctl_idle_timeout,
 		trestled_opts.ctl_request_timeout);
 
-	if ((ret = pmd_init(&err)) < 0 || (ret = port_init(&err)) < 0) {
-		ctl_server_close(srv);
-		die("%s", ds_cstr(&err));
-	}
-	if (cfg_init(trestled_opts.db_path, &err) < 0) {
+	/* The mbuf pool, the PMDs, every feature, then the saved configuration applied. */
+	if (module_init_all(&err) < 0) {
 		ctl_server_close(srv);
 		die("%s", ds_cstr(&err));
 	}
@@ -506,9 +496,7 @@ main(int argc, char **argv)
 
 	TLOG(NOTICE, "shutting down");
 	ctl_server_close(srv);
-	pmd_stop();
-	cfg_fini();
-	port_fini();
+	module_fini_all();
 	if (trestled_opts.pidfile)
 		unlink(trestled_opts.pidfile);
 	rte_eal_cleanup();

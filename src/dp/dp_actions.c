@@ -98,6 +98,13 @@ dp_actions_dec_ttl(struct dp_actions *acts)
 }
 
 void
+dp_actions_punt(struct dp_actions *acts, uint32_t claim)
+{
+	acts->n = 1;
+	acts->a[0] = (struct dp_action){.type = DPA_PUNT, .port = claim};
+}
+
+void
 dp_actions_format(struct ds *out, const struct dp_actions *acts)
 {
 	if (acts->n == 0) {
@@ -149,6 +156,9 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 			break;
 		case DPA_DEC_TTL:
 			ds_put_cstr(out, "dec_ttl");
+			break;
+		case DPA_PUNT:
+			ds_put_format(out, "userspace(punt=%u)", a->port);
 			break;
 		default:
 			ds_put_format(out, "unknown(%u)", a->type);

@@ -6,7 +6,7 @@
       then "PHASE2". Prints how many of each were sent.
   pkt.py count IFACE --seconds S [--src MAC]
       Counts received frames whose payload says PHASE1 / PHASE2. Prints "phase1=N phase2=M".
-  pkt.py send IFACE --src MAC --dst MAC [--vlan V] [--count N]
+  pkt.py send IFACE --src MAC --dst MAC [--vlan V] [--count N] [--ethertype HEX]
       Sends N small frames (for MAC learning).
   pkt.py trunk IFACE --json SPEC
       802.1Q conversation on a trunk (scapy): sends each probe in SPEC and reports what came back.
@@ -99,7 +99,7 @@ def cmd_count(a):
 def cmd_send(a):
     s = raw_socket(a.iface)
     for i in range(a.count):
-        s.send(frame(a.src, a.dst, b"LEARN %d" % i, a.vlan))
+        s.send(frame(a.src, a.dst, b"LEARN %d" % i, a.vlan, int(a.ethertype, 16)))
         time.sleep(0.01)
 
 
@@ -210,6 +210,7 @@ def main():
     p = sub.add_parser("send")
     p.add_argument("iface"); p.add_argument("--src", required=True); p.add_argument("--dst", required=True)
     p.add_argument("--vlan", type=int); p.add_argument("--count", type=int, default=3)
+    p.add_argument("--ethertype", default="88b5")
     p = sub.add_parser("trunk")
     p.add_argument("iface"); p.add_argument("--json", required=True)
     p = sub.add_parser("pcap-hostile")
