@@ -3,21 +3,24 @@
 # dpdk-testpmd io forwarding (the ceiling), each with one PMD core (core 1), taking turns on
 # the same workloads. Prints a table, writes bench-out/bench-results.json and a PNG chart.
 #
-#   scripts/bench.sh [--no-ovs] [--reps N] [--secs S] [--only PATTERN]
+#   scripts/bench.sh [--no-ovs] [--reps N] [--secs S] [--only PATTERN] [--baseline REV]
 #
 # Each rate is the median of N windows of S seconds (default 5 x 2 s) after a 1 s warm-up,
 # read from the switch's own port counters. See docs/performance.md for the method.
+# --baseline REV also builds Trestle at git revision REV and measures it in the same run, each
+# row taking turns with the tree's build: the table gains its figure and the change.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 
-OVS=1 REPS=5 SECS=2 ONLY=.
+OVS=1 REPS=5 SECS=2 ONLY=. BASE_REV=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-ovs) OVS=0 ;;
 	--reps) REPS=$2; shift ;;
 	--secs) SECS=$2; shift ;;
 	--only) ONLY=$2; shift ;;
+	--baseline) BASE_REV=$2; shift ;;
 	-h | --help) sed -n 2,9p "$0"; exit 0 ;;
 	*) echo "bench: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -29,6 +32,19 @@ export TRESTLE_HUGEPAGES=${TRESTLE_HUGEPAGES:-3072}
 if [ $OVS = 1 ]; then bash scripts/deps.sh --bench; else bash scripts/deps.sh; fi
 [ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
 ninja -C build >/dev/null
+# The baseline: REV's sources, built once per revision beside the results.
+BASE_BUILD=
+if [ -n "$BASE_REV" ]; then
+	rev=$(git rev-parse --short "$BASE_REV") || { echo "bench: no revision $BASE_REV" >&2; exit 2; }
+	BASE_SRC=$TOP/bench-out/base-$rev
+	if [ ! -x "$BASE_SRC/build/src/trestled" ]; then
+		rm -rf "$BASE_SRC"; mkdir -p "$BASE_SRC"
+		git archive "$rev" | tar -x -C "$BASE_SRC"
+		meson setup "$BASE_SRC/build" "$BASE_SRC" --buildtype=release >/dev/null
+		ninja -C "$BASE_SRC/build" >/dev/null
+	fi
+	BASE_BUILD=$BASE_SRC/build
+fi
 
 OUT=$TOP/bench-out
 W=/tmp/trestle-bench
@@ -48,15 +64,16 @@ best() { tr ' ' '\n' | grep . | sort -g | tail -n 1; }
 # command, $AP the appctl command of the switch being measured.
 SW= VS= AP= OF= SW_PID=
 
-trestle_start() {
+trestle_start() { # [BUILD_DIR]: the tree's build, or another (the baseline)
+	local b=${1:-build}
 	rm -rf "$W/tr"; mkdir -p "$W/tr"
-	build/src/trestled -l 0,1 --no-pci --file-prefix=tbench -- --db "$W/tr/conf.json" \
+	"$b"/src/trestled -l 0,1 --no-pci --file-prefix=tbench -- --db "$W/tr/conf.json" \
 		--ctl "$W/tr/ctl" --run-dir "$W/tr" --pidfile "$W/tr/pid" --log-file "$W/tr/log" \
 		--mbufs $MBUFS --detach
 	SW=trestle SW_PID=$(cat "$W/tr/pid")
-	VS="build/src/trestle --ctl $W/tr/ctl"
-	AP="build/src/trestle --ctl $W/tr/ctl appctl"
-	OF="build/src/trestle --ctl $W/tr/ctl ofctl"
+	VS="$b/src/trestle --ctl $W/tr/ctl"
+	AP="$b/src/trestle --ctl $W/tr/ctl appctl"
+	OF="$b/src/trestle --ctl $W/tr/ctl ofctl"
 }
 
 ovs_start() {
@@ -168,6 +185,23 @@ pcap_to_null() {
 wl_rule() { # N
 	local f; f=$(pcap_file flows "$1")
 	add_bridge
+	pcap_to_null "$f" "" ""
+	$OF del-flows br0
+	$OF add-flow br0 in_port=p0,actions=output:p1
+	measure p1
+}
+
+# The rule pipeline with 256 vhost-user and 256 internal ports configured beside p0 and p1
+# (no guest, internal ports down, as on an NFV host between guest starts): the 512 must not
+# slow the two ports that carry the traffic.
+wl_rule_many_ports() { # N
+	local f i args=(); f=$(pcap_file flows "$1")
+	add_bridge
+	for i in $(seq 256); do
+		args+=(-- add-port br0 vu$i -- set Interface vu$i type=dpdkvhostuser)
+		args+=(-- add-port br0 in$i -- set Interface in$i type=internal)
+	done
+	$VS --timeout=300 "${args[@]:1}" || log "  $SW: the 512 ports could not be added"
 	pcap_to_null "$f" "" ""
 	$OF del-flows br0
 	$OF add-flow br0 in_port=p0,actions=output:p1
@@ -468,7 +502,7 @@ run() {
 	local name=$1 fn=$2; shift 2
 	echo "$name" | grep -qE "$ONLY" || return 0
 	log "== $name"
-	local tr ov="- -" ceil mem_t="" mem_o="" rounds=1 k trs="" ovs="" ceils=""
+	local tr ov="- -" ceil mem_t="" mem_o="" rounds=1 k trs="" ovs="" ceils="" bs="" bt="- - -"
 	case $fn in wl_vhost | wl_flowgen) rounds=$ROUNDS ;; esac
 	for k in $(seq $rounds); do
 		trestle_start
@@ -476,6 +510,12 @@ run() {
 		mem_t="$(hugepages_mib) $(rss_mib)"
 		sw_stop
 		trs="$trs$tr"$'\n'
+		if [ -n "$BASE_BUILD" ]; then
+			trestle_start "$BASE_BUILD"
+			bt=$($fn "$@")
+			sw_stop
+			bs="$bs$bt"$'\n'
+		fi
 		if [ $OVS = 1 ]; then
 			ovs_start
 			ov=$($fn "$@")
@@ -496,10 +536,12 @@ run() {
 	done
 	# The median turn, with the best window of all turns in its third field.
 	tr=$(printf '%s' "$trs" | median_turn 3)
+	[ -n "$BASE_BUILD" ] && bt=$(printf '%s' "$bs" | median_turn 3)
 	[ $OVS = 1 ] && ov=$(printf '%s' "$ovs" | median_turn 3)
 	[ "$ceil" = - ] || ceil=$(printf '%s' "$ceils" | median_turn 2)
-	log "  trestle $tr | ovs $ov | ceiling $ceil | memory (hugepages MiB, RSS MiB) trestle $mem_t ovs $mem_o"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$tr" "$ov" "$ceil" "$mem_t" "$mem_o" >>"$RES"
+	log "  trestle $tr | ovs $ov | ceiling $ceil | memory (hugepages MiB, RSS MiB) trestle $mem_t ovs $mem_o${BASE_BUILD:+ | baseline $bt}"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$tr" "$ov" "$ceil" "$mem_t" "$mem_o" \
+		"${BASE_BUILD:+$bt}" >>"$RES"
 }
 
 cleanup() {
@@ -513,6 +555,7 @@ pkill -f "file-prefix=(tbench|obench|pbench|gbench)" 2>/dev/null || true
 
 log "one PMD core each (core 1); $REPS windows of $SECS s per figure; TSC $TSC_HZ Hz"
 run rule-1-flow wl_rule 1
+run rule-1-flow-512-ports wl_rule_many_ports 1
 run rule-1k-flows wl_rule 1000
 run rule-100k-flows wl_rule 100000
 MBUFS=$((4 * 262144 - 1)) run rule-1m-flows wl_rule_split 1000000
@@ -527,12 +570,12 @@ run flow-setup-100k-acl wl_setup 100000 acl
 run established-during-setup wl_setup_load
 run vhost-loop wl_vhost
 
-/usr/bin/python3 - "$RES" "$OUT" <<'EOF'
+/usr/bin/python3 - "$RES" "$OUT" "$BASE_REV" <<'EOF'
 import json, subprocess, sys
-res, out = sys.argv[1], sys.argv[2]
+res, out, base_rev = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = []
 for line in open(res):
-    name, tr, ov, ceil, mt, mo = (line.rstrip("\n").split("\t") + [""] * 6)[:6]
+    name, tr, ov, ceil, mt, mo, bt = (line.rstrip("\n").split("\t") + [""] * 7)[:7]
     num = lambda s: None if s in ("", "-") else float(s)
     t, tc, tb = (tr.split() + ["-", "-", "-"])[:3]
     o, oc, ob = (ov.split() + ["-", "-", "-"])[:3]
@@ -543,7 +586,9 @@ for line in open(res):
                      trestle_hugepages_mib=num((mt.split() + ["-"])[0]),
                      trestle_rss_mib=num((mt.split() + ["-", "-"])[1]),
                      ovs_hugepages_mib=num((mo.split() + ["-"])[0]),
-                     ovs_rss_mib=num((mo.split() + ["-", "-"])[1])))
+                     ovs_rss_mib=num((mo.split() + ["-", "-"])[1]),
+                     baseline_mpps=num((bt.split() + ["-"])[0]),
+                     baseline_cycles_per_packet=num((bt.split() + ["-", "-"])[1])))
 for r in rows:
     t, o, c = r["trestle_mpps"], r["ovs_mpps"], r["ceiling_mpps"]
     r["ratio"] = round(t / o, 2) if t and o else None
@@ -569,6 +614,14 @@ for r in rows:
         tb, ob, cb = r["trestle_best_mpps"], r["ovs_best_mpps"], r["ceiling_best_mpps"]
         print("  %-22s Trestle %s  OVS-DPDK %s  ratio %s  testpmd %s" % (r["workload"], f(tb, 7),
               f(ob, 7), (f(tb / ob, 5, 2) + "x") if tb and ob else f(None, 6), f(cb, 7)))
+if base_rev:
+    print("the same rows, this tree against Trestle at %s (built from git, taking turns):" % base_rev)
+    print("  %-22s %8s %8s %7s %8s %8s" % ("workload", "before", "after", "change", "cyc/pkt", "cyc/pkt"))
+    for r in rows:
+        b, t = r["baseline_mpps"], r["trestle_mpps"]
+        print("  %-22s %s %s %s %s %s" % (r["workload"], f(b, 8), f(t, 8),
+              ("%+6.1f%%" % (100 * (t - b) / b)) if b and t else f(None, 7),
+              f(r["baseline_cycles_per_packet"], 8, 1), f(r["trestle_cycles_per_packet"], 8, 1)))
 print("memory (hugepages MiB / RSS MiB), same ports:")
 for r in rows:
     if r["trestle_hugepages_mib"] is not None:
