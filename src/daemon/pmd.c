@@ -987,10 +987,7 @@ pmd_serve_waited(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned first, uns
 		if (now < pmd->next_wait_tsc || pmd->epfd < 0)
 			return;
 		pmd->next_wait_tsc = now + rte_get_tsc_hz() / 1000000 * DP_WAIT_US;
-		unsigned q = first;
-		while (q < nq && rxqs[q].port->down)
-			q++;
-		if (q == nq)
+		if (__atomic_load_n(&port_n_taps_up, __ATOMIC_RELAXED) == 0)
 			return; /* All down: nothing can arrive. */
 		struct epoll_event evs[64];
 		int r = epoll_wait(pmd->epfd, evs, RTE_DIM(evs), 0);

@@ -30,6 +30,7 @@
 #define PORT_MBUF_CACHE 256
 
 static struct rte_mempool *port_pool;
+volatile unsigned port_n_taps_up;
 /* Set by the vhost events thread when a guest comes or goes; read by the control thread. */
 static volatile bool vhost_changed;
 
@@ -243,10 +244,13 @@ port_poll_kernel(struct port *port)
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, port->name, strlen(port->name));
+	bool was_down = port->down;
 	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
 		port->down = false;
 	else
 		port->down = !(ifr.ifr_flags & IFF_UP);
+	if (was_down != port->down)
+		__atomic_add_fetch(&port_n_taps_up, port->down ? -1u : 1u, __ATOMIC_RELEASE);
 }
 
 void
@@ -254,6 +258,8 @@ port_close(struct port *port)
 {
 	if (port == NULL)
 		return;
+	if (port->started && port->internal && !port->down)
+		__atomic_sub_fetch(&port_n_taps_up, 1u, __ATOMIC_RELEASE);
 	if (port->started)
 		port->ops->close(port);
 	if (port->started)

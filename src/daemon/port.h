@@ -160,6 +160,13 @@ bool port_rx_ready(const struct port *port);
 /* Whether a vhost-user guest came or went since the last call (the snapshot must follow). */
 bool port_take_vhost_changes(void);
 
+/*
+ * Internal ports whose kernel interface is up, on the whole switch (port_poll_kernel() keeps
+ * it): while none is, a PMD has nothing to wait for on its TAP descriptors, and one read of
+ * this tells it so without looking at each port.
+ */
+extern volatile unsigned port_n_taps_up;
+
 /* For the backends (port_ethdev.c, port_vhost.c, port_tap.c). */
 extern const struct port_ops port_ethdev_ops;
 extern const struct port_ops port_vhost_ops;
