@@ -524,96 +524,116 @@ default_tables(bool secure)
 	return t;
 }
 
-void
-bridge_reconfigure(struct conf *conf)
+/* Every interface conf wants, with its bridge and port (free it). */
+static struct want *
+wants_of(const struct conf *conf, unsigned *n_want)
 {
 	struct want *want = NULL;
-	unsigned n_want = 0, cap = 0;
-	bool closing[PORT_MAX] = {false};
-	bool any_closing = false;
+	unsigned n = 0, cap = 0;
 
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			for (unsigned i = 0; i < cb->ports[p].n_ifaces; i++) {
-				if (n_want == cap) {
+				if (n == cap) {
 					cap = cap ? cap * 2 : 16;
-					want = realloc(want, cap * sizeof(*want));
+					want = xrealloc(want, cap * sizeof(*want));
 				}
-				want[n_want++] = (struct want){cb, &cb->ports[p], &cb->ports[p].ifaces[i]};
+				want[n++] = (struct want){cb, &cb->ports[p], &cb->ports[p].ifaces[i]};
 			}
 		}
 	}
+	*n_want = n;
+	return want;
+}
 
-	/* 1. Ports that go away or need another device: withdraw them from the PMDs first. */
+/*
+ * Step 1: ports that go away or need another device are withdrawn from the PMDs (a
+ * snapshot without them), then closed.
+ */
+static void
+close_unwanted_ports(const struct conf *conf, const struct want *want, unsigned n_want)
+{
+	bool closing[PORT_MAX] = {false};
+	bool any = false;
+
 	for (unsigned d = 1; d < PORT_MAX; d++) {
 		if (ports[d] == NULL)
 			continue;
 		const struct want *w = want_find(want, n_want, ports[d]->name);
-		if (w == NULL || !port_same_device(ports[d], w->ci, trestled_opts.run_dir)) {
-			closing[d] = true;
-			any_closing = true;
-		}
+		if (w == NULL || !port_same_device(ports[d], w->ci, trestled_opts.run_dir))
+			any = closing[d] = true;
 	}
-	if (any_closing) {
-		snapshot_publish(snapshot_build(conf, closing));
-		for (unsigned d = 1; d < PORT_MAX; d++) {
-			if (!closing[d])
-				continue;
-			for (unsigned b = 0; b < n_bridges; b++)
-				mac_table_flush_port(bridges[b]->macs, d);
-			port_close(ports[d]);
-			ports[d] = NULL;
-			last_l2_valid[d] = false;
-			pmd_port_stats_reset(d);
-		}
+	if (!any)
+		return;
+	snapshot_publish(snapshot_build(conf, closing));
+	for (unsigned d = 1; d < PORT_MAX; d++) {
+		if (!closing[d])
+			continue;
+		for (unsigned b = 0; b < n_bridges; b++)
+			mac_table_flush_port(bridges[b]->macs, d);
+		port_close(ports[d]);
+		ports[d] = NULL;
+		last_l2_valid[d] = false;
+		pmd_port_stats_reset(d);
 	}
+}
 
-	/* 2. Bridges: create the new ones, retune the others, retire the removed ones. */
-	for (unsigned b = 0; b < conf->n_bridges; b++) {
-		const struct conf_bridge *cb = &conf->bridges[b];
-		struct bridge *br = bridge_find(cb->name);
-		bool secure = cb->fail_mode != NULL && !strcmp(cb->fail_mode, "secure");
-		unsigned size = map_uint(&cb->other_config, "mac-table-size", 8192, 1, 1u << 24);
-		unsigned aging = map_uint(&cb->other_config, "mac-aging-time", 300, 1, 1u << 30);
+/*
+ * As OVS with no controller (connmgr_set_fail_mode()): a new fail_mode flushes the bridge's
+ * flows, and standalone puts NORMAL back.
+ */
+static void
+bridge_set_fail_mode(struct bridge *br, bool secure)
+{
+	const struct ofp_tables *old = br->tables;
+	struct ofp_rule **dead = xmalloc((old->n_rules + 1) * sizeof(*dead));
+	unsigned n_dead = old->n_rules;
 
-		if (br == NULL) {
-			if (n_bridges >= BRIDGE_MAX) {
-				TLOG(ERR, "bridge %s not created: at most %u bridges", cb->name,
-					BRIDGE_MAX);
-				continue;
-			}
-			br = calloc(1, sizeof(*br));
-			snprintf(br->name, sizeof(br->name), "%s", cb->name);
-			br->macs = mac_table_create(size, aging, SOCKET_ID_ANY);
-			br->secure = secure;
-			br->tables = default_tables(secure);
-			ofp_tables_index(br->tables);
-			bridges[n_bridges++] = br;
-			TLOG(INFO, "bridge %s: created", br->name);
-		} else {
-			mac_table_set_limits(br->macs, size, aging);
-		}
-		if (br->secure != secure) {
-			/*
-			 * As OVS with no controller (connmgr_set_fail_mode()): a new fail_mode
-			 * flushes the bridge's flows, and standalone puts NORMAL back.
-			 */
-			const struct ofp_tables *old = br->tables;
-			struct ofp_rule **dead = malloc((old->n_rules + 1) * sizeof(*dead));
-			unsigned n_dead = old->n_rules;
+	if (n_dead)
+		memcpy(dead, old->rules, n_dead * sizeof(*dead));
+	br->secure = secure;
+	bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
+	free(dead);
+	TLOG(INFO, "bridge %s: fail_mode %s, %u flows flushed", br->name,
+		secure ? "secure" : "standalone", n_dead);
+}
 
-			if (n_dead)
-				memcpy(dead, old->rules, n_dead * sizeof(*dead));
-			br->secure = secure;
-			bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
-			free(dead);
-			TLOG(INFO, "bridge %s: fail_mode %s, %u flows flushed", br->name,
-				secure ? "secure" : "standalone", n_dead);
-		}
+/* Step 2a: a bridge of conf created, or retuned (MAC table limits, fail_mode). */
+static void
+bridge_update(const struct conf_bridge *cb)
+{
+	struct bridge *br = bridge_find(cb->name);
+	bool secure = cb->fail_mode != NULL && !strcmp(cb->fail_mode, "secure");
+	unsigned size = map_uint(&cb->other_config, "mac-table-size", 8192, 1, 1u << 24);
+	unsigned aging = map_uint(&cb->other_config, "mac-aging-time", 300, 1, 1u << 30);
+
+	if (br != NULL) {
+		mac_table_set_limits(br->macs, size, aging);
+		if (br->secure != secure)
+			bridge_set_fail_mode(br, secure);
+		return;
 	}
-	struct bridge *retired[BRIDGE_MAX];
+	if (n_bridges >= BRIDGE_MAX) {
+		TLOG(ERR, "bridge %s not created: at most %u bridges", cb->name, BRIDGE_MAX);
+		return;
+	}
+	br = xcalloc(1, sizeof(*br));
+	snprintf(br->name, sizeof(br->name), "%s", cb->name);
+	br->macs = mac_table_create(size, aging, SOCKET_ID_ANY);
+	br->secure = secure;
+	br->tables = default_tables(secure);
+	ofp_tables_index(br->tables);
+	bridges[n_bridges++] = br;
+	TLOG(INFO, "bridge %s: created", br->name);
+}
+
+/* Step 2b: bridges conf no longer has leave the list, into retired[]; returns how many. */
+static unsigned
+bridges_retire(const struct conf *conf, struct bridge **retired)
+{
 	unsigned n_retired = 0;
+
 	for (unsigned b = 0; b < n_bridges;) {
 		bool found = false;
 		for (unsigned c = 0; c < conf->n_bridges; c++)
@@ -625,9 +645,15 @@ bridge_reconfigure(struct conf *conf)
 		retired[n_retired++] = bridges[b];
 		bridges[b] = bridges[--n_bridges];
 	}
+	return n_retired;
+}
 
-	/* 3. Open the new ports. */
+/* Step 3: the interfaces not open yet get a datapath number and their device. */
+static void
+open_new_ports(const struct want *want, unsigned n_want)
+{
 	unsigned n_txq = pmd_count() ? pmd_count() : 1;
+
 	for (unsigned i = 0; i < n_refused; i++)
 		port_close(refused[i]);
 	n_refused = 0;
@@ -646,13 +672,12 @@ bridge_reconfigure(struct conf *conf)
 		pmd_port_stats_reset(d);
 		ports[d] = port_open(want[i].ci, trestled_opts.run_dir, n_txq, d);
 	}
-	assign_ofports(conf);
+}
 
-	/* 4. The modules take their part; publish; forget MACs learned on ports whose VLAN
-	 * settings changed. */
-	module_reconfigure_all(conf_in_force, conf);
-	bool none[PORT_MAX] = {false};
-	struct dp_snapshot *s = snapshot_build(conf, none);
+/* Step 4: MACs learned on a port whose VLAN settings change in s are forgotten. */
+static void
+flush_macs_of_changed_vlans(const struct dp_snapshot *s)
+{
 	for (unsigned b = 0; b < s->n_bridges; b++) {
 		const struct dp_bridge *db = &s->bridges[b];
 		for (unsigned i = 0; i < db->l2.n_ports; i++) {
@@ -664,6 +689,27 @@ bridge_reconfigure(struct conf *conf)
 			last_l2_valid[d] = true;
 		}
 	}
+}
+
+void
+bridge_reconfigure(struct conf *conf)
+{
+	struct bridge *retired[BRIDGE_MAX];
+	unsigned n_want;
+	struct want *want = wants_of(conf, &n_want);
+
+	close_unwanted_ports(conf, want, n_want);
+	for (unsigned b = 0; b < conf->n_bridges; b++)
+		bridge_update(&conf->bridges[b]);
+	unsigned n_retired = bridges_retire(conf, retired);
+	open_new_ports(want, n_want);
+	assign_ofports(conf);
+
+	/* The modules take their part; the snapshot is published. */
+	module_reconfigure_all(conf_in_force, conf);
+	bool none[PORT_MAX] = {false};
+	struct dp_snapshot *s = snapshot_build(conf, none);
+	flush_macs_of_changed_vlans(s);
 	snapshot_publish(s);
 	conf_destroy(conf_in_force);
 	conf_in_force = conf;
