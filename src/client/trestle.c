@@ -22,6 +22,7 @@
 
 #include "ctl_proto.h"
 #include "jsonrpc.h"
+#include "xalloc.h"
 
 #define DEFAULT_CTL "/run/trestle/trestled.ctl"
 
@@ -230,46 +231,52 @@ parse_timeout(const char *s, double *t)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* What a command line asks of the daemon. */
+struct request {
+	enum mode mode;     /* Which tool's grammar. */
+	const char *ctl;    /* The daemon's socket. */
+	double timeout;     /* Seconds to wait at most, 0 for ever. */
+	const char *method; /* "vsctl", "ofctl", or the appctl command. */
+};
+
+/* The tool's grammar from the program's name (trestle, or a link named ovs-vsctl...). */
+static enum mode
+mode_of(const char *base)
 {
-	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	const char *ctl = getenv("TRESTLE_CTL") ? getenv("TRESTLE_CTL") : DEFAULT_CTL;
-	const char **fwd = calloc((size_t)argc + 1, sizeof(*fwd));
-	enum mode mode = MODE_TRESTLE;
-	double timeout = 0;
-	int nfwd = 0, i = 1;
-
 	if (!strcmp(base, "ovs-vsctl"))
-		mode = MODE_VSCTL;
-	else if (!strcmp(base, "ovs-ofctl"))
-		mode = MODE_OFCTL;
-	else if (!strcmp(base, "ovs-appctl"))
-		mode = MODE_APPCTL;
-	if (mode != MODE_TRESTLE)
-		prog = base;
+		return MODE_VSCTL;
+	if (!strcmp(base, "ovs-ofctl"))
+		return MODE_OFCTL;
+	if (!strcmp(base, "ovs-appctl"))
+		return MODE_APPCTL;
+	return MODE_TRESTLE;
+}
 
-	/*
-	 * Client options come first. Everything else is forwarded unchanged: vsctl's own global
-	 * options (--format, --if-exists, "--" separators...) are the daemon's to parse.
-	 */
-	for (; i < argc; i++) {
-		const char *a = argv[i];
+/*
+ * Client options come first; *i ends at the first argument that is not one. Everything else
+ * is forwarded unchanged: vsctl's own global options (--format, --if-exists, "--"
+ * separators...) are the daemon's to parse. Returns -1 to go on, else the exit status.
+ */
+static int
+parse_client_options(int argc, char **argv, int *i, struct request *r)
+{
+	for (; *i < argc; (*i)++) {
+		const char *a = argv[*i];
 
 		if (!strcmp(a, "--ctl") ||
-				(mode == MODE_APPCTL && (!strcmp(a, "-t") || !strcmp(a, "--target")))) {
-			if (++i >= argc) {
+				(r->mode == MODE_APPCTL && (!strcmp(a, "-t") || !strcmp(a, "--target")))) {
+			if (++*i >= argc) {
 				fprintf(stderr, "%s: %s needs an argument\n", prog, a);
 				return 2;
 			}
-			ctl = argv[i];
+			r->ctl = argv[*i];
 		} else if (!strncmp(a, "--ctl=", 6) || !strncmp(a, "--target=", 9)) {
-			ctl = strchr(a, '=') + 1;
-		} else if (!strcmp(a, "--timeout") || (!strcmp(a, "-t") && mode != MODE_APPCTL)) {
-			if (++i >= argc || parse_timeout(argv[i], &timeout) < 0)
+			r->ctl = strchr(a, '=') + 1;
+		} else if (!strcmp(a, "--timeout") || (!strcmp(a, "-t") && r->mode != MODE_APPCTL)) {
+			if (++*i >= argc || parse_timeout(argv[*i], &r->timeout) < 0)
 				return 2;
 		} else if (!strncmp(a, "--timeout=", 10)) {
-			if (parse_timeout(a + 10, &timeout) < 0)
+			if (parse_timeout(a + 10, &r->timeout) < 0)
 				return 2;
 		} else if (!strncmp(a, "--db=", 5) || !strcmp(a, "--no-wait") ||
 				!strcmp(a, "-v") || !strncmp(a, "--verbose", 9)) {
@@ -281,49 +288,63 @@ main(int argc, char **argv)
 			printf("%s (Trestle) %s\n", prog, TRESTLE_VERSION);
 			return 0;
 		} else {
-			break;
+			return -1;
 		}
 	}
-	if (i >= argc) {
-		fprintf(stderr, "%s: missing command name; use --help for help\n", prog);
-		return 2;
-	}
+	return -1;
+}
 
-	const char *method = "vsctl";
-	if (mode == MODE_TRESTLE) {
-		const char *cmd = argv[i];
+/*
+ * As trestle, the first word picks the grammar: "ofctl", "appctl" (with its own -t and
+ * --timeout after it), a "module/verb" command, or else vsctl. Then the method. Returns -1
+ * to go on, else the exit status.
+ */
+static int
+pick_method(int argc, char **argv, int *i, struct request *r)
+{
+	if (r->mode == MODE_TRESTLE) {
+		const char *cmd = argv[*i];
 
 		if (!strcmp(cmd, "ofctl")) {
-			mode = MODE_OFCTL;
-			i++;
+			r->mode = MODE_OFCTL;
+			(*i)++;
 		} else if (!strcmp(cmd, "appctl")) {
-			mode = MODE_APPCTL;
-			/* appctl takes its own -t/--timeout after the word, too. */
-			for (i++; i < argc; i++) {
-				if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--target")) &&
-						i + 1 < argc)
-					ctl = argv[++i];
-				else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-					if (parse_timeout(argv[++i], &timeout) < 0)
+			r->mode = MODE_APPCTL;
+			for ((*i)++; *i < argc; (*i)++) {
+				if ((!strcmp(argv[*i], "-t") || !strcmp(argv[*i], "--target")) &&
+						*i + 1 < argc) {
+					r->ctl = argv[++*i];
+				} else if (!strcmp(argv[*i], "--timeout") && *i + 1 < argc) {
+					if (parse_timeout(argv[++*i], &r->timeout) < 0)
 						return 2;
-				} else
+				} else {
 					break;
+				}
 			}
 		} else if (strchr(cmd, '/') || !strcmp(cmd, "list-commands") ||
 				!strcmp(cmd, "version")) {
-			mode = MODE_APPCTL;
+			r->mode = MODE_APPCTL;
 		}
 	}
-	if (mode == MODE_OFCTL) {
-		method = "ofctl";
-	} else if (mode == MODE_APPCTL) {
-		if (i >= argc) {
+	r->method = "vsctl";
+	if (r->mode == MODE_OFCTL) {
+		r->method = "ofctl";
+	} else if (r->mode == MODE_APPCTL) {
+		if (*i >= argc) {
 			fprintf(stderr, "%s: missing command name; use --help for help\n", prog);
 			return 2;
 		}
-		method = argv[i++];
+		r->method = argv[(*i)++];
 	}
-	char *text = NULL;
+	return -1;
+}
+
+/* The arguments for the daemon, into fwd[]; ovs-ofctl's options that do not apply are left out. */
+static int
+forward_args(int argc, char **argv, int i, enum mode mode, const char **fwd)
+{
+	int n = 0;
+
 	for (; i < argc; i++) {
 		if (mode == MODE_OFCTL) {
 			/* OpenFlow versions and name display do not apply: accept and ignore them. */
@@ -336,10 +357,35 @@ main(int argc, char **argv)
 					!strcmp(argv[i], "--readd"))
 				continue;
 		}
-		fwd[nfwd++] = argv[i];
+		fwd[n++] = argv[i];
 	}
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	struct request r = {.mode = mode_of(base),
+		.ctl = getenv("TRESTLE_CTL") ? getenv("TRESTLE_CTL") : DEFAULT_CTL};
+	int i = 1, st;
+
+	if (r.mode != MODE_TRESTLE)
+		prog = base;
+	if ((st = parse_client_options(argc, argv, &i, &r)) >= 0)
+		return st;
+	if (i >= argc) {
+		fprintf(stderr, "%s: missing command name; use --help for help\n", prog);
+		return 2;
+	}
+	if ((st = pick_method(argc, argv, &i, &r)) >= 0)
+		return st;
+
+	const char **fwd = xcalloc((size_t)argc + 1, sizeof(*fwd));
+	int nfwd = forward_args(argc, argv, i, r.mode, fwd);
+	char *text = NULL;
 	/* add-flows, replace-flows, diff-flows BR FILE: the daemon gets the file's text. */
-	if (mode == MODE_OFCTL && nfwd == 3 && (!strcmp(fwd[0], "add-flows") ||
+	if (r.mode == MODE_OFCTL && nfwd == 3 && (!strcmp(fwd[0], "add-flows") ||
 			!strcmp(fwd[0], "replace-flows") || !strcmp(fwd[0], "diff-flows"))) {
 		text = read_text(fwd[2]);
 		if (text == NULL) {
@@ -349,8 +395,7 @@ main(int argc, char **argv)
 		}
 		fwd[2] = text;
 	}
-
-	int st = transact(ctl, timeout, method, nfwd, (const char *const *)fwd);
+	st = transact(r.ctl, r.timeout, r.method, nfwd, (const char *const *)fwd);
 	free(fwd);
 	free(text);
 	return st;
