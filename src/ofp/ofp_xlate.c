@@ -610,20 +610,17 @@ is_tcp_udp(struct xctx *x)
 		!(x->key.nw_frag & FLOW_FRAG_LATER);
 }
 
+/* The VLAN actions: set the outer tag's VID or PCP (pushing one if none), strip, push. */
 static void
-execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
+execute_vlan(struct xctx *x, const struct ofp_action *a)
 {
-	struct dp_actions *acts = &x->out->acts;
 	struct flow_key *k = &x->key;
 	uint16_t tci = flow_vlan_tci(k->vlan_tci);
 	bool tagged = flow_vlan_present(k->vlan_tci);
 
+	x->out->mask.vlan_tci = UINT16_MAX;
 	switch ((enum ofp_action_type)a->type) {
-	case OFPACT_OUTPUT:
-		output_ofport(x, a->port);
-		break;
 	case OFPACT_SET_VLAN_VID:
-		x->out->mask.vlan_tci = UINT16_MAX;
 		x->out->mask.vlan_tpid = UINT16_MAX;
 		if (tagged)
 			set_tci(x, (uint16_t)((tci & FLOW_VLAN_PCP_MASK) | a->value));
@@ -631,7 +628,6 @@ execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
 			push_tag(x, RTE_ETHER_TYPE_VLAN, (uint16_t)a->value);
 		break;
 	case OFPACT_SET_VLAN_PCP:
-		x->out->mask.vlan_tci = UINT16_MAX;
 		x->out->mask.vlan_tpid = UINT16_MAX;
 		if (tagged)
 			set_tci(x, (uint16_t)((tci & FLOW_VLAN_VID_MASK) |
@@ -640,20 +636,32 @@ execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
 			push_tag(x, RTE_ETHER_TYPE_VLAN, (uint16_t)(a->value << FLOW_VLAN_PCP_SHIFT));
 		break;
 	case OFPACT_STRIP_VLAN:
-		x->out->mask.vlan_tci = UINT16_MAX;
 		if (tagged) {
 			x->out->mask.cvlan_tci = UINT16_MAX;
-			dp_actions_pop_vlan(acts);
+			dp_actions_pop_vlan(&x->out->acts);
 			k->vlan_tci = k->cvlan_tci;
 			k->cvlan_tci = 0;
 			k->vlan_tpid = flow_vlan_present(k->vlan_tci) ?
 				rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) : 0;
 		}
 		break;
-	case OFPACT_PUSH_VLAN:
-		x->out->mask.vlan_tci = UINT16_MAX;
+	default: /* OFPACT_PUSH_VLAN */
 		push_tag(x, (uint16_t)a->value, tagged ? (uint16_t)(tci & ~FLOW_VLAN_PRESENT) : 0);
 		break;
+	}
+}
+
+/*
+ * The header rewrites: Ethernet addresses always, IPv4 fields on IPv4 only, ports on TCP and
+ * UDP only (what was looked at goes into the mask). The translated key follows each change.
+ */
+static void
+execute_set_field(struct xctx *x, const struct ofp_action *a)
+{
+	struct dp_actions *acts = &x->out->acts;
+	struct flow_key *k = &x->key;
+
+	switch ((enum ofp_action_type)a->type) {
 	case OFPACT_SET_ETH_SRC:
 		dp_actions_set_eth(acts, DPA_SET_ETH_SRC, &a->mac);
 		k->dl_src = a->mac;
@@ -686,40 +694,78 @@ execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
 			k->tp_src = rte_cpu_to_be_16((uint16_t)a->value);
 		}
 		break;
-	case OFPACT_SET_L4_DST:
+	default: /* OFPACT_SET_L4_DST */
 		if (is_tcp_udp(x)) {
 			dp_actions_set_l4(acts, DPA_SET_L4_DST, (uint16_t)a->value);
 			k->tp_dst = rte_cpu_to_be_16((uint16_t)a->value);
 		}
 		break;
+	}
+}
+
+/* dec_ttl: a TTL of 1 or 0 ends the translation with a drop (OVS would tell a controller). */
+static void
+execute_dec_ttl(struct xctx *x)
+{
+	if (!is_ipv4(x))
+		return;
+	x->out->mask.nw_ttl = UINT8_MAX;
+	if (x->key.nw_ttl <= 1) {
+		x->stop = true;
+		x->out->acts.drop = DP_DROP_TTL_EXCEEDED;
+		return;
+	}
+	dp_actions_dec_ttl(&x->out->acts);
+	x->key.nw_ttl--;
+}
+
+/* resubmit and goto_table: another table's lookup, at most OFP_MAX_DEPTH deep. */
+static void
+execute_resubmit(struct xctx *x, const struct ofp_action *a, uint8_t table)
+{
+	uint8_t t = a->table == OFP_N_TABLES ? table : a->table;
+	uint32_t in = x->in->ports.dp_to_of(x->in->ports.aux, x->key.in_port);
+
+	if (a->type == OFPACT_RESUBMIT && a->port != OFPP_IN_PORT)
+		in = a->port;
+	if (x->depth >= OFP_MAX_DEPTH) {
+		x->stop = true;
+		return;
+	}
+	x->depth++;
+	lookup_and_execute(x, t, in);
+	x->depth--;
+}
+
+static void
+execute_action(struct xctx *x, const struct ofp_action *a, uint8_t table)
+{
+	switch ((enum ofp_action_type)a->type) {
+	case OFPACT_OUTPUT:
+		output_ofport(x, a->port);
+		break;
+	case OFPACT_SET_VLAN_VID:
+	case OFPACT_SET_VLAN_PCP:
+	case OFPACT_STRIP_VLAN:
+	case OFPACT_PUSH_VLAN:
+		execute_vlan(x, a);
+		break;
+	case OFPACT_SET_ETH_SRC:
+	case OFPACT_SET_ETH_DST:
+	case OFPACT_SET_IPV4_SRC:
+	case OFPACT_SET_IPV4_DST:
+	case OFPACT_SET_IP_TOS:
+	case OFPACT_SET_L4_SRC:
+	case OFPACT_SET_L4_DST:
+		execute_set_field(x, a);
+		break;
 	case OFPACT_DEC_TTL:
-		if (is_ipv4(x)) {
-			x->out->mask.nw_ttl = UINT8_MAX;
-			if (k->nw_ttl <= 1) {
-				/* OVS would send it to a controller; there is none: drop. */
-				x->stop = true;
-				acts->drop = DP_DROP_TTL_EXCEEDED;
-				break;
-			}
-			dp_actions_dec_ttl(acts);
-			k->nw_ttl--;
-		}
+		execute_dec_ttl(x);
 		break;
 	case OFPACT_RESUBMIT:
-	case OFPACT_GOTO_TABLE: {
-		uint8_t t = a->table == OFP_N_TABLES ? table : a->table;
-		uint32_t in = x->in->ports.dp_to_of(x->in->ports.aux, k->in_port);
-		if (a->type == OFPACT_RESUBMIT && a->port != OFPP_IN_PORT)
-			in = a->port;
-		if (x->depth >= OFP_MAX_DEPTH) {
-			x->stop = true;
-			break;
-		}
-		x->depth++;
-		lookup_and_execute(x, t, in);
-		x->depth--;
+	case OFPACT_GOTO_TABLE:
+		execute_resubmit(x, a, table);
 		break;
-	}
 	}
 }
 
