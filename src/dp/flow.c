@@ -358,13 +358,10 @@ put_u(struct ds *out, bool *first, const char *name, unsigned v, unsigned m, uns
 	*first = false;
 }
 
-void
-flow_key_format(struct ds *out, const struct flow_key *k, const struct flow_key *m)
+/* eth(src=...,dst=...), the outer and inner VLANs, eth_type: what the mask covers of L2. */
+static void
+format_l2(struct ds *out, const struct flow_key *k, const struct flow_key *m)
 {
-	uint16_t type = rte_be_to_cpu_16(k->dl_type);
-	bool first;
-
-	ds_put_format(out, "in_port(%u)", k->in_port);
 	if (!all_zero(&m->dl_src, 6) || !all_zero(&m->dl_dst, 6)) {
 		ds_put_cstr(out, ",eth(");
 		if (!all_zero(&m->dl_src, 6))
@@ -397,23 +394,37 @@ flow_key_format(struct ds *out, const struct flow_key *k, const struct flow_key 
 			ds_put_cstr(out, ",cvlan(none)");
 	}
 	if (m->dl_type)
-		ds_put_format(out, ",eth_type(0x%04x)", type);
-	if (!m->dl_type)
-		return;
+		ds_put_format(out, ",eth_type(0x%04x)", rte_be_to_cpu_16(k->dl_type));
+}
+
+/* "src=A,dst=B" of two IPv4 addresses under their masks, as far as the mask covers them. */
+static void
+format_ip4_pair(struct ds *out, bool *first, const char *a, const char *b,
+	const struct flow_key *k, const struct flow_key *m)
+{
+	if (m->nw_src) {
+		put_ip4(out, a, k->nw_src, m->nw_src);
+		*first = false;
+	}
+	if (m->nw_dst) {
+		if (!*first)
+			ds_put_char(out, ',');
+		put_ip4(out, b, k->nw_dst, m->nw_dst);
+		*first = false;
+	}
+}
+
+/* ipv4(...), ipv6(...) or arp(...), for the frame's ethertype. */
+static void
+format_l3(struct ds *out, const struct flow_key *k, const struct flow_key *m)
+{
+	uint16_t type = rte_be_to_cpu_16(k->dl_type);
+	bool first = true;
+
 	if (type == ETH_TYPE_IPV4 && (m->nw_src || m->nw_dst || m->nw_proto || m->nw_tos ||
 					     m->nw_ttl || m->nw_frag)) {
 		ds_put_cstr(out, ",ipv4(");
-		first = true;
-		if (m->nw_src) {
-			put_ip4(out, "src", k->nw_src, m->nw_src);
-			first = false;
-		}
-		if (m->nw_dst) {
-			if (!first)
-				ds_put_char(out, ',');
-			put_ip4(out, "dst", k->nw_dst, m->nw_dst);
-			first = false;
-		}
+		format_ip4_pair(out, &first, "src", "dst", k, m);
 		put_u(out, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
 		put_u(out, &first, "tos", k->nw_tos, m->nw_tos, 0xff);
 		put_u(out, &first, "ttl", k->nw_ttl, m->nw_ttl, 0xff);
@@ -425,7 +436,6 @@ flow_key_format(struct ds *out, const struct flow_key *k, const struct flow_key 
 	} else if (type == ETH_TYPE_IPV6 && (!all_zero(m->ipv6_src, 16) ||
 						    !all_zero(m->ipv6_dst, 16) || m->nw_proto)) {
 		ds_put_cstr(out, ",ipv6(");
-		first = true;
 		if (!all_zero(m->ipv6_src, 16)) {
 			put_ip6(out, "src", k->ipv6_src, m->ipv6_src);
 			first = false;
@@ -440,31 +450,37 @@ flow_key_format(struct ds *out, const struct flow_key *k, const struct flow_key 
 		ds_put_char(out, ')');
 	} else if (type == ETH_TYPE_ARP && (m->nw_src || m->nw_dst || m->nw_proto)) {
 		ds_put_cstr(out, ",arp(");
-		first = true;
-		if (m->nw_src) {
-			put_ip4(out, "sip", k->nw_src, m->nw_src);
-			first = false;
-		}
-		if (m->nw_dst) {
-			if (!first)
-				ds_put_char(out, ',');
-			put_ip4(out, "tip", k->nw_dst, m->nw_dst);
-			first = false;
-		}
+		format_ip4_pair(out, &first, "sip", "tip", k, m);
 		put_u(out, &first, "op", k->nw_proto, m->nw_proto, 0xff);
 		ds_put_char(out, ')');
 	}
-	if (m->tp_src || m->tp_dst) {
-		const char *l4 = k->nw_proto == 6 ? "tcp" : k->nw_proto == 17 ? "udp" :
-			k->nw_proto == 132 ? "sctp" : k->nw_proto == 1 ? "icmp" :
-			k->nw_proto == 58 ? "icmpv6" : "l4";
-		bool icmp = k->nw_proto == 1 || k->nw_proto == 58;
-		ds_put_format(out, ",%s(", l4);
-		first = true;
-		put_u(out, &first, icmp ? "type" : "src", rte_be_to_cpu_16(k->tp_src),
-			rte_be_to_cpu_16(m->tp_src), icmp ? 0xff : 0xffff);
-		put_u(out, &first, icmp ? "code" : "dst", rte_be_to_cpu_16(k->tp_dst),
-			rte_be_to_cpu_16(m->tp_dst), icmp ? 0xff : 0xffff);
-		ds_put_char(out, ')');
-	}
+}
+
+/* tcp(src,dst), udp, sctp, icmp(type,code), icmpv6... */
+static void
+format_l4(struct ds *out, const struct flow_key *k, const struct flow_key *m)
+{
+	if (!m->tp_src && !m->tp_dst)
+		return;
+	const char *l4 = k->nw_proto == 6 ? "tcp" : k->nw_proto == 17 ? "udp" :
+		k->nw_proto == 132 ? "sctp" : k->nw_proto == 1 ? "icmp" :
+		k->nw_proto == 58 ? "icmpv6" : "l4";
+	bool icmp = k->nw_proto == 1 || k->nw_proto == 58, first = true;
+	ds_put_format(out, ",%s(", l4);
+	put_u(out, &first, icmp ? "type" : "src", rte_be_to_cpu_16(k->tp_src),
+		rte_be_to_cpu_16(m->tp_src), icmp ? 0xff : 0xffff);
+	put_u(out, &first, icmp ? "code" : "dst", rte_be_to_cpu_16(k->tp_dst),
+		rte_be_to_cpu_16(m->tp_dst), icmp ? 0xff : 0xffff);
+	ds_put_char(out, ')');
+}
+
+void
+flow_key_format(struct ds *out, const struct flow_key *k, const struct flow_key *m)
+{
+	ds_put_format(out, "in_port(%u)", k->in_port);
+	format_l2(out, k, m);
+	if (!m->dl_type)
+		return;
+	format_l3(out, k, m);
+	format_l4(out, k, m);
 }
