@@ -179,6 +179,15 @@ guest_stats() {
 # iface_stat IFACE COUNTER: one statistics counter of an Interface.
 iface_stat() { trestle get Interface "$1" "statistics:$2"; }
 
+# wait_rx IFACE N: waits (5 s at most) until IFACE has received N frames (a pcap source).
+wait_rx() {
+	for _ in $(seq 50); do
+		[ "$(iface_stat "$1" rx_packets 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # wait_link_up IFACE...: waits (10 s at most) until every listed Interface has link_state up.
 wait_link_up() {
 	local i

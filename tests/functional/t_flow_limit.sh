@@ -16,13 +16,6 @@ trestle add-port br0 sink -- set Interface sink type=dpdk \
 trestle set Open_vSwitch . other_config:flow-limit=1000
 n_flows() { trestle appctl dpctl/dump-flows | grep -c '^in_port(' ; }
 counter() { trestle appctl coverage/show | awk -v k="$1" '$1==k{print $2}'; }
-wait_rx() {
-	for _ in $(seq 50); do
-		[ "$(iface_stat "$1" rx_packets 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # 1. 5000 new flows (each frame from a source MAC of its own) into a table of 1000.
 trestle add-port br0 flood -- set Interface flood type=dpdk \

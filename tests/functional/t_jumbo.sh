@@ -21,14 +21,6 @@ check_eq "sink MTU 9000 in use" "9000" "$(trestle get Interface sink1 mtu)"
 
 inuse() { trestle appctl coverage/show | awk '/^mbufs in use/{print $4}'; }
 drops() { trestle appctl coverage/show | awk -v k="drop_$1" '$1==k{print $2}'; }
-# wait_rx IFACE N: until IFACE has received N frames (5 s at most).
-wait_rx() {
-	for _ in $(seq 50); do
-		[ "$(iface_stat "$1" rx_packets 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 base=$(inuse)
 
 # 1. Ten 9000-byte frames flooded to both sinks.
