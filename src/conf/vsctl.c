@@ -1373,37 +1373,26 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 	return 1;
 }
 
-int
-vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
-	struct ds *out)
+/*
+ * Splits argv into commands at "--"; options before each command name belong to it (or are
+ * global). Returns how many, or -1 with ctx->err saying why.
+ */
+static int
+split_commands(struct vsctl_ctx *ctx, int argc, const char *const argv[], struct vsctl_cmd *cmds)
 {
-	struct vsctl_ctx ctx = {.out = out, .format = FMT_LIST, .data = DATA_STRING,
-		.headings = true, .db = NULL};
-	int ncmds = 0, i = 0, ret = 0, max_cmds = 1;
-	bool default_table = true;
+	int ncmds = 0, i = 0;
 
-	*newdb = NULL;
-	ds_init(&ctx.err);
-	/* As many commands as "--" separators and one: libvirt and scripts chain hundreds. */
-	for (int k = 0; k < argc; k++)
-		max_cmds += !strcmp(argv[k], "--");
-	struct vsctl_cmd *cmds = xcalloc((size_t)max_cmds, sizeof(*cmds));
-	const struct vsctl_command_def **defs = xcalloc((size_t)max_cmds, sizeof(*defs));
-	/* Split into commands; options before each command name belong to it (or are global). */
 	while (i < argc) {
 		struct vsctl_cmd *c = &cmds[ncmds];
 		while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--")) {
 			int used;
-			int r = parse_option(&ctx, c, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &used);
+			int r = parse_option(ctx, c, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &used);
 			if (r < 0)
-				goto error;
+				return -1;
 			if (r == 0) {
-				ds_put_format(&ctx.err, "unrecognized option '%s'", argv[i]);
-				goto error;
+				ds_put_format(&ctx->err, "unrecognized option '%s'", argv[i]);
+				return -1;
 			}
-			if (!strncmp(argv[i], "--format", 8) || !strcmp(argv[i], "-f") ||
-					!strcmp(argv[i], "--bare"))
-				default_table = false;
 			i += 1 + used;
 		}
 		if (i < argc && !strcmp(argv[i], "--")) {
@@ -1420,55 +1409,92 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 			i++;
 		ncmds++;
 	}
-	(void)default_table;
 	if (ncmds == 0) {
-		ds_put_cstr(&ctx.err, "missing command name (use --help for help)");
-		goto error;
+		ds_put_cstr(&ctx->err, "missing command name (use --help for help)");
+		return -1;
 	}
-	/* Check every command before running any. */
+	return ncmds;
+}
+
+/* Finds each command's definition and checks its argument count, before any runs. */
+static int
+check_commands(struct vsctl_ctx *ctx, const struct vsctl_cmd *cmds, int ncmds,
+	const struct vsctl_command_def **defs)
+{
 	for (int k = 0; k < ncmds; k++) {
 		defs[k] = NULL;
 		for (unsigned d = 0; d < sizeof(commands) / sizeof(commands[0]); d++)
 			if (!strcmp(commands[d].name, cmds[k].argv[0]))
 				defs[k] = &commands[d];
 		if (defs[k] == NULL) {
-			ds_put_format(&ctx.err, "unknown command '%s'; use --help for help",
+			ds_put_format(&ctx->err, "unknown command '%s'; use --help for help",
 				cmds[k].argv[0]);
-			goto error;
+			return -1;
 		}
 		int nargs = cmds[k].argc - 1;
 		if (nargs < defs[k]->min || nargs > defs[k]->max) {
-			ds_put_format(&ctx.err, "'%s' command requires at %s %d arguments",
+			ds_put_format(&ctx->err, "'%s' command requires at %s %d arguments",
 				cmds[k].argv[0], nargs < defs[k]->min ? "least" : "most",
 				nargs < defs[k]->min ? defs[k]->min : defs[k]->max);
-			goto error;
+			return -1;
 		}
 	}
+	return 0;
+}
 
+/*
+ * The changed copy checked as a whole (references, names, what is not implemented: judged
+ * by the result, as ovsdb does, so a value set and unset again passes) and its cfg counters
+ * moved on. Returns 0 or a negative errno with ctx->err saying why.
+ */
+static int
+check_result(struct vsctl_ctx *ctx, const struct db *db)
+{
+	int ret;
+
+	db_gc(ctx->db);
+	if (db_check(ctx->db, &ctx->err) < 0)
+		return -EINVAL;
+	if ((ret = unsupported_check(ctx->db, db, &ctx->err)) < 0)
+		return ret;
+	struct row *root = db_root(ctx->db);
+	int nc = db_column_index(T_OVS, "next_cfg"), cc = db_column_index(T_OVS, "cur_cfg");
+	root->d[nc].keys[0].i++;
+	root->d[cc].keys[0].i = root->d[nc].keys[0].i;
+	return 0;
+}
+
+int
+vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
+	struct ds *out)
+{
+	struct vsctl_ctx ctx = {.out = out, .format = FMT_LIST, .data = DATA_STRING,
+		.headings = true, .db = NULL};
+	int ncmds, ret = 0, max_cmds = 1;
+
+	*newdb = NULL;
+	ds_init(&ctx.err);
+	/* As many commands as "--" separators and one: libvirt and scripts chain hundreds. */
+	for (int k = 0; k < argc; k++)
+		max_cmds += !strcmp(argv[k], "--");
+	struct vsctl_cmd *cmds = xcalloc((size_t)max_cmds, sizeof(*cmds));
+	const struct vsctl_command_def **defs = xcalloc((size_t)max_cmds, sizeof(*defs));
+
+	if ((ncmds = split_commands(&ctx, argc, argv, cmds)) < 0 ||
+			check_commands(&ctx, cmds, ncmds, defs) < 0)
+		goto error;
 	ctx.db = db_clone(db);
-	for (int k = 0; k < ncmds; k++) {
+	for (int k = 0; k < ncmds; k++)
 		if ((ret = defs[k]->fn(&ctx, &cmds[k])) < 0)
 			goto error;
-	}
+	ret = 0;
 	if (ctx.exit_status) {
 		/* br-exists and friends answer with a status; nothing to commit. */
+		ret = VSCTL_EXIT_STATUS(ctx.exit_status);
 		db_destroy(ctx.db);
-		ds_destroy(&ctx.err);
-		free(cmds);
-		free(defs);
-		return VSCTL_EXIT_STATUS(ctx.exit_status);
-	}
-	if (ctx.changed) {
-		db_gc(ctx.db);
-		if (db_check(ctx.db, &ctx.err) < 0)
+	} else if (ctx.changed) {
+		if ((ret = check_result(&ctx, db)) < 0)
 			goto error;
-		/* Judged by the result, as ovsdb does: a value set and unset again passes. */
-		if ((ret = unsupported_check(ctx.db, db, &ctx.err)) < 0)
-			goto error;
-		struct row *root = db_root(ctx.db);
-		int nc = db_column_index(T_OVS, "next_cfg"), cc = db_column_index(T_OVS, "cur_cfg");
-		root->d[nc].keys[0].i++;
-		root->d[cc].keys[0].i = root->d[nc].keys[0].i;
 		*newdb = ctx.db;
 	} else {
 		db_destroy(ctx.db);
@@ -1476,7 +1502,7 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 	ds_destroy(&ctx.err);
 	free(cmds);
 	free(defs);
-	return 0;
+	return ret;
 
 error:
 	ds_clear(out);
