@@ -32,7 +32,8 @@ db_to_json(const struct db *db)
 	for (int t = 0; t < T__N; t++) {
 		json_t *tj = json_object();
 		struct row **rows = malloc((db->n[t] ? db->n[t] : 1) * sizeof(*rows));
-		memcpy(rows, db->rows[t], db->n[t] * sizeof(*rows));
+		if (db->n[t]) /* A table without rows has no array: memcpy() from NULL is UB. */
+			memcpy(rows, db->rows[t], db->n[t] * sizeof(*rows));
 		qsort(rows, db->n[t], sizeof(*rows), cmp_rows);
 		for (unsigned i = 0; i < db->n[t]; i++) {
 			json_t *rj = json_object();
