@@ -4,6 +4,7 @@
  * and the client. A message ends where a complete JSON value ends; jansson's parser, told not
  * to expect end of input, says where.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,22 +59,56 @@ is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/*
- * Whether the bytes so far end in the middle of an escape sequence or of a UTF-8 character,
- * where jansson reports "invalid escape" or "invalid UTF-8" rather than a premature end: a
- * read can stop anywhere (a 300 KB add-flows file arrives in pieces), so wait for more.
- */
+/* Whether s (n bytes, n > 0) can begin a JSON number: "-", "1.", "2e+" want more digits. */
 static bool
-ends_mid_token(const char *b, size_t n)
+number_prefix(const char *s, size_t n)
 {
+	size_t i = 0;
+
+	if (s[i] == '-' && ++i == n)
+		return true;
+	if (s[i] == '0')
+		i++;
+	else if (s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return false;
+	if (i < n && s[i] == '.') {
+		if (++i == n)
+			return true;
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+/*
+ * How many bytes at the end of b (n bytes) may be a token cut short, which more bytes could
+ * complete: an escape ("\\", "\\u12"), a UTF-8 character, or a word ("tr" of true, "nul" of
+ * null, "-" or "1." of a number); 0 when there is none. jansson calls these an invalid
+ * escape, invalid UTF-8 or an invalid token rather than a premature end.
+ */
+static size_t
+cut_token_len(const char *b, size_t n)
+{
+	static const char *const literals[] = {"true", "false", "null"};
 	size_t k = 0;
 
 	/* An odd run of backslashes at the end: the last one starts an escape. */
 	while (k < n && b[n - 1 - k] == '\\')
 		k++;
 	if (k % 2 == 1)
-		return true;
-	/* "\u" and fewer than four hex digits, the backslash itself not escaped. */
+		return 1;
+	/* "\\u" and fewer than four hex digits, the backslash itself not escaped. */
 	for (size_t d = 0; d < 4 && d + 2 <= n; d++) {
 		size_t u = n - d - 1; /* Where the 'u' would be. */
 		bool digits = true;
@@ -86,7 +121,7 @@ ends_mid_token(const char *b, size_t n)
 			while (bs < u && b[u - 1 - bs] == '\\')
 				bs++;
 			if (bs % 2 == 1)
-				return true;
+				return d + 2;
 		}
 	}
 	/* A UTF-8 lead byte whose continuation bytes have not all arrived. */
@@ -95,9 +130,41 @@ ends_mid_token(const char *b, size_t n)
 		if ((c & 0xc0) == 0x80)
 			continue; /* A continuation byte: look further back. */
 		size_t need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
-		return need > i;
+		if (need > i)
+			return i;
+		break;
 	}
-	return false;
+	/* A literal or a number not yet whole. */
+	for (k = 0; k < n; k++) {
+		char c = b[n - 1 - k];
+		if (!isalnum((unsigned char)c) && c != '.' && c != '+' && c != '-')
+			break;
+	}
+	if (k == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(literals) / sizeof(literals[0]); i++)
+		if (k < strlen(literals[i]) && !strncmp(b + n - k, literals[i], k))
+			return k;
+	return number_prefix(b + n - k, k) ? k : 0;
+}
+
+/*
+ * Whether bytes that do not parse (n of them at b) may still become a message: a read can stop
+ * anywhere (a 300 KB add-flows file arrives in pieces; a reply's "error":null can be cut after
+ * "nu"). So when they end in a token cut short, and the bytes before it are a message not yet
+ * finished, wait for more; an error before the cut token stays whatever comes next.
+ */
+static bool
+may_complete(const char *b, size_t n)
+{
+	size_t cut = cut_token_len(b, n);
+	json_error_t jerr;
+
+	if (cut == 0 || cut >= n)
+		return false;
+	json_t *v = json_loadb(b, n - cut, JSON_DISABLE_EOF_CHECK, &jerr);
+	json_decref(v);
+	return v == NULL && json_error_code(&jerr) == json_error_premature_end_of_input;
 }
 
 int
@@ -123,7 +190,7 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 	if (v == NULL) {
 		/* Ran out of bytes: wait for more. Anything else: it will never parse. */
 		if (json_error_code(&jerr) == json_error_premature_end_of_input ||
-				ends_mid_token(rx->buf + start, rx->len - start))
+				may_complete(rx->buf + start, rx->len - start))
 			return 0;
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);

@@ -438,6 +438,12 @@ jsonrpc = {
     "no-id": '{"method":"x","params":[]}',
     "params-object": '{"method":"x","params":{},"id":1}',
     "garbage": "hello, this is not json{",
+    # Words cut short: a reply's "error":null cut after "nu" was taken for garbage.
+    "reply-ok": '{"result":"ok\\n","error":null,"id":0}',
+    "reply-error": '{"result":null,"error":"no bridge named br9","id":0}',
+    "literals": '{"method":"x","params":[],"id":null,"a":true,"b":false}',
+    "numbers": '{"method":"x","params":[],"id":-1.5e+3}',
+    "id-object": '{"id":{"a":[1,2,{"b":null}]},"method":"m","params":["p"]}',
     "array": "[1,2]",
     "whitespace": ' \t\r\n{ "method" : "x" , "params" : [ "a" ] , "id" : 1 }\n\n',
     "cut": req[:-5],
