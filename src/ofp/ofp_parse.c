@@ -836,16 +836,16 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 		ds_put_char(out, ',');
 	}
 	uint16_t tci = rte_be_to_cpu_16(k->vlan_tci), tm = rte_be_to_cpu_16(m->vlan_tci);
-	if (tm == (FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT) ||
-			tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) {
-		if (tm == 0xffff && tci == 0) {
-			ds_put_cstr(out, "vlan_tci=0x0000,");
-		} else {
-			if (tm & FLOW_VLAN_VID_MASK)
-				ds_put_format(out, "dl_vlan=%u,", tci & FLOW_VLAN_VID_MASK);
-			if (tm & FLOW_VLAN_PCP_MASK)
-				ds_put_format(out, "dl_vlan_pcp=%u,", tci >> FLOW_VLAN_PCP_SHIFT);
-		}
+	/* dl_vlan and dl_vlan_pcp say "tagged": only a match on a present tag prints so. */
+	if ((tm == (FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT) ||
+			tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) &&
+			(tci & FLOW_VLAN_PRESENT)) {
+		if (tm & FLOW_VLAN_VID_MASK)
+			ds_put_format(out, "dl_vlan=%u,", tci & FLOW_VLAN_VID_MASK);
+		if (tm & FLOW_VLAN_PCP_MASK)
+			ds_put_format(out, "dl_vlan_pcp=%u,", tci >> FLOW_VLAN_PCP_SHIFT);
+	} else if (tm == 0xffff) {
+		ds_put_format(out, "vlan_tci=0x%04x,", tci);
 	} else if (tm) {
 		ds_put_format(out, "vlan_tci=0x%04x/0x%04x,", tci, tm);
 	}

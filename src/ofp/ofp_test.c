@@ -74,6 +74,10 @@ test_round_trip(void **state)
 		"dl_vlan=5,dl_vlan_pcp=3,actions=mod_vlan_pcp:5,IN_PORT",
 		"dl_vlan_pcp=7,actions=push_vlan:0x88a8,output:1",
 		"vlan_tci=0x1000/0x1000,actions=pop_vlan,output:2",
+		/* No present bit: not "dl_vlan=5", which would match a tag (found by fuzz_ofp). */
+		"vlan_tci=0x0005,actions=drop",
+		"vlan_tci=0x0000/0x1fff,actions=drop",
+		"vlan_tci=0x2000/0xf000,actions=drop",
 		"ip,nw_src=10.0.0.0/8,nw_dst=192.168.1.1,actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,output:1",
 		"ip,nw_src=10.1.0.0/255.255.0.255,actions=output:1",
 		"ip,nw_tos=32,nw_ttl=64,actions=mod_nw_tos:16,dec_ttl,output:1",
@@ -110,6 +114,10 @@ test_round_trip(void **state)
 	struct ofp_rule r = parse_ok("tcp,nw_src=10.0.0.0/8,tp_dst=80,actions=output:2");
 	char *t = print(&r);
 	assert_string_equal(t, "tcp,nw_src=10.0.0.0/8,tp_dst=80,actions=output:2");
+	free(t);
+	r = parse_ok("vlan_tci=5,actions=drop");
+	t = print(&r);
+	assert_string_equal(t, "vlan_tci=0x0005,actions=drop"); /* An exact match, no mask. */
 	free(t);
 	r = parse_ok("priority=0,actions=NORMAL");
 	t = print(&r);
