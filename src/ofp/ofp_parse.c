@@ -865,15 +865,15 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 		ds_put_format(out, "nw_ttl=%u,", k->nw_ttl);
 	put_mac(out, "arp_sha", &k->arp_sha, &m->arp_sha);
 	put_mac(out, "arp_tha", &k->arp_tha, &m->arp_tha);
-	if (icmp) {
-		if (m->tp_src)
-			ds_put_format(out, "icmp_type=%u,", rte_be_to_cpu_16(k->tp_src));
-		if (m->tp_dst)
-			ds_put_format(out, "icmp_code=%u,", rte_be_to_cpu_16(k->tp_dst));
-	} else {
+	/* icmp_type and icmp_code take a byte and no mask: other matches print as tp_src/tp_dst. */
+	if (icmp && m->tp_src == UINT16_MAX && rte_be_to_cpu_16(k->tp_src) <= UINT8_MAX)
+		ds_put_format(out, "icmp_type=%u,", rte_be_to_cpu_16(k->tp_src));
+	else
 		put_u16(out, "tp_src", k->tp_src, m->tp_src);
+	if (icmp && m->tp_dst == UINT16_MAX && rte_be_to_cpu_16(k->tp_dst) <= UINT8_MAX)
+		ds_put_format(out, "icmp_code=%u,", rte_be_to_cpu_16(k->tp_dst));
+	else
 		put_u16(out, "tp_dst", k->tp_dst, m->tp_dst);
-	}
 	if (out->len > start && out->s[out->len - 1] == ',') {
 		out->len--;
 		out->s[out->len] = '\0';

@@ -87,6 +87,9 @@ test_round_trip(void **state)
 		"icmp,icmp_type=8,icmp_code=0,actions=output:1",
 		"ipv6,ipv6_src=2001:db8::/32,ipv6_dst=2001:db8::1,actions=output:1",
 		"icmp6,icmp_type=135,actions=NORMAL",
+		/* Not an icmp_type: a mask, or more than a byte. */
+		"icmp,tp_src=8/0xf,icmp_code=3,actions=drop",
+		"icmp,tp_src=300,tp_dst=0x100/0x100,actions=drop",
 		"tcp6,tp_dst=22,actions=drop",
 		"arp,arp_spa=10.0.0.1,arp_tpa=10.0.0.0/24,arp_op=1,actions=NORMAL",
 		"arp,arp_sha=02:00:00:00:00:01,arp_tha=00:00:00:00:00:00,actions=NORMAL",
