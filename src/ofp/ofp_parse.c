@@ -506,9 +506,16 @@ parse_action(struct parse_ctx *c, char *s)
 		return 0;
 	}
 	if (!strcmp(s, "output") && arg) {
+		uint32_t port;
+		if (parse_port(c, arg, &port) < 0)
+			return -EINVAL;
+		/* As a bare port: "output:CONTROLLER" printed as "CONTROLLER" must parse too. */
+		if (port == OFPP_CONTROLLER || port == OFPP_NONE)
+			return perr(c, "%s: not supported (there is no controller)", arg);
 		if ((a = act_new(c, OFPACT_OUTPUT)) == NULL)
 			return -EINVAL;
-		return parse_port(c, arg, &a->port);
+		a->port = port;
+		return 0;
 	}
 	/* The OpenFlow 1.0 mod_* actions are set_field on one field each. */
 	static const struct {

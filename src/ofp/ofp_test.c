@@ -158,6 +158,8 @@ test_malformed(void **state)
 		"actions=set_field:1->nosuchfield",
 		"actions=set_field:1",
 		"actions=CONTROLLER",
+		"actions=output:CONTROLLER",                /* It would print as the above. */
+		"actions=output:NONE",
 		"actions=mod_nw_tos:3",
 		"dl_type=0x8000/0xf000,actions=drop",
 		"arp,arp_sha=zz,actions=drop",
