@@ -133,6 +133,12 @@ test_value_parser(void **state)
 	parse_ok(T_IFACE, "type", "\"\"", "\"\"");
 	parse_ok(T_IFACE, "type", "\"a \\\"b\\\"\"", "\"a \\\"b\\\"\"");
 	parse_ok(T_BRIDGE, "stp_enable", "true", "true");
+	/* A control character prints as \u001a, as ovs-vsctl prints it, and reads back so (found by
+	 * fuzz_value); JSON's other escapes too. */
+	parse_ok(T_IFACE, "type", "\"a\x1a\x01" "b\"", "\"a\\u001a\\u0001b\"");
+	parse_ok(T_IFACE, "type", "\"a\\u001a\\u0001b\"", "\"a\\u001a\\u0001b\"");
+	parse_ok(T_IFACE, "type", "\"\\u00e9\\u20AC\\ud83d\\ude00\\b\\f\"",
+		"\"\u00e9\u20ac\U0001f600\\u0008\\u000c\"");
 
 	parse_bad(T_PORT, "tag", "abc", "not a valid integer");
 	parse_bad(T_PORT, "tag", "5000", "0 to 4095");
@@ -143,6 +149,10 @@ test_value_parser(void **state)
 	parse_bad(T_IFACE, "options", "{a=b", "missing");
 	parse_bad(T_IFACE, "options", "{a}", "=");
 	parse_bad(T_IFACE, "options", "{a=\"b}", "quoted string");
+	parse_bad(T_IFACE, "type", "\"\\u00\"", "\\u escape");
+	parse_bad(T_IFACE, "type", "\"\\u0000\"", "\\u escape");
+	parse_bad(T_IFACE, "type", "\"\\ud83d\"", "\\u escape");
+	parse_bad(T_IFACE, "type", "\"\\ude00\\ud83d\"", "\\u escape");
 	parse_bad(T_BRIDGE, "stp_enable", "yes", "boolean");
 	parse_bad(T_PORT, "interfaces", "[]", "minimum number is 1");
 	parse_bad(T_PORT, "interfaces", "not-a-uuid", "UUID");
