@@ -168,6 +168,8 @@ atom_from_json(enum atom_type t, const json_t *j, union atom *a, struct ds *err)
 				!uuid_is_valid(u))
 			goto bad;
 		a->s = strdup(u);
+		for (char *p = a->s; *p; p++) /* As atom_parse(): one row, one string. */
+			*p = (char)tolower((unsigned char)*p);
 		return 0;
 	}
 	default:
