@@ -4,6 +4,7 @@
  * fsync, rename, fsync of the directory), so a crash at any moment leaves the old or the new
  * file. Status columns are not saved; the same database always gives the same bytes.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -32,7 +33,8 @@ db_to_json(const struct db *db)
 	for (int t = 0; t < T__N; t++) {
 		json_t *tj = json_object();
 		struct row **rows = malloc((db->n[t] ? db->n[t] : 1) * sizeof(*rows));
-		memcpy(rows, db->rows[t], db->n[t] * sizeof(*rows));
+		if (db->n[t]) /* A table without rows has no array: memcpy() from NULL is UB. */
+			memcpy(rows, db->rows[t], db->n[t] * sizeof(*rows));
 		qsort(rows, db->n[t], sizeof(*rows), cmp_rows);
 		for (unsigned i = 0; i < db->n[t]; i++) {
 			json_t *rj = json_object();
@@ -151,7 +153,19 @@ db_load(const char *path, struct db **dbp, struct ds *err)
 				ds_put_format(err, "table %s: bad row \"%s\"", key, uuid);
 				goto fail;
 			}
-			struct row *r = db_row_new(db, t, uuid);
+			/*
+			 * Rows are found by uuid whatever its case, but sets compare them as
+			 * strings: in lower case, as the commands write them, one row is one
+			 * string, and a port listed by two bridges is seen as such.
+			 */
+			char lc[37];
+			for (int i = 0; i < 37; i++)
+				lc[i] = (char)tolower((unsigned char)uuid[i]);
+			if (db_row_find(db, t, lc) != NULL) {
+				ds_put_format(err, "table %s: row %s twice", key, lc);
+				goto fail;
+			}
+			struct row *r = db_row_new(db, t, lc);
 			const char *cname;
 			json_t *cj;
 			json_object_foreach(rj, cname, cj) {

@@ -168,6 +168,8 @@ atom_from_json(enum atom_type t, const json_t *j, union atom *a, struct ds *err)
 				!uuid_is_valid(u))
 			goto bad;
 		a->s = strdup(u);
+		for (char *p = a->s; *p; p++) /* As atom_parse(): one row, one string. */
+			*p = (char)tolower((unsigned char)*p);
 		return 0;
 	}
 	default:
@@ -241,9 +243,68 @@ is_delim(char c, bool in_key)
 		isspace((unsigned char)c) || (in_key && c == '=');
 }
 
+/* The value of the four hex digits at p, or -1. */
+static long
+hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = (unsigned char)p[i];
+		int d = isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
 /*
- * Reads one token at *pp: a quoted string (escapes undone) or a run of characters up to a
- * delimiter. Returns a new string, or NULL with err set.
+ * Undoes the "\uXXXX" escape at *pp (the 'u'), or a surrogate pair "\uD83D\uDE00", as JSON
+ * does: string_format() prints control characters so. Appends the character in UTF-8 and
+ * leaves *pp on the escape's last digit; -1 for a malformed escape or a NUL.
+ */
+static int
+read_u_escape(const char **pp, struct ds *tok)
+{
+	const char *p = *pp;
+	long c = hex4(p + 1);
+
+	if (c <= 0)
+		return -1;
+	p += 4;
+	if (c >= 0xd800 && c < 0xdc00) {
+		long lo = p[1] == '\\' && p[2] == 'u' ? hex4(p + 3) : -1;
+		if (lo < 0xdc00 || lo >= 0xe000)
+			return -1;
+		c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+		p += 6;
+	} else if (c >= 0xdc00 && c < 0xe000) {
+		return -1;
+	}
+	if (c < 0x80) {
+		ds_put_char(tok, (char)c);
+	} else if (c < 0x800) {
+		ds_put_char(tok, (char)(0xc0 | c >> 6));
+		ds_put_char(tok, (char)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		ds_put_char(tok, (char)(0xe0 | c >> 12));
+		ds_put_char(tok, (char)(0x80 | (c >> 6 & 0x3f)));
+		ds_put_char(tok, (char)(0x80 | (c & 0x3f)));
+	} else {
+		ds_put_char(tok, (char)(0xf0 | c >> 18));
+		ds_put_char(tok, (char)(0x80 | (c >> 12 & 0x3f)));
+		ds_put_char(tok, (char)(0x80 | (c >> 6 & 0x3f)));
+		ds_put_char(tok, (char)(0x80 | (c & 0x3f)));
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Reads one token at *pp: a quoted string (escapes undone, as in a JSON string, which is how
+ * OVS reads it) or a run of characters up to a delimiter. Returns a new string, or NULL with
+ * err set.
  */
 static char *
 read_token(const char **pp, bool in_key, struct ds *err)
@@ -264,6 +325,20 @@ read_token(const char **pp, bool in_key, struct ds *err)
 					break;
 				case 'r':
 					ds_put_char(&tok, '\r');
+					break;
+				case 'b':
+					ds_put_char(&tok, '\b');
+					break;
+				case 'f':
+					ds_put_char(&tok, '\f');
+					break;
+				case 'u':
+					if (read_u_escape(&p, &tok) < 0) {
+						ds_put_format(err, "%s: bad \\u escape (want "
+							"\\u and four hex digits, not 0000)", *pp);
+						ds_destroy(&tok);
+						return NULL;
+					}
 					break;
 				default:
 					ds_put_char(&tok, *p);

@@ -1070,8 +1070,9 @@ cmd_list(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 			}
 		}
 	} else {
-		memcpy(rows, ctx->db->rows[t], ctx->db->n[t] * sizeof(*rows));
 		n = ctx->db->n[t];
+		if (n) /* A table without rows has no array: memcpy() from NULL is UB. */
+			memcpy(rows, ctx->db->rows[t], n * sizeof(*rows));
 		qsort(rows, n, sizeof(*rows), cmp_row_order);
 	}
 	print_rows(ctx, t, rows, n, cols, ncols);

@@ -78,6 +78,35 @@ test_split_everywhere(void **state)
 	}
 }
 
+/*
+ * Split inside true, false, null or a number: the message is whole only at its closing brace
+ * (the client once read a reply cut in its "error":null as garbage; found by fuzz_jsonrpc).
+ */
+static void
+test_split_in_words(void **state)
+{
+	static const char words[] = "{\"result\":\"ok\",\"error\":null,\"id\":-1.5e+3,"
+		"\"t\":true,\"f\":[false,0.25,-0,12E-2]}";
+
+	(void)state;
+	for (size_t cut = 1; cut < strlen(words); cut++) {
+		struct jsonrpc_rxbuf rx;
+		json_t *msg = NULL;
+		char err[128] = "";
+
+		jsonrpc_rxbuf_init(&rx, JSONRPC_MAX_MSG);
+		assert_int_equal(jsonrpc_rxbuf_append(&rx, words, cut), 0);
+		int r = jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err));
+		if (r != 0)
+			fail_msg("cut at %zu (\"%.*s\"): %d (%s)", cut, (int)cut, words, r, err);
+		assert_int_equal(jsonrpc_rxbuf_append(&rx, words + cut, strlen(words) - cut), 0);
+		assert_int_equal(jsonrpc_rxbuf_next(&rx, &msg, err, sizeof(err)), 1);
+		assert_true(json_is_null(json_object_get(msg, "error")));
+		json_decref(msg);
+		jsonrpc_rxbuf_destroy(&rx);
+	}
+}
+
 static void
 test_two_in_one_buffer(void **state)
 {
@@ -396,6 +425,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_byte_by_byte),
 		cmocka_unit_test(test_split_everywhere),
+		cmocka_unit_test(test_split_in_words),
 		cmocka_unit_test(test_two_in_one_buffer),
 		cmocka_unit_test(test_one_parse_per_message),
 		cmocka_unit_test(test_garbage),

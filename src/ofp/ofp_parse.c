@@ -506,9 +506,16 @@ parse_action(struct parse_ctx *c, char *s)
 		return 0;
 	}
 	if (!strcmp(s, "output") && arg) {
+		uint32_t port;
+		if (parse_port(c, arg, &port) < 0)
+			return -EINVAL;
+		/* As a bare port: "output:CONTROLLER" printed as "CONTROLLER" must parse too. */
+		if (port == OFPP_CONTROLLER || port == OFPP_NONE)
+			return perr(c, "%s: not supported (there is no controller)", arg);
 		if ((a = act_new(c, OFPACT_OUTPUT)) == NULL)
 			return -EINVAL;
-		return parse_port(c, arg, &a->port);
+		a->port = port;
+		return 0;
 	}
 	/* The OpenFlow 1.0 mod_* actions are set_field on one field each. */
 	static const struct {
@@ -836,16 +843,16 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 		ds_put_char(out, ',');
 	}
 	uint16_t tci = rte_be_to_cpu_16(k->vlan_tci), tm = rte_be_to_cpu_16(m->vlan_tci);
-	if (tm == (FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT) ||
-			tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) {
-		if (tm == 0xffff && tci == 0) {
-			ds_put_cstr(out, "vlan_tci=0x0000,");
-		} else {
-			if (tm & FLOW_VLAN_VID_MASK)
-				ds_put_format(out, "dl_vlan=%u,", tci & FLOW_VLAN_VID_MASK);
-			if (tm & FLOW_VLAN_PCP_MASK)
-				ds_put_format(out, "dl_vlan_pcp=%u,", tci >> FLOW_VLAN_PCP_SHIFT);
-		}
+	/* dl_vlan and dl_vlan_pcp say "tagged": only a match on a present tag prints so. */
+	if ((tm == (FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT) ||
+			tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) &&
+			(tci & FLOW_VLAN_PRESENT)) {
+		if (tm & FLOW_VLAN_VID_MASK)
+			ds_put_format(out, "dl_vlan=%u,", tci & FLOW_VLAN_VID_MASK);
+		if (tm & FLOW_VLAN_PCP_MASK)
+			ds_put_format(out, "dl_vlan_pcp=%u,", tci >> FLOW_VLAN_PCP_SHIFT);
+	} else if (tm == 0xffff) {
+		ds_put_format(out, "vlan_tci=0x%04x,", tci);
 	} else if (tm) {
 		ds_put_format(out, "vlan_tci=0x%04x/0x%04x,", tci, tm);
 	}
@@ -865,15 +872,15 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 		ds_put_format(out, "nw_ttl=%u,", k->nw_ttl);
 	put_mac(out, "arp_sha", &k->arp_sha, &m->arp_sha);
 	put_mac(out, "arp_tha", &k->arp_tha, &m->arp_tha);
-	if (icmp) {
-		if (m->tp_src)
-			ds_put_format(out, "icmp_type=%u,", rte_be_to_cpu_16(k->tp_src));
-		if (m->tp_dst)
-			ds_put_format(out, "icmp_code=%u,", rte_be_to_cpu_16(k->tp_dst));
-	} else {
+	/* icmp_type and icmp_code take a byte and no mask: other matches print as tp_src/tp_dst. */
+	if (icmp && m->tp_src == UINT16_MAX && rte_be_to_cpu_16(k->tp_src) <= UINT8_MAX)
+		ds_put_format(out, "icmp_type=%u,", rte_be_to_cpu_16(k->tp_src));
+	else
 		put_u16(out, "tp_src", k->tp_src, m->tp_src);
+	if (icmp && m->tp_dst == UINT16_MAX && rte_be_to_cpu_16(k->tp_dst) <= UINT8_MAX)
+		ds_put_format(out, "icmp_code=%u,", rte_be_to_cpu_16(k->tp_dst));
+	else
 		put_u16(out, "tp_dst", k->tp_dst, m->tp_dst);
-	}
 	if (out->len > start && out->s[out->len - 1] == ',') {
 		out->len--;
 		out->s[out->len] = '\0';

@@ -74,6 +74,10 @@ test_round_trip(void **state)
 		"dl_vlan=5,dl_vlan_pcp=3,actions=mod_vlan_pcp:5,IN_PORT",
 		"dl_vlan_pcp=7,actions=push_vlan:0x88a8,output:1",
 		"vlan_tci=0x1000/0x1000,actions=pop_vlan,output:2",
+		/* No present bit: not "dl_vlan=5", which would match a tag (found by fuzz_ofp). */
+		"vlan_tci=0x0005,actions=drop",
+		"vlan_tci=0x0000/0x1fff,actions=drop",
+		"vlan_tci=0x2000/0xf000,actions=drop",
 		"ip,nw_src=10.0.0.0/8,nw_dst=192.168.1.1,actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,output:1",
 		"ip,nw_src=10.1.0.0/255.255.0.255,actions=output:1",
 		"ip,nw_tos=32,nw_ttl=64,actions=mod_nw_tos:16,dec_ttl,output:1",
@@ -83,6 +87,9 @@ test_round_trip(void **state)
 		"icmp,icmp_type=8,icmp_code=0,actions=output:1",
 		"ipv6,ipv6_src=2001:db8::/32,ipv6_dst=2001:db8::1,actions=output:1",
 		"icmp6,icmp_type=135,actions=NORMAL",
+		/* Not an icmp_type: a mask, or more than a byte. */
+		"icmp,tp_src=8/0xf,icmp_code=3,actions=drop",
+		"icmp,tp_src=300,tp_dst=0x100/0x100,actions=drop",
 		"tcp6,tp_dst=22,actions=drop",
 		"arp,arp_spa=10.0.0.1,arp_tpa=10.0.0.0/24,arp_op=1,actions=NORMAL",
 		"arp,arp_sha=02:00:00:00:00:01,arp_tha=00:00:00:00:00:00,actions=NORMAL",
@@ -110,6 +117,10 @@ test_round_trip(void **state)
 	struct ofp_rule r = parse_ok("tcp,nw_src=10.0.0.0/8,tp_dst=80,actions=output:2");
 	char *t = print(&r);
 	assert_string_equal(t, "tcp,nw_src=10.0.0.0/8,tp_dst=80,actions=output:2");
+	free(t);
+	r = parse_ok("vlan_tci=5,actions=drop");
+	t = print(&r);
+	assert_string_equal(t, "vlan_tci=0x0005,actions=drop"); /* An exact match, no mask. */
 	free(t);
 	r = parse_ok("priority=0,actions=NORMAL");
 	t = print(&r);
@@ -147,6 +158,8 @@ test_malformed(void **state)
 		"actions=set_field:1->nosuchfield",
 		"actions=set_field:1",
 		"actions=CONTROLLER",
+		"actions=output:CONTROLLER",                /* It would print as the above. */
+		"actions=output:NONE",
 		"actions=mod_nw_tos:3",
 		"dl_type=0x8000/0xf000,actions=drop",
 		"arp,arp_sha=zz,actions=drop",
