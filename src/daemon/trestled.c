@@ -500,6 +500,8 @@ main(int argc, char **argv)
 	if (trestled_opts.pidfile)
 		unlink(trestled_opts.pidfile);
 	rte_eal_cleanup();
+	/* eal_args()'s vector (its strings are main's argv), after the EAL can no longer use it. */
+	free(eal_argv);
 	ds_destroy(&err);
 	return 0;
 }

@@ -8,6 +8,24 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TRESTLED=$BUILD/src/trestled
 TRESTLE_BIN=$BUILD/src/trestle
+# A build with -Db_sanitize (build-asan): every instrumented process of this test, trestled
+# and the trestle client alike, writes its AddressSanitizer and LeakSanitizer reports to
+# SANITIZER_LOGS/asan.PID and its UBSan reports to SANITIZER_LOGS/ubsan.PID (two files: the
+# two runtimes each open their own, and would truncate each other's). run.sh sets the
+# directory, one per test file, and fails the test file for any file found there. ASan stops
+# a process at its first error; UBSan lets the daemon go on (halt_on_error=0), since its
+# report is in the file anyway and the rest of the test still says what else broke.
+# Uninstrumented programs (dpdk-testpmd, python, ip) ignore these variables. Options already
+# in the environment (meson test, from 1.3 on, sets halt_on_error=1:abort_on_error=1 when
+# unset) come first, so ours win.
+if ldd "$TRESTLED" 2>/dev/null | grep -qE '/lib(a|ub)san\.so'; then
+	SANITIZER_LOGS=${SANITIZER_LOGS:-$BUILD/sanitizer-logs/$(basename "$0" .sh)}
+	mkdir -p "$SANITIZER_LOGS"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$SANITIZER_LOGS/asan:detect_leaks=1"
+	export ASAN_OPTIONS="$ASAN_OPTIONS:abort_on_error=0"
+	UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$SANITIZER_LOGS/ubsan:print_stacktrace=1"
+	export UBSAN_OPTIONS="$UBSAN_OPTIONS:halt_on_error=0:abort_on_error=0"
+fi
 T=$(mktemp -d /tmp/trestle-ft.XXXXXX)
 export TRESTLE_CTL=$T/trestled.ctl
 DB=$T/conf.json
