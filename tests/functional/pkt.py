@@ -16,8 +16,11 @@
   pkt.py pcap-hostile FILE --count N
       The same frames, written to a pcap file for a net_pcap port.
   pkt.py pcap-sized FILE --count N --size BYTES [--src MAC] [--dst MAC] [--vary-src]
+                    [--bcast-every K]
       N broadcast (or --dst) frames of BYTES bytes each (jumbo frames), in a pcap file;
-      with --vary-src each frame has a source MAC of its own (02:ff:..., N new flows).
+      with --vary-src each frame has a source MAC of its own (02:ff:..., N new flows);
+      with --bcast-every K every Kth frame is broadcast whatever --dst says (a unicast
+      stream that still reaches every port of the bridge now and then).
 """
 import argparse
 import json
@@ -193,7 +196,9 @@ def cmd_pcap_sized(a):
     def src(i):
         return "02:ff:%02x:%02x:%02x:%02x" % tuple((i >> s) & 0xff for s in (24, 16, 8, 0)) \
             if a.vary_src else a.src
-    frames = (frame(src(i), a.dst, (b"SIZED %d " % i).ljust(a.size - 14, b"\xa5"))
+    def dst(i):
+        return "ff:ff:ff:ff:ff:ff" if a.bcast_every and i % a.bcast_every == 0 else a.dst
+    frames = (frame(src(i), dst(i), (b"SIZED %d " % i).ljust(a.size - 14, b"\xa5"))
               for i in range(a.count))
     print("frames=%d" % write_pcap(a.file, frames))
 
@@ -220,6 +225,7 @@ def main():
     p.add_argument("--size", type=int, default=9000)
     p.add_argument("--src", default="02:00:00:00:99:01"); p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff")
     p.add_argument("--vary-src", action="store_true")
+    p.add_argument("--bcast-every", type=int, default=0)
     p = sub.add_parser("hostile")
     p.add_argument("iface"); p.add_argument("--count", type=int, default=1000)
     a = ap.parse_args()
