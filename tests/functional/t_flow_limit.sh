@@ -25,11 +25,18 @@ sleep 0.05
 check_eq "every frame forwarded though the table was full" "5000" "$(iface_stat sink tx_packets)"
 flows=$(n_flows)
 [ "$flows" -le 1000 ] && pass "megaflows within flow-limit ($flows/1000)" || fail "megaflows over flow-limit: $flows"
-check_ge "forwarded without a megaflow: upcall_flow_limit_hit" 4000 "$(counter upcall_flow_limit_hit)"
+stat() { trestle appctl dpif-netdev/pmd-stats-show | awk -F': ' -v k="$1" '$1 ~ k {s += $2} END {print s}'; }
+upcalls=$(stat "miss with success upcall"); hits=$(stat "miss not cached")
+check_eq "one upcall for each new flow, with a megaflow or without" "5000" "$upcalls"
+check_ge "forwarded without a megaflow: upcall_flow_limit_hit" 1 "$(counter upcall_flow_limit_hit)"
 check_not_contains "not counted as a drop" "flow_table_full" "$(trestle appctl coverage/show)"
 check_contains "no failed upcall" "miss with failed upcall: 0" "$(trestle appctl dpif-netdev/pmd-stats-show)"
-sleep 0.6
-check_eq "a full table's idle megaflows evicted after 100 ms" "0" "$(n_flows)"
+# While the table is full, megaflows idle for 100 ms go (OVS's revalidators over the flow
+# limit); below the limit, max-idle again. So 0.3 s after the flood the table is no longer full.
+sleep 0.3
+left=$(n_flows)
+[ "$left" -lt 1000 ] && pass "idle megaflows of the full table evicted ($left left)" ||
+	fail "the full table kept its idle megaflows ($left)"
 trestle del-port br0 flood >/dev/null
 
 # 2. max-idle: 100 flows in a table far from full live until max-idle, then go.

@@ -40,7 +40,8 @@ flows=$(trestle appctl dpctl/dump-flows)
 check_contains "a megaflow punts them" "eth(dst=01:80:c2:00:00:0e),eth_type(0x88cc), packets:5, bytes:300" \
 	"$(echo "$flows" | grep 'userspace(punt=')"
 check_eq "one upcall for the five: later ones took the megaflow" "1" "$(($(upcalls) - u0))"
-check_ge "the PMD forwarded meanwhile (frames to the sink in 0.4 s)" 1000000 "$((t1 - t0))"
+# Not a rate (that is the benchmark's): the PMD did not stop forwarding while it punted.
+check_ge "the PMD kept forwarding meanwhile (frames to the sink in 0.4 s)" 10000 "$((t1 - t0))"
 check_not_contains "no LLDP frame flooded to the sink or elsewhere" "0180c200000e" \
 	"$(trestle appctl dpctl/dump-flows | grep -v punt)"
 trestle appctl fdb/show br0 | grep -q 02:00:00:00:55:01 && fail "a claimed frame was learned" || pass "claimed frames are not learned"
