@@ -223,7 +223,7 @@ test_big_reply(void **state)
 		n - strlen(head) - strlen(tail));
 	json_decref(msg);
 	jsonrpc_rxbuf_destroy(&rx);
-	assert_int_equal(rx.max, JSONRPC_MAX_REPLY);
+	assert_int_equal(rx.b.max, JSONRPC_MAX_REPLY);
 	free(text);
 }
 
