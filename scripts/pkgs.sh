@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by deps.sh and fuzz.sh: installs from Debian's archive the packages that are missing.
 #   pkgs_install PREFIX PKG...   PREFIX starts the one line it prints ("deps: installing ...").
 pkgs_install() {
@@ -10,6 +11,7 @@ pkgs_install() {
 		echo "$prefix: installing$missing"
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq
+		# shellcheck disable=SC2086 # missing is a list of words.
 		apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	fi
 }

@@ -46,10 +46,12 @@ run_loop() {
 # Interface settings), the guest's MACs M0 and M1 pinned to them.
 add_pair() {
 	local type=$1 p0=$2 p1=$3
-	trestle add-port br0 $p0 -- set Interface $p0 type=$type ${4:-} >/dev/null
-	trestle add-port br0 $p1 -- set Interface $p1 type=$type ${5:-} >/dev/null
-	trestle appctl fdb/add br0 $p0 0 $M0 >/dev/null
-	trestle appctl fdb/add br0 $p1 0 $M1 >/dev/null
+	# shellcheck disable=SC2086 # SET0 and SET1 are absent or one word each.
+	trestle add-port br0 "$p0" -- set Interface "$p0" type="$type" ${4:-} >/dev/null
+	# shellcheck disable=SC2086
+	trestle add-port br0 "$p1" -- set Interface "$p1" type="$type" ${5:-} >/dev/null
+	trestle appctl fdb/add br0 "$p0" 0 "$M0" >/dev/null
+	trestle appctl fdb/add br0 "$p1" 0 "$M1" >/dev/null
 }
 
 # --- Server mode: trestled owns the sockets in its run dir.
