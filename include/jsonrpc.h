@@ -23,21 +23,29 @@
 #define JSONRPC_MAX_REPLY (32u << 20)
 
 /*
+ * Bytes in a buffer of bounded length, taken out from the front: what a receive buffer and a
+ * send queue (below) both hold. Only jsonrpc.c and its tests read the members.
+ */
+struct jsonrpc_bytes {
+	char *buf;    /* The bytes; those before head are taken out already. */
+	size_t head;  /* First byte not taken out (not yet parsed, or not yet sent). */
+	size_t len;   /* End of the bytes. */
+	size_t alloc; /* Size of buf. */
+	size_t max;   /* Most bytes from head to len at once: a message's limit. */
+};
+
+/*
  * A receive buffer that collects bytes until a whole JSON value has arrived. Each byte is
  * scanned once (strings, escapes, nesting) to find where the value ends, and the value is
  * parsed once, when it is whole: a message that arrives in many reads costs no more than one
  * that arrives in one.
  */
 struct jsonrpc_rxbuf {
-	char *buf;      /* Bytes received; those before head are already taken out. */
-	size_t head;    /* Start of the bytes not yet taken out (of the message being scanned). */
-	size_t len;     /* End of the bytes received. */
-	size_t alloc;   /* Size of buf. */
-	size_t scan;    /* How far the scan for the end of the message at head has got. */
+	struct jsonrpc_bytes b; /* Bytes received; those before b.head are already taken out. */
+	size_t scan;		/* How far the scan for the end of the message at b.head has got. */
 	unsigned depth; /* Objects and arrays open at scan, outside strings. */
 	bool in_str;    /* scan is inside a string. */
-	bool esc;       /* ... right after a backslash that escapes the next byte. */
-	size_t max;     /* Most bytes held at once: JSONRPC_MAX_MSG or JSONRPC_MAX_REPLY. */
+	bool esc;	/* ... right after a backslash that escapes the next byte. */
 };
 
 /* An empty buffer that holds at most max bytes not yet taken out (a message's limit). */
@@ -78,11 +86,7 @@ int jsonrpc_send(int fd, const json_t *msg);
  * bounded: a message that would take the queue past max is refused.
  */
 struct jsonrpc_txq {
-	char *buf;    /* Serialised messages; bytes from head to len are not sent yet. */
-	size_t head;  /* First byte not sent yet. */
-	size_t len;   /* End of the queued bytes. */
-	size_t alloc; /* Size of buf. */
-	size_t max;   /* Most bytes queued at once. */
+	struct jsonrpc_bytes b; /* Serialised messages; b.head to b.len not sent yet. */
 };
 
 void jsonrpc_txq_init(struct jsonrpc_txq *q, size_t max);

@@ -9,16 +9,9 @@ if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS openvswitch-switch-dpdk gnuplot-nox"
 fi
 
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "deps: installing$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+. "$(dirname "$0")/pkgs.sh"
+# shellcheck disable=SC2086 # PKGS is a list of words.
+pkgs_install deps $PKGS
 
 # DPDK needs hugepages; a new machine has none.
 want=${TRESTLE_HUGEPAGES:-2048}

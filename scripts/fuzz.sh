@@ -39,16 +39,9 @@ done
 # Build tools and libraries, and clang with its libFuzzer runtime (a Recommends of clang's).
 PKGS="build-essential pkg-config meson ninja-build dpdk-dev libdpdk-dev libnuma-dev
       libjansson-dev clang libclang-rt-dev"
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "fuzz.sh: installing$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+. "$TOP/scripts/pkgs.sh"
+# shellcheck disable=SC2086 # PKGS is a list of words.
+pkgs_install fuzz.sh $PKGS
 
 BUILD=${FUZZ_BUILD:-build-fuzz}
 if [ ! -f "$BUILD/build.ninja" ]; then

@@ -109,11 +109,11 @@ ctl_version(int argc, const char *const argv[], struct ds *out)
 	return 0;
 }
 
-static const struct ctl_command list_commands_cmd = {
-	"list-commands", "", 0, 0, ctl_list_commands};
-static const struct ctl_command version_cmd = {"version", "", 0, 0, ctl_version};
-CTL_REGISTER(list_commands_cmd)
-CTL_REGISTER(version_cmd)
+static const struct ctl_command ctl_cmds[] = {
+	{"list-commands", "", 0, 0, ctl_list_commands},
+	{"version", "", 0, 0, ctl_version},
+};
+CTL_REGISTER_ARRAY(ctl_cmds)
 
 /*
  * Connections. The control thread serves them all and must never wait on one client: the

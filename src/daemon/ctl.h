@@ -43,6 +43,14 @@ void ctl_register(const struct ctl_command *cmd);
 		ctl_register(&cmd); \
 	}
 
+/* Registers each command of a file-scope array of struct ctl_command (a module's list). */
+#define CTL_REGISTER_ARRAY(cmds) \
+	RTE_INIT(ctl_register_##cmds) \
+	{ \
+		for (unsigned i = 0; i < RTE_DIM(cmds); i++) \
+			ctl_register(&cmds[i]); \
+	}
+
 /* Runs the command argv[0] with its arguments; returns what the handler returned. */
 int ctl_dispatch(int argc, const char *const argv[], struct ds *out);
 

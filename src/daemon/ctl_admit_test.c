@@ -41,22 +41,23 @@ setup(void **state)
 	return 0;
 }
 
-static unsigned
-admit(pid_t pid, uid_t uid, enum ctl_admit_how *how)
+/* A newcomer of pid and uid must get slot want, in the way want_how. */
+static void
+expect_admit(pid_t pid, uid_t uid, unsigned want, enum ctl_admit_how want_how)
 {
-	return ctl_admit(slots, N, pid, uid, &lim, has_input, NULL, how);
+	enum ctl_admit_how how;
+
+	assert_int_equal(ctl_admit(slots, N, pid, uid, &lim, has_input, NULL, &how), want);
+	assert_int_equal(how, want_how);
 }
 
 /* With a free slot, the shares do not matter: one process may hold every free slot. */
 static void
 test_free_slot_first(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N - 1; i++)
 		set(i, 100, 0, 10 + i);
-	assert_int_equal(admit(100, 0, &how), N - 1);
-	assert_int_equal(how, CTL_ADMIT_FREE);
+	expect_admit(100, 0, N - 1, CTL_ADMIT_FREE);
 	assert_int_equal(asked, 0);
 }
 
@@ -64,42 +65,33 @@ test_free_slot_first(void **state)
 static void
 test_process_replaces_its_own(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N; i++)
 		set(i, i < 5 ? 200 + i : 100, i < 5 ? 1000 : 0, 50 + i);
 	set(0, 201, 1000, 1); /* Another process's, idle far longer. */
-	assert_int_equal(admit(100, 0, &how), 5);
-	assert_int_equal(how, CTL_ADMIT_EVICT_PID);
+	expect_admit(100, 0, 5, CTL_ADMIT_EVICT_PID);
 }
 
 /* Full, process under its share, user over it: the user's own connection waited on longest. */
 static void
 test_user_replaces_its_own(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N; i++)
 		set(i, 300 + i, i < 6 ? 0 : 1000, 50 - i);
 	/* Slots 6 and 7 (uid 1000) waited longest, but uid 0 holds 6 >= 5. */
-	assert_int_equal(admit(999, 0, &how), 5);
-	assert_int_equal(how, CTL_ADMIT_EVICT_UID);
+	expect_admit(999, 0, 5, CTL_ADMIT_EVICT_UID);
 }
 
 /* Full, newcomer under both shares: the connection waited on longest of all. */
 static void
 test_longest_of_all(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N; i++)
 		set(i, 400 + i, 1000 + i % 2, 50 + ((i + 3) * 5) % N);
 	unsigned want = 0;
 	for (unsigned i = 1; i < N; i++)
 		if (slots[i].since < slots[want].since)
 			want = i;
-	assert_int_equal(admit(500, 7, &how), want);
-	assert_int_equal(how, CTL_ADMIT_EVICT_ANY);
+	expect_admit(500, 7, want, CTL_ADMIT_EVICT_ANY);
 }
 
 /*
@@ -109,29 +101,23 @@ test_longest_of_all(void **state)
 static void
 test_nothing_in_flight_first(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N; i++)
 		set(i, 400 + i, 1000 + i, 50 + i);
 	slots[0].idle = false; /* Waited longest, but a reply is queued. */
 	input[1] = true;       /* Next, idle but its request is there to read. */
-	assert_int_equal(admit(500, 7, &how), 2);
-	assert_int_equal(how, CTL_ADMIT_EVICT_ANY);
+	expect_admit(500, 7, 2, CTL_ADMIT_EVICT_ANY);
 	for (unsigned i = 2; i < N; i++)
 		input[i] = true;
-	assert_int_equal(admit(500, 7, &how), 0);
+	expect_admit(500, 7, 0, CTL_ADMIT_EVICT_ANY);
 }
 
 /* Peers in another pid namespace (pid 0) share one process's share. */
 static void
 test_invisible_pids_are_one_process(void **state)
 {
-	enum ctl_admit_how how;
-
 	for (unsigned i = 0; i < N; i++)
 		set(i, i < 3 ? 0 : 600 + i, 2000 + i, 50 - i);
-	assert_int_equal(admit(0, 4000, &how), 2);
-	assert_int_equal(how, CTL_ADMIT_EVICT_PID);
+	expect_admit(0, 4000, 2, CTL_ADMIT_EVICT_PID);
 }
 
 int

@@ -182,20 +182,15 @@ fdb_stats_clear(int argc, const char *const argv[], struct ds *out)
 	return 0;
 }
 
-static const struct ctl_command fdb_show_cmd = {"fdb/show", "BRIDGE", 1, 1, fdb_show};
-static const struct ctl_command fdb_flush_cmd = {"fdb/flush", "[BRIDGE]", 0, 1, fdb_flush};
-static const struct ctl_command fdb_add_cmd = {"fdb/add", "BRIDGE PORT VLAN MAC", 4, 4, fdb_add};
-static const struct ctl_command fdb_del_cmd = {"fdb/del", "BRIDGE VLAN MAC", 3, 3, fdb_del};
-static const struct ctl_command fdb_stats_show_cmd = {
-	"fdb/stats-show", "BRIDGE", 1, 1, fdb_stats_show};
-static const struct ctl_command fdb_stats_clear_cmd = {
-	"fdb/stats-clear", "BRIDGE", 1, 1, fdb_stats_clear};
-CTL_REGISTER(fdb_show_cmd)
-CTL_REGISTER(fdb_flush_cmd)
-CTL_REGISTER(fdb_add_cmd)
-CTL_REGISTER(fdb_del_cmd)
-CTL_REGISTER(fdb_stats_show_cmd)
-CTL_REGISTER(fdb_stats_clear_cmd)
+static const struct ctl_command fdb_cmds[] = {
+	{"fdb/show", "BRIDGE", 1, 1, fdb_show},
+	{"fdb/flush", "[BRIDGE]", 0, 1, fdb_flush},
+	{"fdb/add", "BRIDGE PORT VLAN MAC", 4, 4, fdb_add},
+	{"fdb/del", "BRIDGE VLAN MAC", 3, 3, fdb_del},
+	{"fdb/stats-show", "BRIDGE", 1, 1, fdb_stats_show},
+	{"fdb/stats-clear", "BRIDGE", 1, 1, fdb_stats_clear},
+};
+CTL_REGISTER_ARRAY(fdb_cmds)
 
 /* ---- dpctl ---- */
 
@@ -252,11 +247,11 @@ dpctl_del_flows(int argc, const char *const argv[], struct ds *out)
 	return 0;
 }
 
-static const struct ctl_command dpctl_dump_cmd = {
-	"dpctl/dump-flows", "[-m] [DP]", 0, 3, dpctl_dump_flows};
-static const struct ctl_command dpctl_del_cmd = {"dpctl/del-flows", "[DP]", 0, 1, dpctl_del_flows};
-CTL_REGISTER(dpctl_dump_cmd)
-CTL_REGISTER(dpctl_del_cmd)
+static const struct ctl_command dpctl_cmds[] = {
+	{"dpctl/dump-flows", "[-m] [DP]", 0, 3, dpctl_dump_flows},
+	{"dpctl/del-flows", "[DP]", 0, 1, dpctl_del_flows},
+};
+CTL_REGISTER_ARRAY(dpctl_cmds)
 
 /* ---- dpif ---- */
 
@@ -386,15 +381,12 @@ pmd_rxq_show(int argc, const char *const argv[], struct ds *out)
 	return 0;
 }
 
-static const struct ctl_command pmd_stats_show_cmd = {
-	"dpif-netdev/pmd-stats-show", "", 0, 2, pmd_stats_show};
-static const struct ctl_command pmd_stats_clear_cmd = {
-	"dpif-netdev/pmd-stats-clear", "", 0, 2, pmd_stats_clear};
-static const struct ctl_command pmd_rxq_show_cmd = {
-	"dpif-netdev/pmd-rxq-show", "", 0, 2, pmd_rxq_show};
-CTL_REGISTER(pmd_stats_show_cmd)
-CTL_REGISTER(pmd_stats_clear_cmd)
-CTL_REGISTER(pmd_rxq_show_cmd)
+static const struct ctl_command pmd_cmds[] = {
+	{"dpif-netdev/pmd-stats-show", "", 0, 2, pmd_stats_show},
+	{"dpif-netdev/pmd-stats-clear", "", 0, 2, pmd_stats_clear},
+	{"dpif-netdev/pmd-rxq-show", "", 0, 2, pmd_rxq_show},
+};
+CTL_REGISTER_ARRAY(pmd_cmds)
 
 /* coverage/show: the drop counters by reason, summed over PMDs, and mbufs in use. */
 static int

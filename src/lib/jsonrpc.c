@@ -15,45 +15,80 @@
 #include "ds.h"
 #include "jsonrpc.h"
 
+/* ---- Bytes taken out from the front, shared by the receive buffer and the send queue ---- */
+
+static void
+bytes_init(struct jsonrpc_bytes *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+/* The bytes not taken out yet. */
+static size_t
+bytes_pending(const struct jsonrpc_bytes *b)
+{
+	return b->len - b->head;
+}
+
+/*
+ * Makes room for want bytes from the start of buf: first by moving the bytes not yet taken out
+ * to the front (*moved says by how much), then by doubling buf, from 4096. 0 or -ENOMEM.
+ */
+static int
+bytes_reserve(struct jsonrpc_bytes *b, size_t want, size_t *moved)
+{
+	*moved = 0;
+	if (want > b->alloc && b->head > 0) {
+		memmove(b->buf, b->buf + b->head, b->len - b->head);
+		*moved = b->head;
+		b->len -= b->head;
+		b->head = 0;
+		want -= *moved;
+	}
+	if (want > b->alloc) {
+		size_t alloc = b->alloc ? b->alloc : 4096;
+		while (alloc < want)
+			alloc *= 2;
+		char *p = realloc(b->buf, alloc);
+		if (p == NULL)
+			return -ENOMEM;
+		b->buf = p;
+		b->alloc = alloc;
+	}
+	return 0;
+}
+
+/* ---- Receiving ---- */
+
 void
 jsonrpc_rxbuf_init(struct jsonrpc_rxbuf *rx, size_t max)
 {
 	memset(rx, 0, sizeof(*rx));
-	rx->max = max;
+	bytes_init(&rx->b, max);
 }
 
 void
 jsonrpc_rxbuf_destroy(struct jsonrpc_rxbuf *rx)
 {
-	free(rx->buf);
-	jsonrpc_rxbuf_init(rx, rx->max);
+	free(rx->b.buf);
+	jsonrpc_rxbuf_init(rx, rx->b.max);
 }
 
 int
 jsonrpc_rxbuf_append(struct jsonrpc_rxbuf *rx, const char *data, size_t n)
 {
-	if (rx->len - rx->head + n > rx->max)
+	size_t moved;
+
+	if (bytes_pending(&rx->b) + n > rx->b.max)
 		return -EMSGSIZE;
-	if (rx->len + n + 1 > rx->alloc && rx->head > 0) {
-		/* Out of room: drop the bytes already taken out before growing. */
-		memmove(rx->buf, rx->buf + rx->head, rx->len - rx->head);
-		rx->len -= rx->head;
-		rx->scan -= rx->head;
-		rx->head = 0;
-	}
-	if (rx->len + n + 1 > rx->alloc) {
-		size_t alloc = rx->alloc ? rx->alloc : 4096;
-		while (alloc < rx->len + n + 1)
-			alloc *= 2;
-		char *b = realloc(rx->buf, alloc);
-		if (b == NULL)
-			return -ENOMEM;
-		rx->buf = b;
-		rx->alloc = alloc;
-	}
-	memcpy(rx->buf + rx->len, data, n);
-	rx->len += n;
-	rx->buf[rx->len] = '\0';
+	/* One byte more for the NUL that ends the text. */
+	if (bytes_reserve(&rx->b, rx->b.len + n + 1, &moved) < 0)
+		return -ENOMEM;
+	rx->scan -= moved;
+	memcpy(rx->b.buf + rx->b.len, data, n);
+	rx->b.len += n;
+	rx->b.buf[rx->b.len] = '\0';
 	return 0;
 }
 
@@ -72,8 +107,8 @@ is_space(char c)
 static bool
 scan_to_end(struct jsonrpc_rxbuf *rx)
 {
-	while (rx->scan < rx->len) {
-		char c = rx->buf[rx->scan++];
+	while (rx->scan < rx->b.len) {
+		char c = rx->b.buf[rx->scan++];
 
 		if (rx->in_str) {
 			if (rx->esc)
@@ -96,21 +131,21 @@ scan_to_end(struct jsonrpc_rxbuf *rx)
 int
 jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err_len)
 {
-	if (rx->scan == rx->head) {
+	if (rx->scan == rx->b.head) {
 		/* Between messages: skip white space; a message must start with its brace. */
-		while (rx->head < rx->len && is_space(rx->buf[rx->head]))
-			rx->head++;
-		rx->scan = rx->head;
-		if (rx->head == rx->len) {
-			rx->head = rx->len = rx->scan = 0;
+		while (rx->b.head < rx->b.len && is_space(rx->b.buf[rx->b.head]))
+			rx->b.head++;
+		rx->scan = rx->b.head;
+		if (rx->b.head == rx->b.len) {
+			rx->b.head = rx->b.len = rx->scan = 0;
 			return 0;
 		}
 		/* Requests are objects: anything else in front can never become one. */
-		if (rx->buf[rx->head] != '{') {
+		if (rx->b.buf[rx->b.head] != '{') {
 			if (err)
 				snprintf(err, err_len,
 					"unexpected '%c' where a JSON object should start",
-					rx->buf[rx->head]);
+					rx->b.buf[rx->b.head]);
 			return -EPROTO;
 		}
 	}
@@ -119,13 +154,13 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 
 	/* The brackets balance: now parse it, once. Anything wrong inside is an error. */
 	json_error_t jerr;
-	json_t *v = json_loadb(rx->buf + rx->head, rx->scan - rx->head, 0, &jerr);
+	json_t *v = json_loadb(rx->b.buf + rx->b.head, rx->scan - rx->b.head, 0, &jerr);
 	if (v == NULL) {
 		if (err)
 			snprintf(err, err_len, "%s", jerr.text);
 		return -EPROTO;
 	}
-	rx->head = rx->scan;
+	rx->b.head = rx->scan;
 	*msg = v;
 	return 1;
 }
@@ -133,7 +168,7 @@ jsonrpc_rxbuf_next(struct jsonrpc_rxbuf *rx, json_t **msg, char *err, size_t err
 size_t
 jsonrpc_rxbuf_pending(const struct jsonrpc_rxbuf *rx)
 {
-	return rx->len - rx->head;
+	return bytes_pending(&rx->b);
 }
 
 int
@@ -228,63 +263,54 @@ jsonrpc_send(int fd, const json_t *msg)
 	return 0;
 }
 
+/* ---- Sending without blocking ---- */
+
 void
 jsonrpc_txq_init(struct jsonrpc_txq *q, size_t max)
 {
-	memset(q, 0, sizeof(*q));
-	q->max = max;
+	bytes_init(&q->b, max);
 }
 
 void
 jsonrpc_txq_destroy(struct jsonrpc_txq *q)
 {
-	free(q->buf);
-	jsonrpc_txq_init(q, q->max);
+	free(q->b.buf);
+	bytes_init(&q->b, q->b.max);
 }
 
 size_t
 jsonrpc_txq_len(const struct jsonrpc_txq *q)
 {
-	return q->len - q->head;
+	return bytes_pending(&q->b);
 }
 
 int
 jsonrpc_txq_push(struct jsonrpc_txq *q, const json_t *msg)
 {
 	char *s = json_dumps(msg, JSON_COMPACT);
+	size_t moved;
 
 	if (s == NULL)
 		return -ENOMEM;
 	size_t n = strlen(s);
-	if (jsonrpc_txq_len(q) + n > q->max) {
+	if (bytes_pending(&q->b) + n > q->b.max) {
 		free(s);
 		return -EMSGSIZE;
 	}
-	if (jsonrpc_txq_len(q) == 0) {
+	if (bytes_pending(&q->b) == 0) {
 		/* The usual case (one reply at a time): the serialised text becomes the queue. */
-		free(q->buf);
-		q->buf = s;
-		q->head = 0;
-		q->len = q->alloc = n;
+		free(q->b.buf);
+		q->b.buf = s;
+		q->b.head = 0;
+		q->b.len = q->b.alloc = n;
 		return 0;
 	}
-	if (q->len + n > q->alloc) {
-		memmove(q->buf, q->buf + q->head, q->len - q->head);
-		q->len -= q->head;
-		q->head = 0;
+	if (bytes_reserve(&q->b, q->b.len + n, &moved) < 0) {
+		free(s);
+		return -ENOMEM;
 	}
-	if (q->len + n > q->alloc) {
-		size_t alloc = q->alloc * 2 > q->len + n ? q->alloc * 2 : q->len + n;
-		char *b = realloc(q->buf, alloc);
-		if (b == NULL) {
-			free(s);
-			return -ENOMEM;
-		}
-		q->buf = b;
-		q->alloc = alloc;
-	}
-	memcpy(q->buf + q->len, s, n);
-	q->len += n;
+	memcpy(q->b.buf + q->b.len, s, n);
+	q->b.len += n;
 	free(s);
 	return 0;
 }
@@ -292,15 +318,15 @@ jsonrpc_txq_push(struct jsonrpc_txq *q, const json_t *msg)
 int
 jsonrpc_txq_flush(struct jsonrpc_txq *q, int fd)
 {
-	while (q->head < q->len) {
-		ssize_t n = send(fd, q->buf + q->head, q->len - q->head,
+	while (q->b.head < q->b.len) {
+		ssize_t n = send(fd, q->b.buf + q->b.head, q->b.len - q->b.head,
 			MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 		}
-		q->head += (size_t)n;
+		q->b.head += (size_t)n;
 	}
 	/* Sent: give back the memory (a flow dump's may be tens of MB). */
 	jsonrpc_txq_destroy(q);

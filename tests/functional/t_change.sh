@@ -22,6 +22,15 @@ OF_A=$(trestle get Interface pa ofport)
 OF_B=$(trestle get Interface pb ofport)
 X=02:00:00:00:0a:0a
 
+# check_cutover OLD NEW MSG...: the counts (pkt.py count) of the place frames leave, OLD, show
+# frames before the change (PHASE1) and none after it (PHASE2); those of NEW show frames after it.
+check_cutover() {
+	local old=$1 new=$2
+	[[ "$old" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "$3" || fail "$4 ($old)"
+	check_contains "$5" "phase2=0" "$old"
+	[[ "$new" =~ phase2=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "$6" || fail "$7 ($new)"
+}
+
 # --- A MAC moves from pa to pb under traffic.
 ip netns exec $A /usr/bin/python3 $PKT send pa --src $X --dst ff:ff:ff:ff:ff:ff --count 3
 check_contains "X learned on pa" "$(printf '%5s   100  %s' $OF_A $X)" "$(trestle fdb/show br0)"
@@ -41,10 +50,10 @@ done
 touch $T/phase1
 wait $w1 $w2 $w3
 echo "move: sender $(cat $T/s1); at pa: $(cat $T/a1); at pb: $(cat $T/b1)"
-a1=$(cat $T/a1); b1=$(cat $T/b1)
-[[ "$a1" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the move, frames for X reach pa" || fail "no frame for X reached pa before the move ($a1)"
-check_contains "after the move is acknowledged, no frame for X reaches pa" "phase2=0" "$a1"
-[[ "$b1" =~ phase2=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "after the move, frames for X reach pb" || fail "frames for X do not reach pb after the move ($b1)"
+check_cutover "$(cat $T/a1)" "$(cat $T/b1)" \
+	"before the move, frames for X reach pa" "no frame for X reached pa before the move" \
+	"after the move is acknowledged, no frame for X reaches pa" \
+	"after the move, frames for X reach pb" "frames for X do not reach pb after the move"
 # Every frame for X went to exactly one port: none lost, none duplicated across the move.
 s1=$(cat $T/s1)
 sent=$(( $(echo "$s1" | sed -E 's/.*phase1=([0-9]+).*/\1/') + $(echo "$s1" | sed -E 's/.*phase2=([0-9]+).*/\1/') ))
@@ -70,9 +79,9 @@ sleep 1.5
 trestle set port pb tag=200 && touch $T/phase2
 wait $w1 $w2 $w3
 echo "vlan change: sender $(cat $T/s2); at pa: $(cat $T/a2); at pb: $(cat $T/b2)"
-b2=$(cat $T/b2); a2=$(cat $T/a2)
-[[ "$b2" =~ phase1=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "before the VLAN change, VLAN 100 broadcasts reach pb" || fail "no broadcast reached pb before the change ($b2)"
-check_contains "after the VLAN change is acknowledged, no VLAN 100 frame reaches pb" "phase2=0" "$b2"
-[[ "$a2" =~ phase2=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && pass "unrelated port pa keeps receiving through the change" || fail "pa stopped receiving ($a2)"
+check_cutover "$(cat $T/b2)" "$(cat $T/a2)" \
+	"before the VLAN change, VLAN 100 broadcasts reach pb" "no broadcast reached pb before the change" \
+	"after the VLAN change is acknowledged, no VLAN 100 frame reaches pb" \
+	"unrelated port pa keeps receiving through the change" "pa stopped receiving"
 
 finish

@@ -42,13 +42,22 @@ run_loop() {
 	check_eq "$mode: guest received every frame the switch sent on $p0" "$stx0" "$grx0"
 }
 
+# add_pair TYPE P0 P1 [SET0 SET1]: vhost-user ports P0 and P1 of TYPE on br0 (with further
+# Interface settings), the guest's MACs M0 and M1 pinned to them.
+add_pair() {
+	local type=$1 p0=$2 p1=$3
+	# shellcheck disable=SC2086 # SET0 and SET1 are absent or one word each.
+	trestle add-port br0 "$p0" -- set Interface "$p0" type="$type" ${4:-} >/dev/null
+	# shellcheck disable=SC2086
+	trestle add-port br0 "$p1" -- set Interface "$p1" type="$type" ${5:-} >/dev/null
+	trestle appctl fdb/add br0 "$p0" 0 "$M0" >/dev/null
+	trestle appctl fdb/add br0 "$p1" 0 "$M1" >/dev/null
+}
+
 # --- Server mode: trestled owns the sockets in its run dir.
 trestle add-br br0 >/dev/null
-trestle add-port br0 vhost0 -- set Interface vhost0 type=dpdkvhostuser >/dev/null
-trestle add-port br0 vhost1 -- set Interface vhost1 type=dpdkvhostuser >/dev/null
+add_pair dpdkvhostuser vhost0 vhost1
 check_ok "vhost0 socket in the run dir" test -S "$RUN_DIR/vhost0"
-trestle appctl fdb/add br0 vhost0 0 $M0 >/dev/null
-trestle appctl fdb/add br0 vhost1 0 $M1 >/dev/null
 guest_start --vdev "net_virtio_user0,path=$RUN_DIR/vhost0,mac=$M0" --vdev "net_virtio_user1,path=$RUN_DIR/vhost1,mac=$M1"
 if wait_link_up vhost0 vhost1; then pass "server mode: both vhost-user ports up"; else fail "server mode: links not up"; fi
 run_loop vhost0 vhost1 "server mode"
@@ -56,10 +65,7 @@ guest_stop
 trestle del-port br0 vhost0 -- del-port br0 vhost1 >/dev/null
 
 # --- Client mode: the guest is the server; trestled reconnects when it restarts.
-trestle add-port br0 vc0 -- set Interface vc0 type=dpdkvhostuserclient options:vhost-server-path=$T/vc0.sock >/dev/null
-trestle add-port br0 vc1 -- set Interface vc1 type=dpdkvhostuserclient options:vhost-server-path=$T/vc1.sock >/dev/null
-trestle appctl fdb/add br0 vc0 0 $M0 >/dev/null
-trestle appctl fdb/add br0 vc1 0 $M1 >/dev/null
+add_pair dpdkvhostuserclient vc0 vc1 options:vhost-server-path=$T/vc0.sock options:vhost-server-path=$T/vc1.sock
 guest_start --vdev "net_virtio_user0,path=$T/vc0.sock,server=1,mac=$M0" --vdev "net_virtio_user1,path=$T/vc1.sock,server=1,mac=$M1"
 if wait_link_up vc0 vc1; then pass "client mode: trestled connected to the guest"; else fail "client mode: links not up"; fi
 run_loop vc0 vc1 "client mode"

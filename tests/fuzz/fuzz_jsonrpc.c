@@ -126,9 +126,9 @@ feed(const uint8_t *data, size_t size, size_t (*next_len)(uint64_t *), uint64_t 
 	}
 	/* What is left, but for whitespace between messages (whole or not, no matter). */
 	size_t ws = 0;
-	while (r == 0 && ws < rx.len && strchr(" \t\r\n", rx.buf[ws]))
+	while (r == 0 && ws < rx.b.len && strchr(" \t\r\n", rx.b.buf[ws]))
 		ws++;
-	ds_put_format(log, "end %d, %zu bytes left\n", r, r < 0 ? (size_t)0 : rx.len - ws);
+	ds_put_format(log, "end %d, %zu bytes left\n", r, r < 0 ? (size_t)0 : rx.b.len - ws);
 	jsonrpc_rxbuf_destroy(&rx);
 }
 
