@@ -4,6 +4,7 @@
  * vswitch schema that Trestle runs, with the same column types and constraints, so that values
  * parse, print and fail the way ovs-vsctl users expect.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,6 +88,20 @@ db_column_index(enum table_id t, const char *name)
 		if (!strcmp(db_tables[t].cols[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+bool
+name_eq(const char *a, const char *b, long n)
+{
+	for (long i = 0; n < 0 || i < n; i++) {
+		char x = a[i] == '-' ? '_' : (char)tolower((unsigned char)a[i]);
+		char y = b[i] == '-' ? '_' : (char)tolower((unsigned char)b[i]);
+		if (x != y)
+			return false;
+		if (x == '\0')
+			return true;
+	}
+	return true;
 }
 
 bool

@@ -11,6 +11,7 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "symtab.h"
 
 /* ---- Printing ---- */
 
@@ -360,9 +361,6 @@ read_token(const char **pp, bool in_key, struct ds *err)
 	*pp = p;
 	return ds_steal(&tok);
 }
-
-const char *
-symtab_get(const struct symtab *st, const char *name);
 
 int
 atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *a,
