@@ -774,14 +774,13 @@ bridge_run(void)
 
 	/*
 	 * Once a second, from the megaflows' last use (traffic through them never reaches the
-	 * slow path), as OVS's revalidators do: refresh the source MACs they keep alive, and
-	 * expire OpenFlow rules past their timeouts.
+	 * slow path), as OVS's revalidators do: refresh the source MACs they keep alive. (ofctl.c
+	 * expires OpenFlow rules on a timer of its own.)
 	 */
 	if (now - last_refresh >= hz) {
 		struct refresh_ctx c = {pmd_snapshot(), now, 2 * hz, now_s};
 		for (unsigned i = 0; i < pmd_count(); i++)
 			dp_flow_table_foreach(pmd_get(i)->flows, refresh_flow, &c);
-		ofctl_expire();
 		last_refresh = now;
 	}
 	for (unsigned b = 0; b < n_bridges; b++)

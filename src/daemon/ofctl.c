@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "dp_flow.h"
 #include "ds.h"
+#include "module.h"
 #include "normal.h"
 #include "ofp.h"
 #include "pmd.h"
@@ -699,11 +700,38 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 	free(expired);
 }
 
-void
-ofctl_expire(void)
+/*
+ * Once a second, as OVS's revalidators do: idle times come from the megaflows' last use
+ * (traffic through them never reaches the slow path).
+ */
+static void
+ofctl_expire_tick(void *arg)
 {
+	(void)arg;
 	bridge_foreach(expire_bridge, NULL);
 }
+
+static int expire_timer = -1;
+
+static int
+ofctl_module_init(struct ds *err)
+{
+	(void)err;
+	expire_timer = loop_timer_add(1000, ofctl_expire_tick, NULL);
+	return expire_timer < 0 ? expire_timer : 0;
+}
+
+static void
+ofctl_module_fini(void)
+{
+	loop_timer_del(expire_timer);
+	expire_timer = -1;
+}
+
+/* The rule timeouts; before cfg (90), which applies the saved configuration. */
+static const struct module ofctl_module = {.name = "ofctl", .order = 80,
+	.init = ofctl_module_init, .fini = ofctl_module_fini};
+MODULE_REGISTER(ofctl_module)
 
 /* ---- ofproto/trace ---- */
 
