@@ -67,9 +67,7 @@ static void
 bridge_destroy(struct bridge *br)
 {
 	mac_table_destroy(br->macs);
-	for (unsigned i = 0; i < br->tables->n_rules; i++)
-		ofp_rule_free(br->tables->rules[i]);
-	ofp_tables_free(br->tables);
+	ofp_tables_destroy(br->tables);
 	free(br);
 }
 
@@ -586,12 +584,9 @@ close_unwanted_ports(const struct conf *conf, const struct want *want, unsigned 
 static void
 bridge_set_fail_mode(struct bridge *br, bool secure)
 {
-	const struct ofp_tables *old = br->tables;
-	struct ofp_rule **dead = xmalloc((old->n_rules + 1) * sizeof(*dead));
-	unsigned n_dead = old->n_rules;
+	unsigned n_dead;
+	struct ofp_rule **dead = ofp_tables_rules_dup(br->tables, &n_dead);
 
-	if (n_dead)
-		memcpy(dead, old->rules, n_dead * sizeof(*dead));
 	br->secure = secure;
 	bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
 	free(dead);

@@ -13,6 +13,8 @@
 #include "ds.h"
 #include "normal.h"
 #include "ofp.h"
+#include "ofp_priv.h"
+#include "xalloc.h"
 
 #define ETH_IPV4 0x0800
 
@@ -55,6 +57,39 @@ ofp_tables_free(struct ofp_tables *t)
 	index_free(t->index);
 	free(t->rules);
 	free(t);
+}
+
+void
+ofp_tables_destroy(struct ofp_tables *t)
+{
+	if (t == NULL)
+		return;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		ofp_rule_free(t->rules[i]);
+	ofp_tables_free(t);
+}
+
+unsigned
+ofp_tables_n_rules(const struct ofp_tables *t)
+{
+	return t->n_rules;
+}
+
+const struct ofp_rule *
+ofp_tables_rule(const struct ofp_tables *t, unsigned i)
+{
+	return t->rules[i];
+}
+
+struct ofp_rule **
+ofp_tables_rules_dup(const struct ofp_tables *t, unsigned *n)
+{
+	struct ofp_rule **v = xmalloc((t->n_rules + 1) * sizeof(*v));
+
+	if (t->n_rules)
+		memcpy(v, t->rules, t->n_rules * sizeof(*v));
+	*n = t->n_rules;
+	return v;
 }
 
 static void
