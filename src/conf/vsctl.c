@@ -551,7 +551,7 @@ parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool n
 		} else {
 			p += strcspn(p, "=");
 		}
-		*key = strndup(start, (size_t)(p - start));
+		*key = xstrndup(start, (size_t)(p - start));
 		if (**key != '"' && (**key == '\0' || strpbrk(*key, "{}[],") != NULL)) {
 			ds_put_format(&ctx->err, "%s: argument does not end in \"=\" followed by a "
 				"value.", arg);
@@ -969,10 +969,10 @@ print_rows(struct vsctl_ctx *ctx, enum table_id t, struct row **rows, unsigned n
 		return;
 	}
 	/* Table and CSV: format every cell first. */
-	char **cells = calloc((size_t)(n + 1) * (size_t)ncols, sizeof(char *));
+	char **cells = xcalloc((size_t)(n + 1) * (size_t)ncols, sizeof(char *));
 	size_t width[MAX_COLS] = {0};
 	for (int k = 0; k < ncols; k++) {
-		cells[k] = strdup(col_name(t, cols[k]));
+		cells[k] = xstrdup(col_name(t, cols[k]));
 		width[k] = strlen(cells[k]);
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -1023,7 +1023,7 @@ cmd_list(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	if ((ncols = output_columns(ctx, t, cols)) < 0)
 		return -EINVAL;
 	unsigned n = 0;
-	struct row **rows = calloc(ctx->db->n[t] + (unsigned)c->argc, sizeof(*rows));
+	struct row **rows = xcalloc(ctx->db->n[t] + (unsigned)c->argc, sizeof(*rows));
 	if (c->argc > 2) {
 		for (int k = 2; k < c->argc; k++) {
 			struct row *r = find_row(ctx, t, c->argv[k], !c->if_exists);
@@ -1088,7 +1088,7 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 			ds_put_format(&ctx->err, "cannot specify key for non-map column %s", cd->name);
 			return -EINVAL;
 		}
-		char *key = strndup(colon + 1, (size_t)(at - colon - 1));
+		char *key = xstrndup(colon + 1, (size_t)(at - colon - 1));
 		union atom ka;
 		int rc = parse_single(ctx, cd, cd->key, key, &ka);
 		free(key);
@@ -1163,7 +1163,7 @@ cmd_find(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -EINVAL;
 	if ((ncols = output_columns(ctx, t, cols)) < 0)
 		return -EINVAL;
-	struct row **rows = calloc(ctx->db->n[t] + 1, sizeof(*rows));
+	struct row **rows = xcalloc(ctx->db->n[t] + 1, sizeof(*rows));
 	unsigned n = 0;
 	for (unsigned i = 0; i < ctx->db->n[t]; i++) {
 		bool all = true;
