@@ -27,6 +27,7 @@
 #include "pmd.h"
 #include "pmd_priv.h"
 #include "port.h"
+#include "xalloc.h"
 
 /* ---- Port names ---- */
 
@@ -108,10 +109,10 @@ live_collect(struct live_counts *lc, const struct ofp_tables *t)
 	lc->n = 16;
 	while (lc->n < 2 * ofp_tables_n_rules(t))
 		lc->n *= 2;
-	lc->key = calloc(lc->n, sizeof(*lc->key));
-	lc->packets = calloc(lc->n, sizeof(uint64_t));
-	lc->bytes = calloc(lc->n, sizeof(uint64_t));
-	lc->used = calloc(lc->n, sizeof(uint64_t));
+	lc->key = xcalloc(lc->n, sizeof(*lc->key));
+	lc->packets = xcalloc(lc->n, sizeof(uint64_t));
+	lc->bytes = xcalloc(lc->n, sizeof(uint64_t));
+	lc->used = xcalloc(lc->n, sizeof(uint64_t));
 	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++)
 		live_insert(lc, ofp_tables_rule(t, i)->credit);
 	for (unsigned i = 0; i < pmd_count(); i++)
@@ -187,7 +188,7 @@ selected(const struct ofp_rule *r, const struct ofp_rule *filter, bool strict, b
 static int
 parse_lines(const char *br, const char *text, struct ofp_rule **rules, struct ds *out)
 {
-	char *copy = strdup(text), *save = NULL;
+	char *copy = xstrdup(text), *save = NULL;
 	unsigned n = 0, cap = 0, lineno = 0;
 	struct ofp_rule *v = NULL;
 	int ret = 0;
@@ -203,7 +204,7 @@ parse_lines(const char *br, const char *text, struct ofp_rule **rules, struct ds
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			v = realloc(v, cap * sizeof(*v));
+			v = xrealloc(v, cap * sizeof(*v));
 		}
 		struct ds err = DS_INIT;
 		if (ofp_rule_parse(&v[n], line, OFP_PARSE_ADD, port_by_name, br, &err) < 0) {
@@ -628,7 +629,7 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 	if (!any)
 		return;
 	struct live_counts lc;
-	bool *expired = calloc(ofp_tables_n_rules(t), sizeof(*expired));
+	bool *expired = xcalloc(ofp_tables_n_rules(t), sizeof(*expired));
 	unsigned n_expired = 0;
 	live_collect(&lc, t);
 	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++) {
@@ -649,13 +650,11 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 	live_free(&lc);
 	if (n_expired) {
 		struct ofp_txn *txn = ofp_txn_begin(t);
-		if (txn != NULL) {
-			/* Same order as t: walk backwards so indexes stay valid. */
-			for (unsigned i = ofp_tables_n_rules(t); i-- > 0;)
-				if (expired[i])
-					ofp_txn_delete(txn, i);
-			change_commit(br, txn);
-		}
+		/* Same order as t: walk backwards so indexes stay valid. */
+		for (unsigned i = ofp_tables_n_rules(t); i-- > 0;)
+			if (expired[i])
+				ofp_txn_delete(txn, i);
+		change_commit(br, txn);
 	}
 	free(expired);
 }

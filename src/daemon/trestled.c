@@ -32,6 +32,7 @@
 #include "module.h"
 #include "opts.h"
 #include "pmd.h"
+#include "xalloc.h"
 
 static volatile int exit_requested;
 
@@ -386,11 +387,9 @@ eal_args(int sep, char **argv, int *argc)
 {
 	static const char *const keep[] = {
 		"--huge-unlink", "--no-huge", "--in-memory", "--single-file-segments"};
-	char **v = calloc((size_t)sep + 2, sizeof(*v));
+	char **v = xcalloc((size_t)sep + 2, sizeof(*v));
 	bool add = true;
 
-	if (v == NULL)
-		die("out of memory");
 	for (unsigned i = 0; i < RTE_DIM(keep); i++)
 		add &= !eal_args_have(sep, argv, keep[i]);
 	memcpy(v, argv, (size_t)sep * sizeof(*v));

@@ -11,6 +11,7 @@
 
 #include "ds.h"
 #include "ofp.h"
+#include "xalloc.h"
 
 /* MAC addresses print in lower case, as ovs-ofctl prints them. */
 #define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
@@ -646,13 +647,11 @@ ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
 	struct ds *err)
 {
 	struct parse_ctx c = {rule, mode, port_by_name, aux, err};
-	char *copy = strdup(s), *acts = NULL;
+	char *copy = xstrdup(s), *acts = NULL;
 	int ret = 0;
 
 	memset(rule, 0, sizeof(*rule));
 	rule->priority = OFP_DEFAULT_PRIORITY;
-	if (copy == NULL)
-		return perr(&c, "out of memory");
 	/* "actions=" takes the rest of the string. */
 	char *ap = strstr(copy, "actions=");
 	if (ap != NULL && (ap == copy || strchr(", \t", ap[-1]))) {

@@ -21,13 +21,9 @@ struct ofp_txn {
 struct ofp_txn *
 ofp_txn_begin(const struct ofp_tables *cur)
 {
-	struct ofp_tables *t = ofp_tables_clone(cur);
-	struct ofp_txn *txn;
+	struct ofp_txn *txn = xcalloc(1, sizeof(*txn));
 
-	if (t == NULL)
-		return NULL;
-	txn = xcalloc(1, sizeof(*txn));
-	txn->t = t;
+	txn->t = ofp_tables_clone(cur);
 	return txn;
 }
 
