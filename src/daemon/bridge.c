@@ -271,7 +271,7 @@ rxq_target(const struct dp_snapshot *s, const struct port *p, uint16_t q, unsign
 
 	/* pmd-rxq-affinity="queue:core,...", as OVS. */
 	if (p->rxq_affinity) {
-		char *copy = strdup(p->rxq_affinity), *save = NULL;
+		char *copy = xstrdup(p->rxq_affinity), *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			unsigned qq, core;
 			if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
@@ -304,7 +304,7 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 	unsigned np = pmd_count();
 
 	for (unsigned i = 0; i < np; i++)
-		s->rxqs[i] = calloc(PMD_MAX_RXQS, sizeof(*s->rxqs[i]));
+		s->rxqs[i] = xcalloc(PMD_MAX_RXQS, sizeof(*s->rxqs[i]));
 	for (int waited = 0; waited < 2; waited++) {
 		for (unsigned d = 1; d < PORT_MAX && np > 0; d++) {
 			struct port *p = s->ports[d].port;
@@ -349,13 +349,13 @@ snapshot_publish(struct dp_snapshot *s)
 static struct dp_snapshot *
 snapshot_build(const struct conf *conf, const bool *skip)
 {
-	struct dp_snapshot *s = calloc(1, sizeof(*s));
+	struct dp_snapshot *s = xcalloc(1, sizeof(*s));
 
 	s->free_fn = snapshot_free;
 	s->flow_limit = map_uint(&conf->other_config, "flow-limit", PMD_FLOW_LIMIT, 0, UINT32_MAX);
 	s->max_idle_ms = map_uint(&conf->other_config, "max-idle", PMD_MAX_IDLE_MS, 500,
 		UINT32_MAX);
-	s->bridges = calloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
+	s->bridges = xcalloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
 		struct bridge *br = bridge_find(cb->name);
@@ -373,7 +373,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		unsigned n = 0, cap = 0;
 		for (unsigned p = 0; p < cb->n_ports; p++)
 			cap += cb->ports[p].n_ifaces;
-		struct l2_port *lps = calloc(cap ? cap : 1, sizeof(*lps));
+		struct l2_port *lps = xcalloc(cap ? cap : 1, sizeof(*lps));
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			const struct conf_port *cp = &cb->ports[p];
 			for (unsigned i = 0; i < cp->n_ifaces; i++) {
@@ -719,10 +719,10 @@ bridge_reconfigure(struct conf *conf)
 void
 bridge_fini(void)
 {
-	struct dp_snapshot *s = calloc(1, sizeof(*s));
+	struct dp_snapshot *s = xcalloc(1, sizeof(*s));
 
 	s->free_fn = snapshot_free;
-	s->bridges = calloc(1, sizeof(*s->bridges));
+	s->bridges = xcalloc(1, sizeof(*s->bridges));
 	pmd_publish(s);
 	for (unsigned d = 1; d < PORT_MAX; d++) {
 		port_close(ports[d]);
