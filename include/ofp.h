@@ -12,7 +12,8 @@
  * port numbers: struct ofp_ports translates between them.
  *
  * Tables are immutable once published: the control thread builds a new ofp_tables for every
- * change, swaps the bridge's pointer, and frees the old one after the PMDs stopped using it.
+ * change (a transaction, ofp_txn_begin()), swaps the bridge's pointer, and frees the old one
+ * after the PMDs stopped using it.
  */
 #ifndef TRESTLE_OFP_H
 #define TRESTLE_OFP_H
@@ -97,14 +98,11 @@ struct ofp_rule {
 	struct dp_flow_credit *credit; /* Where the datapath credits the rule's packets. */
 };
 
-/* A set of tables: rules sorted by table, then priority (highest first), then age. */
-struct ofp_index;
-struct ofp_tables {
-	unsigned n_rules;            /* Rules in rules[]. */
-	struct ofp_rule **rules;     /* The rules (shared between versions of the tables). */
-	unsigned start[OFP_N_TABLES + 1]; /* Index of each table's first rule; start[255] = n. */
-	struct ofp_index *index;     /* Tuple index (ofp_tables_index()), NULL when out of date. */
-};
+/*
+ * A set of tables: rules sorted by table, then priority (highest first), then age. Opaque
+ * (src/ofp/ofp_priv.h): read it with ofp_tables_rule(), change it with a transaction.
+ */
+struct ofp_tables;
 
 /* Port numbers: OpenFlow <-> datapath, for one bridge. */
 struct ofp_ports {
@@ -153,6 +151,17 @@ struct ofp_tables *ofp_tables_create(void);
 struct ofp_tables *ofp_tables_clone(const struct ofp_tables *t);
 /* Frees the array, not the rules. */
 void ofp_tables_free(struct ofp_tables *t);
+/* Frees t and its rules (the last version of a bridge's tables, which no PMD can see). */
+void ofp_tables_destroy(struct ofp_tables *t);
+/* Number of rules in t. */
+unsigned ofp_tables_n_rules(const struct ofp_tables *t);
+/* The rule at index i (below ofp_tables_n_rules()), in the tables' order. */
+const struct ofp_rule *ofp_tables_rule(const struct ofp_tables *t, unsigned i);
+/*
+ * Every rule of t, in a new array (free it) of *n: for a caller that retires them all with t
+ * (a flush), to free once no PMD can see them.
+ */
+struct ofp_rule **ofp_tables_rules_dup(const struct ofp_tables *t, unsigned *n);
 /* Adds rule (ownership passes), keeping the order. Returns the rule it replaced (same table,
  * priority and match), which the caller frees once no PMD can see it, or NULL. */
 struct ofp_rule *ofp_tables_add(struct ofp_tables *t, struct ofp_rule *rule);
@@ -181,6 +190,36 @@ int ofp_tables_index(struct ofp_tables *t);
  */
 const struct ofp_rule *ofp_tables_lookup(const struct ofp_tables *t, uint8_t table,
 	const struct flow_key *key, struct flow_key *wc);
+
+/* ---- Changing tables in force: a transaction ---- */
+
+/*
+ * A new version of a set of tables, built from a copy of the version in force, which stays
+ * untouched (the PMDs may be reading it). Rules are named by their index in the version being
+ * built (ofp_txn_tables()); the rules that the transaction removes or replaces are kept, for
+ * the caller to free once no PMD can see them. Control thread only.
+ */
+struct ofp_txn;
+
+/* Starts a transaction on a copy of cur. */
+struct ofp_txn *ofp_txn_begin(const struct ofp_tables *cur);
+/* The version being built, to read. */
+const struct ofp_tables *ofp_txn_tables(const struct ofp_txn *txn);
+/*
+ * Adds a copy of parsed (fresh counters; created and modified at now_ms). A rule with the same
+ * table, priority and match is replaced, as ovs-ofctl add-flow does.
+ */
+void ofp_txn_add(struct ofp_txn *txn, const struct ofp_rule *parsed, uint64_t now_ms);
+/* Removes the rule at index i. */
+void ofp_txn_delete(struct ofp_txn *txn, unsigned i);
+/* Gives the rule at index i the actions of mod; its counters and ages stay. */
+void ofp_txn_modify_actions(struct ofp_txn *txn, unsigned i, const struct ofp_rule *mod);
+/*
+ * Ends the transaction: returns the new version of the tables, and in *dead (an array to free)
+ * the *n_dead rules it removed or replaced.
+ */
+struct ofp_tables *ofp_txn_finish(struct ofp_txn *txn, struct ofp_rule ***dead,
+	unsigned *n_dead);
 
 /* ---- Translation ---- */
 

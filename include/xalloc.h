@@ -14,5 +14,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* The first n characters of s at most, NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
  * vswitch schema that Trestle runs, with the same column types and constraints, so that values
  * parse, print and fail the way ovs-vsctl users expect.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "xalloc.h"
 
 #define UNL UINT32_MAX
 #define RTE_DIM_(a) (sizeof(a) / sizeof((a)[0]))
@@ -90,6 +92,20 @@ db_column_index(enum table_id t, const char *name)
 }
 
 bool
+name_eq(const char *a, const char *b, long n)
+{
+	for (long i = 0; n < 0 || i < n; i++) {
+		char x = a[i] == '-' ? '_' : (char)tolower((unsigned char)a[i]);
+		char y = b[i] == '-' ? '_' : (char)tolower((unsigned char)b[i]);
+		if (x != y)
+			return false;
+		if (x == '\0')
+			return true;
+	}
+	return true;
+}
+
+bool
 col_is_map(const struct column *c)
 {
 	return c->value != AT_NONE;
@@ -115,7 +131,7 @@ void
 atom_clone(enum atom_type t, union atom *dst, const union atom *src)
 {
 	if (t == AT_STRING || t == AT_UUID)
-		dst->s = strdup(src->s);
+		dst->s = xstrdup(src->s);
 	else
 		dst->i = src->i;
 }
@@ -157,11 +173,11 @@ datum_clone(const struct column *c, struct datum *dst, const struct datum *src)
 	dst->n = src->n;
 	if (src->n == 0)
 		return;
-	dst->keys = calloc(src->n, sizeof(union atom));
+	dst->keys = xcalloc(src->n, sizeof(union atom));
 	for (unsigned i = 0; i < src->n; i++)
 		atom_clone(c->key, &dst->keys[i], &src->keys[i]);
 	if (col_is_map(c)) {
-		dst->values = calloc(src->n, sizeof(union atom));
+		dst->values = xcalloc(src->n, sizeof(union atom));
 		for (unsigned i = 0; i < src->n; i++)
 			atom_clone(c->value, &dst->values[i], &src->values[i]);
 	}
@@ -217,11 +233,11 @@ datum_add(const struct column *c, struct datum *d, const union atom *k, const un
 	unsigned pos = 0;
 	while (pos < d->n && atom_cmp(c->key, &d->keys[pos], k) < 0)
 		pos++;
-	d->keys = realloc(d->keys, (d->n + 1) * sizeof(union atom));
+	d->keys = xrealloc(d->keys, (d->n + 1) * sizeof(union atom));
 	memmove(&d->keys[pos + 1], &d->keys[pos], (d->n - pos) * sizeof(union atom));
 	atom_clone(c->key, &d->keys[pos], k);
 	if (col_is_map(c)) {
-		d->values = realloc(d->values, (d->n + 1) * sizeof(union atom));
+		d->values = xrealloc(d->values, (d->n + 1) * sizeof(union atom));
 		memmove(&d->values[pos + 1], &d->values[pos], (d->n - pos) * sizeof(union atom));
 		atom_clone(c->value, &d->values[pos], v);
 	}
@@ -317,14 +333,14 @@ uuid_is_valid(const char *s)
 struct row *
 db_row_new(struct db *db, enum table_id t, const char *uuid)
 {
-	struct row *r = calloc(1, sizeof(*r));
+	struct row *r = xcalloc(1, sizeof(*r));
 	const struct table *tb = &db_tables[t];
 
 	if (uuid)
 		snprintf(r->uuid, sizeof(r->uuid), "%s", uuid);
 	else
 		uuid_generate(r->uuid);
-	r->d = calloc(tb->n_cols, sizeof(struct datum));
+	r->d = xcalloc(tb->n_cols, sizeof(struct datum));
 	/* Required scalars start at their default: "", 0, false. */
 	for (unsigned i = 0; i < tb->n_cols; i++) {
 		const struct column *c = &tb->cols[i];
@@ -337,7 +353,7 @@ db_row_new(struct db *db, enum table_id t, const char *uuid)
 	}
 	if (db->n[t] == db->cap[t]) {
 		db->cap[t] = db->cap[t] ? db->cap[t] * 2 : 8;
-		db->rows[t] = realloc(db->rows[t], db->cap[t] * sizeof(struct row *));
+		db->rows[t] = xrealloc(db->rows[t], db->cap[t] * sizeof(struct row *));
 	}
 	db->rows[t][db->n[t]++] = r;
 	return r;
@@ -412,7 +428,7 @@ db_set_version(struct db *db)
 struct db *
 db_create(void)
 {
-	struct db *db = calloc(1, sizeof(*db));
+	struct db *db = xcalloc(1, sizeof(*db));
 
 	db_row_new(db, T_OVS, NULL);
 	db_set_version(db);
@@ -435,7 +451,7 @@ db_destroy(struct db *db)
 struct db *
 db_clone(const struct db *src)
 {
-	struct db *db = calloc(1, sizeof(*db));
+	struct db *db = xcalloc(1, sizeof(*db));
 
 	for (int t = 0; t < T__N; t++) {
 		for (unsigned i = 0; i < src->n[t]; i++) {
@@ -618,10 +634,10 @@ map_from(struct conf_map *m, const struct row *r, enum table_id t, const char *c
 	const struct datum *d = &r->d[db_column_index(t, col)];
 
 	m->n = d->n;
-	m->kv = calloc(d->n ? d->n : 1, sizeof(*m->kv));
+	m->kv = xcalloc(d->n ? d->n : 1, sizeof(*m->kv));
 	for (unsigned i = 0; i < d->n; i++) {
-		m->kv[i].key = strdup(d->keys[i].s);
-		m->kv[i].value = strdup(d->values[i].s);
+		m->kv[i].key = xstrdup(d->keys[i].s);
+		m->kv[i].value = xstrdup(d->values[i].s);
 	}
 }
 
@@ -644,7 +660,7 @@ col(const struct row *r, enum table_id t, const char *name)
 static char *
 str_or_null(const struct datum *d)
 {
-	return d->n ? strdup(d->keys[0].s) : NULL;
+	return d->n ? xstrdup(d->keys[0].s) : NULL;
 }
 
 static int
@@ -662,48 +678,48 @@ cmp_ports(const void *a, const void *b)
 struct conf *
 conf_from_db(const struct db *db)
 {
-	struct conf *conf = calloc(1, sizeof(*conf));
+	struct conf *conf = xcalloc(1, sizeof(*conf));
 	const struct row *root = db_root(db);
 
 	map_from(&conf->other_config, root, T_OVS, "other_config");
 	const struct datum *brs = col(root, T_OVS, "bridges");
-	conf->bridges = calloc(brs->n ? brs->n : 1, sizeof(*conf->bridges));
+	conf->bridges = xcalloc(brs->n ? brs->n : 1, sizeof(*conf->bridges));
 	for (unsigned b = 0; b < brs->n; b++) {
 		const struct row *br = db_row_find(db, T_BRIDGE, brs->keys[b].s);
 		if (br == NULL)
 			continue;
 		struct conf_bridge *cb = &conf->bridges[conf->n_bridges++];
-		cb->name = strdup(db_row_name(T_BRIDGE, br));
-		cb->datapath_type = strdup(col(br, T_BRIDGE, "datapath_type")->keys[0].s);
+		cb->name = xstrdup(db_row_name(T_BRIDGE, br));
+		cb->datapath_type = xstrdup(col(br, T_BRIDGE, "datapath_type")->keys[0].s);
 		cb->fail_mode = str_or_null(col(br, T_BRIDGE, "fail_mode"));
 		cb->stp_enable = col(br, T_BRIDGE, "stp_enable")->keys[0].i != 0;
 		map_from(&cb->other_config, br, T_BRIDGE, "other_config");
 		const struct datum *ps = col(br, T_BRIDGE, "ports");
-		cb->ports = calloc(ps->n ? ps->n : 1, sizeof(*cb->ports));
+		cb->ports = xcalloc(ps->n ? ps->n : 1, sizeof(*cb->ports));
 		for (unsigned p = 0; p < ps->n; p++) {
 			const struct row *pr = db_row_find(db, T_PORT, ps->keys[p].s);
 			if (pr == NULL)
 				continue;
 			struct conf_port *cp = &cb->ports[cb->n_ports++];
-			cp->name = strdup(db_row_name(T_PORT, pr));
+			cp->name = xstrdup(db_row_name(T_PORT, pr));
 			const struct datum *tag = col(pr, T_PORT, "tag");
 			cp->tag = tag->n ? (int)tag->keys[0].i : -1;
 			const struct datum *tr = col(pr, T_PORT, "trunks");
 			cp->n_trunks = tr->n;
-			cp->trunks = calloc(tr->n ? tr->n : 1, sizeof(uint16_t));
+			cp->trunks = xcalloc(tr->n ? tr->n : 1, sizeof(uint16_t));
 			for (unsigned k = 0; k < tr->n; k++)
 				cp->trunks[k] = (uint16_t)tr->keys[k].i;
 			cp->vlan_mode = str_or_null(col(pr, T_PORT, "vlan_mode"));
 			map_from(&cp->other_config, pr, T_PORT, "other_config");
 			const struct datum *is = col(pr, T_PORT, "interfaces");
-			cp->ifaces = calloc(is->n ? is->n : 1, sizeof(*cp->ifaces));
+			cp->ifaces = xcalloc(is->n ? is->n : 1, sizeof(*cp->ifaces));
 			for (unsigned i = 0; i < is->n; i++) {
 				const struct row *ir = db_row_find(db, T_IFACE, is->keys[i].s);
 				if (ir == NULL)
 					continue;
 				struct conf_iface *ci = &cp->ifaces[cp->n_ifaces++];
-				ci->name = strdup(db_row_name(T_IFACE, ir));
-				ci->type = strdup(col(ir, T_IFACE, "type")->keys[0].s);
+				ci->name = xstrdup(db_row_name(T_IFACE, ir));
+				ci->type = xstrdup(col(ir, T_IFACE, "type")->keys[0].s);
 				map_from(&ci->options, ir, T_IFACE, "options");
 				map_from(&ci->other_config, ir, T_IFACE, "other_config");
 				map_from(&ci->external_ids, ir, T_IFACE, "external_ids");

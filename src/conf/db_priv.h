@@ -99,7 +99,6 @@ int datum_check(const struct column *c, const struct datum *d, struct ds *err);
 
 /* Parsing (OVS syntax) and printing. symtab resolves @name references (may be NULL). */
 struct symtab;
-const char *symtab_get(const struct symtab *st, const char *name);
 int atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *a,
 	const struct symtab *st, struct ds *err);
 int datum_parse(const struct column *c, const char *s, struct datum *d, const struct symtab *st,

@@ -15,6 +15,7 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "xalloc.h"
 
 #define STORE_FORMAT "trestle-conf"
 #define STORE_VERSION 1
@@ -32,7 +33,7 @@ db_to_json(const struct db *db)
 
 	for (int t = 0; t < T__N; t++) {
 		json_t *tj = json_object();
-		struct row **rows = malloc((db->n[t] ? db->n[t] : 1) * sizeof(*rows));
+		struct row **rows = xmalloc((db->n[t] ? db->n[t] : 1) * sizeof(*rows));
 		if (db->n[t]) /* A table without rows has no array: memcpy() from NULL is UB. */
 			memcpy(rows, db->rows[t], db->n[t] * sizeof(*rows));
 		qsort(rows, db->n[t], sizeof(*rows), cmp_rows);
@@ -129,7 +130,7 @@ db_load(const char *path, struct db **dbp, struct ds *err)
 		ds_put_format(err, "line %d: %s", jerr.line, jerr.text);
 		return -EINVAL;
 	}
-	struct db *db = calloc(1, sizeof(*db));
+	struct db *db = xcalloc(1, sizeof(*db));
 	const char *fmt = json_string_value(json_object_get(top, "format"));
 	json_int_t ver = json_integer_value(json_object_get(top, "version"));
 	if (fmt == NULL || strcmp(fmt, STORE_FORMAT) || ver != STORE_VERSION) {

@@ -11,6 +11,8 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "symtab.h"
+#include "xalloc.h"
 
 /* ---- Printing ---- */
 
@@ -167,7 +169,7 @@ atom_from_json(enum atom_type t, const json_t *j, union atom *a, struct ds *err)
 		if (json_unpack((json_t *)j, "[s,s]", &tag, &u) < 0 || strcmp(tag, "uuid") ||
 				!uuid_is_valid(u))
 			goto bad;
-		a->s = strdup(u);
+		a->s = xstrdup(u);
 		for (char *p = a->s; *p; p++) /* As atom_parse(): one row, one string. */
 			*p = (char)tolower((unsigned char)*p);
 		return 0;
@@ -175,7 +177,7 @@ atom_from_json(enum atom_type t, const json_t *j, union atom *a, struct ds *err)
 	default:
 		if (!json_is_string(j))
 			goto bad;
-		a->s = strdup(json_string_value(j));
+		a->s = xstrdup(json_string_value(j));
 		return 0;
 	}
 bad:
@@ -361,9 +363,6 @@ read_token(const char **pp, bool in_key, struct ds *err)
 	return ds_steal(&tok);
 }
 
-const char *
-symtab_get(const struct symtab *st, const char *name);
-
 int
 atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *a,
 	const struct symtab *st, struct ds *err)
@@ -397,19 +396,19 @@ atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *
 					"with \"-- --id=%s create ...\")", s, s);
 				return -EINVAL;
 			}
-			a->s = strdup(u);
+			a->s = xstrdup(u);
 			return 0;
 		}
 		if (!uuid_is_valid(s)) {
 			ds_put_format(err, "\"%s\" is not a valid UUID", s);
 			return -EINVAL;
 		}
-		a->s = strdup(s);
+		a->s = xstrdup(s);
 		for (char *p = a->s; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		return 0;
 	default:
-		a->s = strdup(s);
+		a->s = xstrdup(s);
 		return 0;
 	}
 }

@@ -13,27 +13,10 @@
 
 #include "db_priv.h"
 #include "ds.h"
+#include "symtab.h"
 #include "xalloc.h"
 
-#define SYMTAB_MAX 64
 #define MAX_COLS 64
-
-struct symtab {
-	unsigned n;                 /* Entries. */
-	struct {
-		char name[64];      /* "@name". */
-		char uuid[37];      /* Row it names. */
-	} e[SYMTAB_MAX];
-};
-
-const char *
-symtab_get(const struct symtab *st, const char *name)
-{
-	for (unsigned i = 0; i < st->n; i++)
-		if (!strcmp(st->e[i].name, name))
-			return st->e[i].uuid;
-	return NULL;
-}
 
 enum vsctl_format { FMT_LIST, FMT_TABLE, FMT_CSV, FMT_JSON };
 enum vsctl_data { DATA_STRING, DATA_BARE, DATA_JSON };
@@ -62,20 +45,6 @@ struct vsctl_ctx {
 };
 
 /* ---- Names ---- */
-
-bool
-name_eq(const char *a, const char *b, long n)
-{
-	for (long i = 0; n < 0 || i < n; i++) {
-		char x = a[i] == '-' ? '_' : (char)tolower((unsigned char)a[i]);
-		char y = b[i] == '-' ? '_' : (char)tolower((unsigned char)b[i]);
-		if (x != y)
-			return false;
-		if (x == '\0')
-			return true;
-	}
-	return true;
-}
 
 static int
 find_table(struct vsctl_ctx *ctx, const char *name)
@@ -582,7 +551,7 @@ parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool n
 		} else {
 			p += strcspn(p, "=");
 		}
-		*key = strndup(start, (size_t)(p - start));
+		*key = xstrndup(start, (size_t)(p - start));
 		if (**key != '"' && (**key == '\0' || strpbrk(*key, "{}[],") != NULL)) {
 			ds_put_format(&ctx->err, "%s: argument does not end in \"=\" followed by a "
 				"value.", arg);
@@ -711,12 +680,8 @@ cmd_get(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -EINVAL;
 	if ((r = find_row(ctx, t, c->argv[2], !c->if_exists)) == NULL)
 		return c->if_exists ? 0 : -ENOENT;
-	if (c->id) {
-		if (ctx->syms.n < SYMTAB_MAX) {
-			snprintf(ctx->syms.e[ctx->syms.n].name, 64, "%s", c->id);
-			snprintf(ctx->syms.e[ctx->syms.n++].uuid, 37, "%s", r->uuid);
-		}
-	}
+	if (c->id)
+		symtab_add(&ctx->syms, c->id, r->uuid);
 	for (int k = 3; k < c->argc; k++) {
 		const char *value;
 		char *key;
@@ -1004,10 +969,10 @@ print_rows(struct vsctl_ctx *ctx, enum table_id t, struct row **rows, unsigned n
 		return;
 	}
 	/* Table and CSV: format every cell first. */
-	char **cells = calloc((size_t)(n + 1) * (size_t)ncols, sizeof(char *));
+	char **cells = xcalloc((size_t)(n + 1) * (size_t)ncols, sizeof(char *));
 	size_t width[MAX_COLS] = {0};
 	for (int k = 0; k < ncols; k++) {
-		cells[k] = strdup(col_name(t, cols[k]));
+		cells[k] = xstrdup(col_name(t, cols[k]));
 		width[k] = strlen(cells[k]);
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -1058,7 +1023,7 @@ cmd_list(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	if ((ncols = output_columns(ctx, t, cols)) < 0)
 		return -EINVAL;
 	unsigned n = 0;
-	struct row **rows = calloc(ctx->db->n[t] + (unsigned)c->argc, sizeof(*rows));
+	struct row **rows = xcalloc(ctx->db->n[t] + (unsigned)c->argc, sizeof(*rows));
 	if (c->argc > 2) {
 		for (int k = 2; k < c->argc; k++) {
 			struct row *r = find_row(ctx, t, c->argv[k], !c->if_exists);
@@ -1123,7 +1088,7 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 			ds_put_format(&ctx->err, "cannot specify key for non-map column %s", cd->name);
 			return -EINVAL;
 		}
-		char *key = strndup(colon + 1, (size_t)(at - colon - 1));
+		char *key = xstrndup(colon + 1, (size_t)(at - colon - 1));
 		union atom ka;
 		int rc = parse_single(ctx, cd, cd->key, key, &ka);
 		free(key);
@@ -1198,7 +1163,7 @@ cmd_find(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -EINVAL;
 	if ((ncols = output_columns(ctx, t, cols)) < 0)
 		return -EINVAL;
-	struct row **rows = calloc(ctx->db->n[t] + 1, sizeof(*rows));
+	struct row **rows = xcalloc(ctx->db->n[t] + 1, sizeof(*rows));
 	unsigned n = 0;
 	for (unsigned i = 0; i < ctx->db->n[t]; i++) {
 		bool all = true;
@@ -1232,13 +1197,12 @@ cmd_create(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	}
 	struct row *r = db_row_new(ctx->db, t, NULL);
 	if (c->id) {
-		if (c->id[0] != '@' || symtab_get(&ctx->syms, c->id) || ctx->syms.n >= SYMTAB_MAX) {
+		if (c->id[0] != '@' || symtab_get(&ctx->syms, c->id) || symtab_full(&ctx->syms)) {
 			ds_put_format(&ctx->err, "row id \"%s\" must start with \"@\" and be used once",
 				c->id);
 			return -EINVAL;
 		}
-		snprintf(ctx->syms.e[ctx->syms.n].name, 64, "%s", c->id);
-		snprintf(ctx->syms.e[ctx->syms.n++].uuid, 37, "%s", r->uuid);
+		symtab_add(&ctx->syms, c->id, r->uuid);
 	}
 	ctx->changed = true;
 	for (int k = 2; k < c->argc; k++)

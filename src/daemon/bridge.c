@@ -67,9 +67,7 @@ static void
 bridge_destroy(struct bridge *br)
 {
 	mac_table_destroy(br->macs);
-	for (unsigned i = 0; i < br->tables->n_rules; i++)
-		ofp_rule_free(br->tables->rules[i]);
-	ofp_tables_free(br->tables);
+	ofp_tables_destroy(br->tables);
 	free(br);
 }
 
@@ -273,7 +271,7 @@ rxq_target(const struct dp_snapshot *s, const struct port *p, uint16_t q, unsign
 
 	/* pmd-rxq-affinity="queue:core,...", as OVS. */
 	if (p->rxq_affinity) {
-		char *copy = strdup(p->rxq_affinity), *save = NULL;
+		char *copy = xstrdup(p->rxq_affinity), *save = NULL;
 		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			unsigned qq, core;
 			if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
@@ -306,7 +304,7 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 	unsigned np = pmd_count();
 
 	for (unsigned i = 0; i < np; i++)
-		s->rxqs[i] = calloc(PMD_MAX_RXQS, sizeof(*s->rxqs[i]));
+		s->rxqs[i] = xcalloc(PMD_MAX_RXQS, sizeof(*s->rxqs[i]));
 	for (int waited = 0; waited < 2; waited++) {
 		for (unsigned d = 1; d < PORT_MAX && np > 0; d++) {
 			struct port *p = s->ports[d].port;
@@ -351,13 +349,13 @@ snapshot_publish(struct dp_snapshot *s)
 static struct dp_snapshot *
 snapshot_build(const struct conf *conf, const bool *skip)
 {
-	struct dp_snapshot *s = calloc(1, sizeof(*s));
+	struct dp_snapshot *s = xcalloc(1, sizeof(*s));
 
 	s->free_fn = snapshot_free;
 	s->flow_limit = map_uint(&conf->other_config, "flow-limit", PMD_FLOW_LIMIT, 0, UINT32_MAX);
 	s->max_idle_ms = map_uint(&conf->other_config, "max-idle", PMD_MAX_IDLE_MS, 500,
 		UINT32_MAX);
-	s->bridges = calloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
+	s->bridges = xcalloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
 		struct bridge *br = bridge_find(cb->name);
@@ -375,7 +373,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		unsigned n = 0, cap = 0;
 		for (unsigned p = 0; p < cb->n_ports; p++)
 			cap += cb->ports[p].n_ifaces;
-		struct l2_port *lps = calloc(cap ? cap : 1, sizeof(*lps));
+		struct l2_port *lps = xcalloc(cap ? cap : 1, sizeof(*lps));
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			const struct conf_port *cp = &cb->ports[p];
 			for (unsigned i = 0; i < cp->n_ifaces; i++) {
@@ -586,12 +584,9 @@ close_unwanted_ports(const struct conf *conf, const struct want *want, unsigned 
 static void
 bridge_set_fail_mode(struct bridge *br, bool secure)
 {
-	const struct ofp_tables *old = br->tables;
-	struct ofp_rule **dead = xmalloc((old->n_rules + 1) * sizeof(*dead));
-	unsigned n_dead = old->n_rules;
+	unsigned n_dead;
+	struct ofp_rule **dead = ofp_tables_rules_dup(br->tables, &n_dead);
 
-	if (n_dead)
-		memcpy(dead, old->rules, n_dead * sizeof(*dead));
 	br->secure = secure;
 	bridge_set_tables(br->name, default_tables(secure), dead, n_dead);
 	free(dead);
@@ -724,10 +719,10 @@ bridge_reconfigure(struct conf *conf)
 void
 bridge_fini(void)
 {
-	struct dp_snapshot *s = calloc(1, sizeof(*s));
+	struct dp_snapshot *s = xcalloc(1, sizeof(*s));
 
 	s->free_fn = snapshot_free;
-	s->bridges = calloc(1, sizeof(*s->bridges));
+	s->bridges = xcalloc(1, sizeof(*s->bridges));
 	pmd_publish(s);
 	for (unsigned d = 1; d < PORT_MAX; d++) {
 		port_close(ports[d]);
@@ -774,14 +769,13 @@ bridge_run(void)
 
 	/*
 	 * Once a second, from the megaflows' last use (traffic through them never reaches the
-	 * slow path), as OVS's revalidators do: refresh the source MACs they keep alive, and
-	 * expire OpenFlow rules past their timeouts.
+	 * slow path), as OVS's revalidators do: refresh the source MACs they keep alive. (ofctl.c
+	 * expires OpenFlow rules on a timer of its own.)
 	 */
 	if (now - last_refresh >= hz) {
 		struct refresh_ctx c = {pmd_snapshot(), now, 2 * hz, now_s};
 		for (unsigned i = 0; i < pmd_count(); i++)
 			dp_flow_table_foreach(pmd_get(i)->flows, refresh_flow, &c);
-		ofctl_expire();
 		last_refresh = now;
 	}
 	for (unsigned b = 0; b < n_bridges; b++)

@@ -45,8 +45,6 @@ struct ofp_tables *bridge_tables(const char *name);
  */
 void bridge_set_tables(const char *name, struct ofp_tables *t, struct ofp_rule **dead,
 	unsigned n_dead);
-/* Expires OpenFlow rules past their idle or hard timeout (ofctl.c). */
-void ofctl_expire(void);
 /* Monotonic clock in milliseconds (rule ages and timeouts). */
 uint64_t bridge_now_ms(void);
 void bridge_foreach(void (*fn)(const char *name, struct mac_table *macs, void *aux), void *aux);

@@ -17,6 +17,7 @@
 #include "ds.h"
 #include "log.h"
 #include "module.h"
+#include "opts.h"
 
 static struct db *live_db;
 

@@ -9,23 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The command-line settings (trestled_opts), which every file that includes this one reads. */
+#include "opts.h"
+
 struct ds;
 struct db;
-
-/* Command-line settings of trestled (after the EAL's "--"). */
-struct trestled_opts {
-	const char *db_path;        /* Saved configuration (--db). */
-	const char *ctl_path;       /* Command socket (--ctl). */
-	const char *run_dir;        /* vhost-user server sockets live here (--run-dir). */
-	const char *pidfile;        /* --pidfile, or NULL. */
-	const char *log_file;       /* --log-file, or NULL for stderr. */
-	bool detach;                /* --detach: run in the background once ready. */
-	unsigned int mbufs;         /* --mbufs: packet buffers in the shared pool. */
-	double ctl_idle_timeout;    /* --ctl-idle-timeout: seconds a client may begin nothing. */
-	double ctl_request_timeout; /* --ctl-request-timeout: to send a request, read a reply. */
-};
-
-extern struct trestled_opts trestled_opts;
 
 /* Loads the saved configuration and applies it (start-up). Returns 0 or -errno, err explained. */
 int cfg_init(const char *db_path, struct ds *err);

@@ -5,8 +5,11 @@
 
 #include <rte_log.h>
 
-/* The "trestle" log type, registered at start-up. */
+/* The "trestle" log type, registered by log_init() (log.c). */
 extern int trestle_logtype;
+
+/* Registers the "trestle" log type; main() calls it once the EAL runs. */
+void log_init(void);
 
 #define TLOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, trestle_logtype, "TRESTLE: " fmt "\n", ##__VA_ARGS__)

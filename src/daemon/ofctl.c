@@ -21,11 +21,13 @@
 #include "ctl.h"
 #include "dp_flow.h"
 #include "ds.h"
+#include "module.h"
 #include "normal.h"
 #include "ofp.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 #include "port.h"
+#include "xalloc.h"
 
 /* ---- Port names ---- */
 
@@ -105,14 +107,14 @@ static void
 live_collect(struct live_counts *lc, const struct ofp_tables *t)
 {
 	lc->n = 16;
-	while (lc->n < 2 * t->n_rules)
+	while (lc->n < 2 * ofp_tables_n_rules(t))
 		lc->n *= 2;
-	lc->key = calloc(lc->n, sizeof(*lc->key));
-	lc->packets = calloc(lc->n, sizeof(uint64_t));
-	lc->bytes = calloc(lc->n, sizeof(uint64_t));
-	lc->used = calloc(lc->n, sizeof(uint64_t));
-	for (unsigned i = 0; i < t->n_rules; i++)
-		live_insert(lc, t->rules[i]->credit);
+	lc->key = xcalloc(lc->n, sizeof(*lc->key));
+	lc->packets = xcalloc(lc->n, sizeof(uint64_t));
+	lc->bytes = xcalloc(lc->n, sizeof(uint64_t));
+	lc->used = xcalloc(lc->n, sizeof(uint64_t));
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++)
+		live_insert(lc, ofp_tables_rule(t, i)->credit);
 	for (unsigned i = 0; i < pmd_count(); i++)
 		dp_flow_table_foreach(pmd_get(i)->flows, live_add, lc);
 }
@@ -146,55 +148,25 @@ tables_of(const char *br, struct ds *out)
 
 /* ---- Changing the tables ---- */
 
-/* A new version of br's tables being built; commit() puts it in force. */
-struct change {
-	const char *br;
-	struct ofp_tables *t;
-	struct ofp_rule **dead;
-	unsigned n_dead, cap_dead;
-};
-
-static int
-change_begin(struct change *c, const char *br, struct ds *out)
+/* Starts a new version of br's tables, or returns NULL with ovs-ofctl's message in out. */
+static struct ofp_txn *
+change_begin(const char *br, struct ds *out)
 {
 	const struct ofp_tables *cur = tables_of(br, out);
 
-	memset(c, 0, sizeof(*c));
-	if (cur == NULL)
-		return -ENOENT;
-	c->br = br;
-	c->t = ofp_tables_clone(cur);
-	return c->t ? 0 : -ENOMEM;
+	return cur ? ofp_txn_begin(cur) : NULL;
 }
 
+/* Puts the new version in force; the rules it dropped are freed once no PMD can see them. */
 static void
-change_kill(struct change *c, struct ofp_rule *r)
+change_commit(const char *br, struct ofp_txn *txn)
 {
-	if (c->n_dead == c->cap_dead) {
-		c->cap_dead = c->cap_dead ? 2 * c->cap_dead : 16;
-		c->dead = realloc(c->dead, c->cap_dead * sizeof(*c->dead));
-	}
-	c->dead[c->n_dead++] = r;
-}
+	struct ofp_rule **dead;
+	unsigned n_dead;
+	struct ofp_tables *t = ofp_txn_finish(txn, &dead, &n_dead);
 
-static void
-change_commit(struct change *c)
-{
-	bridge_set_tables(c->br, c->t, c->dead, c->n_dead);
-	free(c->dead);
-}
-
-/* Adds a parsed rule: a rule with the same match and priority is replaced (its counters
- * restart, as ovs-ofctl add-flow does). */
-static void
-change_add(struct change *c, const struct ofp_rule *parsed, uint64_t now)
-{
-	struct ofp_rule *r = ofp_rule_clone(parsed);
-
-	r->created_ms = r->modified_ms = now;
-	struct ofp_rule *old = ofp_tables_add(c->t, r);
-	if (old)
-		change_kill(c, old);
+	bridge_set_tables(br, t, dead, n_dead);
+	free(dead);
 }
 
 static bool
@@ -216,7 +188,7 @@ selected(const struct ofp_rule *r, const struct ofp_rule *filter, bool strict, b
 static int
 parse_lines(const char *br, const char *text, struct ofp_rule **rules, struct ds *out)
 {
-	char *copy = strdup(text), *save = NULL;
+	char *copy = xstrdup(text), *save = NULL;
 	unsigned n = 0, cap = 0, lineno = 0;
 	struct ofp_rule *v = NULL;
 	int ret = 0;
@@ -232,7 +204,7 @@ parse_lines(const char *br, const char *text, struct ofp_rule **rules, struct ds
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			v = realloc(v, cap * sizeof(*v));
+			v = xrealloc(v, cap * sizeof(*v));
 		}
 		struct ds err = DS_INIT;
 		if (ofp_rule_parse(&v[n], line, OFP_PARSE_ADD, port_by_name, br, &err) < 0) {
@@ -293,15 +265,15 @@ static int
 cmd_add_flow(const char *br, const char *flow, struct ds *out)
 {
 	struct ofp_rule rule;
-	struct change c;
+	struct ofp_txn *txn;
 	int ret;
 
 	if ((ret = ofp_rule_parse(&rule, flow, OFP_PARSE_ADD, port_by_name, br, out)) < 0)
 		return ret;
-	if ((ret = change_begin(&c, br, out)) < 0)
-		return ret;
-	change_add(&c, &rule, bridge_now_ms());
-	change_commit(&c);
+	if ((txn = change_begin(br, out)) == NULL)
+		return -ENOENT;
+	ofp_txn_add(txn, &rule, bridge_now_ms());
+	change_commit(br, txn);
 	return 0;
 }
 
@@ -309,20 +281,21 @@ static int
 cmd_add_flows(const char *br, const char *text, bool replace, struct ds *out)
 {
 	struct ofp_rule *rules = NULL;
-	struct change c;
-	int n, ret;
+	struct ofp_txn *txn;
+	int n;
 
 	if ((n = parse_lines(br, text, &rules, out)) < 0)
 		return n;
-	if ((ret = change_begin(&c, br, out)) < 0) {
+	if ((txn = change_begin(br, out)) == NULL) {
 		free(rules);
-		return ret;
+		return -ENOENT;
 	}
+	const struct ofp_tables *t = ofp_txn_tables(txn);
 	uint64_t now = bridge_now_ms();
 	if (replace) {
 		/* Keep rules that stay identical (and their counters); drop the others. */
-		for (unsigned i = 0; i < c.t->n_rules;) {
-			struct ofp_rule *r = c.t->rules[i];
+		for (unsigned i = 0; i < ofp_tables_n_rules(t);) {
+			const struct ofp_rule *r = ofp_tables_rule(t, i);
 			bool keep = false;
 			for (int j = 0; j < n && !keep; j++)
 				keep = same_rule(r, &rules[j]) && r->cookie == rules[j].cookie;
@@ -330,19 +303,18 @@ cmd_add_flows(const char *br, const char *text, bool replace, struct ds *out)
 				i++;
 				continue;
 			}
-			change_kill(&c, r);
-			ofp_tables_remove(c.t, i);
+			ofp_txn_delete(txn, i);
 		}
 	}
 	for (int j = 0; j < n; j++) {
 		bool exists = false;
 		if (replace)
-			for (unsigned i = 0; i < c.t->n_rules && !exists; i++)
-				exists = same_rule(c.t->rules[i], &rules[j]);
+			for (unsigned i = 0; i < ofp_tables_n_rules(t) && !exists; i++)
+				exists = same_rule(ofp_tables_rule(t, i), &rules[j]);
 		if (!exists)
-			change_add(&c, &rules[j], now);
+			ofp_txn_add(txn, &rules[j], now);
 	}
-	change_commit(&c);
+	change_commit(br, txn);
 	free(rules);
 	return 0;
 }
@@ -377,21 +349,22 @@ cmd_del_flows(const char *br, int argc, const char *const argv[], struct ds *out
 {
 	struct ofp_rule filter;
 	bool strict, has_table, has_cookie;
-	struct change c;
+	struct ofp_txn *txn;
 	int ret;
 
 	ret = parse_filter(br, argc, argv, &strict, &filter, &has_table, &has_cookie, out);
-	if (ret < 0 || (ret = change_begin(&c, br, out)) < 0)
+	if (ret < 0)
 		return ret;
-	for (unsigned i = 0; i < c.t->n_rules;) {
-		if (selected(c.t->rules[i], &filter, strict, has_table, has_cookie)) {
-			change_kill(&c, c.t->rules[i]);
-			ofp_tables_remove(c.t, i);
-		} else {
+	if ((txn = change_begin(br, out)) == NULL)
+		return -ENOENT;
+	const struct ofp_tables *t = ofp_txn_tables(txn);
+	for (unsigned i = 0; i < ofp_tables_n_rules(t);) {
+		if (selected(ofp_tables_rule(t, i), &filter, strict, has_table, has_cookie))
+			ofp_txn_delete(txn, i);
+		else
 			i++;
-		}
 	}
-	change_commit(&c);
+	change_commit(br, txn);
 	return 0;
 }
 
@@ -401,7 +374,7 @@ cmd_mod_flows(const char *br, int argc, const char *const argv[], struct ds *out
 	struct ofp_rule mod;
 	bool strict = false;
 	const char *flow = NULL;
-	struct change c;
+	struct ofp_txn *txn;
 	int ret, hits = 0;
 
 	for (int i = 0; i < argc; i++) {
@@ -418,27 +391,21 @@ cmd_mod_flows(const char *br, int argc, const char *const argv[], struct ds *out
 		return ret;
 	if (!strict && !strstr(flow, "priority="))
 		mod.priority = 0;
-	if ((ret = change_begin(&c, br, out)) < 0)
-		return ret;
+	if ((txn = change_begin(br, out)) == NULL)
+		return -ENOENT;
+	const struct ofp_tables *t = ofp_txn_tables(txn);
 	bool has_table = strstr(flow, "table=") != NULL;
-	for (unsigned i = 0; i < c.t->n_rules; i++) {
-		struct ofp_rule *r = c.t->rules[i];
-		if (!selected(r, &mod, strict, has_table, false))
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++) {
+		if (!selected(ofp_tables_rule(t, i), &mod, strict, has_table, false))
 			continue;
-		/* New actions, same counters: the credit moves to the new version of the rule. */
-		struct ofp_rule *n = malloc(sizeof(*n));
-		*n = *r;
-		n->n_acts = mod.n_acts;
-		memcpy(n->acts, mod.acts, sizeof(n->acts));
-		r->credit = NULL;
-		c.t->rules[i] = n;
-		change_kill(&c, r);
+		/* New actions, same counters. */
+		ofp_txn_modify_actions(txn, i, &mod);
 		hits++;
 	}
 	/* As OpenFlow 1.0: modifying nothing adds the flow. */
 	if (hits == 0)
-		change_add(&c, &mod, bridge_now_ms());
-	change_commit(&c);
+		ofp_txn_add(txn, &mod, bridge_now_ms());
+	change_commit(br, txn);
 	return 0;
 }
 
@@ -458,9 +425,9 @@ cmd_dump_flows(const char *br, int argc, const char *const argv[], struct ds *ou
 		return ret;
 	live_collect(&lc, t);
 	uint64_t now = bridge_now_ms();
-	for (unsigned i = 0; i < t->n_rules; i++)
-		if (selected(t->rules[i], &filter, strict, has_table, has_cookie))
-			format_rule(out, t->rules[i], &lc, now, true);
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++)
+		if (selected(ofp_tables_rule(t, i), &filter, strict, has_table, has_cookie))
+			format_rule(out, ofp_tables_rule(t, i), &lc, now, true);
 	live_free(&lc);
 	return 0;
 }
@@ -583,19 +550,19 @@ cmd_diff_flows(const char *br, const char *text, struct ds *out)
 		return -ENOENT;
 	if ((n = parse_lines(br, text, &rules, out)) < 0)
 		return n;
-	for (unsigned i = 0; i < t->n_rules; i++) {
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++) {
 		bool found = false;
 		for (int j = 0; j < n && !found; j++)
-			found = same_rule(t->rules[i], &rules[j]);
+			found = same_rule(ofp_tables_rule(t, i), &rules[j]);
 		if (!found) {
 			ds_put_char(out, '-');
-			format_rule(out, t->rules[i], NULL, 0, false);
+			format_rule(out, ofp_tables_rule(t, i), NULL, 0, false);
 		}
 	}
 	for (int j = 0; j < n; j++) {
 		bool found = false;
-		for (unsigned i = 0; i < t->n_rules && !found; i++)
-			found = same_rule(t->rules[i], &rules[j]);
+		for (unsigned i = 0; i < ofp_tables_n_rules(t) && !found; i++)
+			found = same_rule(ofp_tables_rule(t, i), &rules[j]);
 		if (!found) {
 			ds_put_char(out, '+');
 			format_rule(out, &rules[j], NULL, 0, false);
@@ -657,16 +624,16 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 
 	(void)macs;
 	(void)aux;
-	for (unsigned i = 0; i < t->n_rules && !any; i++)
-		any = t->rules[i]->idle_timeout || t->rules[i]->hard_timeout;
+	for (unsigned i = 0; i < ofp_tables_n_rules(t) && !any; i++)
+		any = ofp_tables_rule(t, i)->idle_timeout || ofp_tables_rule(t, i)->hard_timeout;
 	if (!any)
 		return;
 	struct live_counts lc;
-	bool *expired = calloc(t->n_rules, sizeof(*expired));
+	bool *expired = xcalloc(ofp_tables_n_rules(t), sizeof(*expired));
 	unsigned n_expired = 0;
 	live_collect(&lc, t);
-	for (unsigned i = 0; i < t->n_rules; i++) {
-		const struct ofp_rule *r = t->rules[i];
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++) {
+		const struct ofp_rule *r = ofp_tables_rule(t, i);
 		uint64_t packets, bytes, used_tsc;
 		if (r->hard_timeout && now - r->modified_ms >= r->hard_timeout * 1000ull)
 			expired[i] = true;
@@ -682,28 +649,48 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 	}
 	live_free(&lc);
 	if (n_expired) {
-		struct change c;
-		struct ds err = DS_INIT;
-		if (change_begin(&c, br, &err) == 0) {
-			/* Same order as t: walk backwards so indexes stay valid. */
-			for (unsigned i = t->n_rules; i-- > 0;) {
-				if (!expired[i])
-					continue;
-				change_kill(&c, c.t->rules[i]);
-				ofp_tables_remove(c.t, i);
-			}
-			change_commit(&c);
-		}
-		ds_destroy(&err);
+		struct ofp_txn *txn = ofp_txn_begin(t);
+		/* Same order as t: walk backwards so indexes stay valid. */
+		for (unsigned i = ofp_tables_n_rules(t); i-- > 0;)
+			if (expired[i])
+				ofp_txn_delete(txn, i);
+		change_commit(br, txn);
 	}
 	free(expired);
 }
 
-void
-ofctl_expire(void)
+/*
+ * Once a second, as OVS's revalidators do: idle times come from the megaflows' last use
+ * (traffic through them never reaches the slow path).
+ */
+static void
+ofctl_expire_tick(void *arg)
 {
+	(void)arg;
 	bridge_foreach(expire_bridge, NULL);
 }
+
+static int expire_timer = -1;
+
+static int
+ofctl_module_init(struct ds *err)
+{
+	(void)err;
+	expire_timer = loop_timer_add(1000, ofctl_expire_tick, NULL);
+	return expire_timer < 0 ? expire_timer : 0;
+}
+
+static void
+ofctl_module_fini(void)
+{
+	loop_timer_del(expire_timer);
+	expire_timer = -1;
+}
+
+/* The rule timeouts; before cfg (90), which applies the saved configuration. */
+static const struct module ofctl_module = {.name = "ofctl", .order = 80,
+	.init = ofctl_module_init, .fini = ofctl_module_fini};
+MODULE_REGISTER(ofctl_module)
 
 /* ---- ofproto/trace ---- */
 

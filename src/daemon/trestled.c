@@ -30,18 +30,9 @@
 #include "ds.h"
 #include "log.h"
 #include "module.h"
+#include "opts.h"
 #include "pmd.h"
-
-int trestle_logtype;
-
-struct trestled_opts trestled_opts = {
-	.db_path = "/var/lib/trestle/conf.json",
-	.ctl_path = "/run/trestle/trestled.ctl",
-	.run_dir = "/run/trestle",
-	.mbufs = 64 * 1024 - 1,
-	.ctl_idle_timeout = CTL_IDLE_TIMEOUT,
-	.ctl_request_timeout = CTL_REQUEST_TIMEOUT,
-};
+#include "xalloc.h"
 
 static volatile int exit_requested;
 
@@ -396,11 +387,9 @@ eal_args(int sep, char **argv, int *argc)
 {
 	static const char *const keep[] = {
 		"--huge-unlink", "--no-huge", "--in-memory", "--single-file-segments"};
-	char **v = calloc((size_t)sep + 2, sizeof(*v));
+	char **v = xcalloc((size_t)sep + 2, sizeof(*v));
 	bool add = true;
 
-	if (v == NULL)
-		die("out of memory");
 	for (unsigned i = 0; i < RTE_DIM(keep); i++)
 		add &= !eal_args_have(sep, argv, keep[i]);
 	memcpy(v, argv, (size_t)sep * sizeof(*v));
@@ -473,7 +462,7 @@ main(int argc, char **argv)
 		    "hugepages, another DPDK process with the same --file-prefix, -l naming "
 		    "cores that do not exist.",
 			rte_strerror(rte_errno));
-	trestle_logtype = rte_log_register_type_and_pick_level("trestle", RTE_LOG_INFO);
+	log_init();
 
 	/* A live daemon on our socket: refuse before touching ports or the saved file. */
 	if (ctl_server_open(trestled_opts.ctl_path, &srv, &err) < 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ds.h"
+#include "xalloc.h"
 
 void
 ds_init(struct ds *ds)
@@ -39,10 +40,7 @@ ds_reserve(struct ds *ds, size_t extra)
 	size_t alloc = ds->alloc ? ds->alloc : 64;
 	while (alloc < need)
 		alloc *= 2;
-	char *s = realloc(ds->s, alloc);
-	if (s == NULL)
-		abort(); /* Out of memory in the control thread: nothing sensible is left to do. */
-	ds->s = s;
+	ds->s = xrealloc(ds->s, alloc);
 	ds->alloc = alloc;
 }
 
@@ -108,7 +106,7 @@ ds_chomp(struct ds *ds)
 char *
 ds_steal(struct ds *ds)
 {
-	char *s = ds->s ? ds->s : strdup("");
+	char *s = ds->s ? ds->s : xstrdup("");
 
 	ds_init(ds);
 	return s;

@@ -41,3 +41,9 @@ xstrdup(const char *s)
 {
 	return check(strdup(s), strlen(s) + 1);
 }
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	return check(strndup(s, n), strnlen(s, n) + 1);
+}

@@ -11,6 +11,7 @@
 
 #include "ds.h"
 #include "ofp.h"
+#include "xalloc.h"
 
 /* MAC addresses print in lower case, as ovs-ofctl prints them. */
 #define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
@@ -229,160 +230,307 @@ static const struct {
 	{"udp6", ETH_IPV6, 17}, {"sctp6", ETH_IPV6, 132},
 };
 
+/*
+ * Match keywords: one descriptor per keyword, in a table that parse_field() walks. A numeric
+ * field names its largest value, and parse_field() reads the number (and its mask) before
+ * the handler stores it; the other handlers read the text themselves. Errors are checked in
+ * a fixed order: a mask where a packet has none (ofproto/trace), an unknown keyword, a mask
+ * the field does not take, a bad number, then the handler's own.
+ */
+
+/* The parse modes a keyword is allowed in; elsewhere it is an unknown keyword. */
+#define IN_ALL ((1u << OFP_PARSE_ADD) | (1u << OFP_PARSE_MATCH) | (1u << OFP_PARSE_TRACE))
+#define IN_RULE ((1u << OFP_PARSE_ADD) | (1u << OFP_PARSE_MATCH)) /* Not a packet's field. */
+#define IN_ADD (1u << OFP_PARSE_ADD)                             /* Only when adding a rule. */
+
+#define F_NO_MASK 0x1 /* "/MASK" is refused. */
+#define F_ARP 0x2     /* The keyword also matches dl_type=arp. */
+
+struct match_field;
+
+/* Stores a keyword's value in c->rule; v and m hold a numeric field's value and mask. */
+typedef int match_field_fn(struct parse_ctx *c, const struct match_field *f, const char *value,
+	uint64_t v, uint64_t m);
+
+struct match_field {
+	const char *name;      /* The keyword, as ovs-ofctl spells it. */
+	unsigned modes;        /* IN_*: the parse modes that accept it. */
+	unsigned flags;        /* F_*. */
+	uint64_t max;          /* A number up to max; 0: the handler reads the text. */
+	size_t off;            /* Offset in struct flow_key, for handlers shared by fields. */
+	match_field_fn *parse; /* Stores the value. */
+};
+
+/* The field at f->off of the rule's match or mask. */
+#define KEY_FIELD(k, f, type) ((type *)((char *)(k) + (f)->off))
+
+static int
+field_in_port(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+	uint32_t p;
+
+	if (parse_port(c, value, &p) < 0)
+		return -EINVAL;
+	r->match.in_port = p;
+	r->mask.in_port = UINT32_MAX;
+	return 0;
+}
+
+static int
+field_mac(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	if (parse_mac_masked(value, KEY_FIELD(&r->match, f, struct rte_ether_addr),
+			KEY_FIELD(&r->mask, f, struct rte_ether_addr)) < 0)
+		return perr(c, "%s: bad MAC address \"%s\"", f->name, value);
+	return 0;
+}
+
+static int
+field_ipv4(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	if (parse_ipv4_masked(value, KEY_FIELD(&r->match, f, rte_be32_t),
+			KEY_FIELD(&r->mask, f, rte_be32_t)) < 0)
+		return perr(c, "%s: bad IPv4 address \"%s\"", f->name, value);
+	return 0;
+}
+
+static int
+field_ipv6(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	if (parse_ipv6_masked(value, KEY_FIELD(&r->match, f, uint8_t),
+			KEY_FIELD(&r->mask, f, uint8_t)) < 0)
+		return perr(c, "%s: bad IPv6 address \"%s\"", f->name, value);
+	return 0;
+}
+
+static int
+field_dl_type(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	set_dl_type(c->rule, (uint16_t)v);
+	return 0;
+}
+
+/* dl_vlan=VID matches a tag with that VID; dl_vlan=0xffff matches frames without a tag. */
+static int
+field_dl_vlan(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+	uint16_t tci = rte_be_to_cpu_16(r->match.vlan_tci);
+	uint16_t tm = rte_be_to_cpu_16(r->mask.vlan_tci);
+
+	if (v == 0xffff) {
+		tci = 0;
+		tm = 0xffff;
+	} else if (v <= FLOW_VLAN_VID_MASK) {
+		tci = (uint16_t)((tci & ~FLOW_VLAN_VID_MASK) | v | FLOW_VLAN_PRESENT);
+		tm |= FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT;
+	} else {
+		return perr(c, "dl_vlan: %s is not a VLAN ID (0-4095, or 0xffff: no tag)", value);
+	}
+	r->match.vlan_tci = rte_cpu_to_be_16(tci);
+	r->mask.vlan_tci = rte_cpu_to_be_16(tm);
+	return 0;
+}
+
+static int
+field_dl_vlan_pcp(struct parse_ctx *c, const struct match_field *f, const char *value,
+	uint64_t v, uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+	uint16_t tci = rte_be_to_cpu_16(r->match.vlan_tci);
+	uint16_t tm = rte_be_to_cpu_16(r->mask.vlan_tci);
+
+	tci = (uint16_t)((tci & ~FLOW_VLAN_PCP_MASK) | (v << FLOW_VLAN_PCP_SHIFT) |
+		FLOW_VLAN_PRESENT);
+	tm |= FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT;
+	r->match.vlan_tci = rte_cpu_to_be_16(tci);
+	r->mask.vlan_tci = rte_cpu_to_be_16(tm);
+	return 0;
+}
+
+/* A 16-bit field in network order, with its mask (vlan_tci, tp_src, tp_dst). */
+static int
+field_be16_masked(struct parse_ctx *c, const struct match_field *f, const char *value,
+	uint64_t v, uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	*KEY_FIELD(&r->match, f, rte_be16_t) = rte_cpu_to_be_16((uint16_t)(v & m));
+	*KEY_FIELD(&r->mask, f, rte_be16_t) = rte_cpu_to_be_16((uint16_t)m);
+	return 0;
+}
+
+/* A 16-bit field in network order, exact (icmp_type, icmp_code in tp_src, tp_dst). */
+static int
+field_be16(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	*KEY_FIELD(&r->match, f, rte_be16_t) = rte_cpu_to_be_16((uint16_t)v);
+	*KEY_FIELD(&r->mask, f, rte_be16_t) = UINT16_MAX;
+	return 0;
+}
+
+/* An 8-bit field, exact (nw_proto, nw_ttl). */
+static int
+field_u8(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	*KEY_FIELD(&r->match, f, uint8_t) = (uint8_t)v;
+	*KEY_FIELD(&r->mask, f, uint8_t) = UINT8_MAX;
+	return 0;
+}
+
+/* nw_tos matches the DSCP bits only, as OVS's (the ECN bits are ignored). */
+static int
+field_nw_tos(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	struct ofp_rule *r = c->rule;
+
+	r->match.nw_tos = (uint8_t)(v & 0xfc);
+	r->mask.nw_tos |= 0xfc;
+	return 0;
+}
+
+/* ---- The rule's own settings, written among the match fields ---- */
+
+static int
+field_priority(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	c->rule->priority = (uint16_t)v;
+	return 0;
+}
+
+static int
+field_table(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	c->rule->table_id = (uint8_t)v;
+	return 0;
+}
+
+/* The mask of cookie=V/M is read, and ignored, as before. */
+static int
+field_cookie(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
+{
+	c->rule->cookie = v;
+	return 0;
+}
+
+static int
+field_idle_timeout(struct parse_ctx *c, const struct match_field *f, const char *value,
+	uint64_t v, uint64_t m)
+{
+	c->rule->idle_timeout = (uint16_t)v;
+	return 0;
+}
+
+static int
+field_hard_timeout(struct parse_ctx *c, const struct match_field *f, const char *value,
+	uint64_t v, uint64_t m)
+{
+	c->rule->hard_timeout = (uint16_t)v;
+	return 0;
+}
+
+#define KEY(field) offsetof(struct flow_key, field)
+
+/*
+ * Every keyword, aliases as rows of their own (errors name the keyword as written). The rule's
+ * settings (priority, table, cookie) are no packet's fields: ofproto/trace does not know them.
+ */
+static const struct match_field match_fields[] = {
+	{"in_port", IN_ALL, 0, 0, 0, field_in_port},
+	{"dl_src", IN_ALL, 0, 0, KEY(dl_src), field_mac},
+	{"eth_src", IN_ALL, 0, 0, KEY(dl_src), field_mac},
+	{"dl_dst", IN_ALL, 0, 0, KEY(dl_dst), field_mac},
+	{"eth_dst", IN_ALL, 0, 0, KEY(dl_dst), field_mac},
+	{"arp_sha", IN_ALL, 0, 0, KEY(arp_sha), field_mac},
+	{"arp_tha", IN_ALL, 0, 0, KEY(arp_tha), field_mac},
+	{"dl_type", IN_ALL, F_NO_MASK, UINT16_MAX, 0, field_dl_type},
+	{"eth_type", IN_ALL, F_NO_MASK, UINT16_MAX, 0, field_dl_type},
+	{"dl_vlan", IN_ALL, F_NO_MASK, UINT16_MAX, 0, field_dl_vlan},
+	{"dl_vlan_pcp", IN_ALL, F_NO_MASK, 7, 0, field_dl_vlan_pcp},
+	{"vlan_tci", IN_ALL, 0, UINT16_MAX, KEY(vlan_tci), field_be16_masked},
+	{"nw_src", IN_ALL, 0, 0, KEY(nw_src), field_ipv4},
+	{"ip_src", IN_ALL, 0, 0, KEY(nw_src), field_ipv4},
+	{"arp_spa", IN_ALL, F_ARP, 0, KEY(nw_src), field_ipv4},
+	{"nw_dst", IN_ALL, 0, 0, KEY(nw_dst), field_ipv4},
+	{"ip_dst", IN_ALL, 0, 0, KEY(nw_dst), field_ipv4},
+	{"arp_tpa", IN_ALL, F_ARP, 0, KEY(nw_dst), field_ipv4},
+	{"ipv6_src", IN_ALL, 0, 0, KEY(ipv6_src), field_ipv6},
+	{"ipv6_dst", IN_ALL, 0, 0, KEY(ipv6_dst), field_ipv6},
+	{"nw_proto", IN_ALL, F_NO_MASK, UINT8_MAX, KEY(nw_proto), field_u8},
+	{"ip_proto", IN_ALL, F_NO_MASK, UINT8_MAX, KEY(nw_proto), field_u8},
+	{"arp_op", IN_ALL, F_NO_MASK | F_ARP, UINT8_MAX, KEY(nw_proto), field_u8},
+	{"nw_tos", IN_ALL, F_NO_MASK, UINT8_MAX, 0, field_nw_tos},
+	{"nw_ttl", IN_ALL, F_NO_MASK, UINT8_MAX, KEY(nw_ttl), field_u8},
+	{"tp_src", IN_ALL, 0, UINT16_MAX, KEY(tp_src), field_be16_masked},
+	{"tcp_src", IN_ALL, 0, UINT16_MAX, KEY(tp_src), field_be16_masked},
+	{"udp_src", IN_ALL, 0, UINT16_MAX, KEY(tp_src), field_be16_masked},
+	{"tp_dst", IN_ALL, 0, UINT16_MAX, KEY(tp_dst), field_be16_masked},
+	{"tcp_dst", IN_ALL, 0, UINT16_MAX, KEY(tp_dst), field_be16_masked},
+	{"udp_dst", IN_ALL, 0, UINT16_MAX, KEY(tp_dst), field_be16_masked},
+	{"icmp_type", IN_ALL, F_NO_MASK, UINT8_MAX, KEY(tp_src), field_be16},
+	{"icmp_code", IN_ALL, F_NO_MASK, UINT8_MAX, KEY(tp_dst), field_be16},
+	{"priority", IN_RULE, F_NO_MASK, UINT16_MAX, 0, field_priority},
+	{"table", IN_RULE, F_NO_MASK, OFP_N_TABLES - 1, 0, field_table},
+	{"cookie", IN_RULE, 0, UINT64_MAX, 0, field_cookie},
+	{"idle_timeout", IN_ADD, F_NO_MASK, UINT16_MAX, 0, field_idle_timeout},
+	{"hard_timeout", IN_ADD, F_NO_MASK, UINT16_MAX, 0, field_hard_timeout},
+};
+
+#undef KEY
+
+/* The descriptor of keyword name in mode, or NULL: an unknown keyword there. */
+static const struct match_field *
+match_field_find(const char *name, enum ofp_parse_mode mode)
+{
+	for (size_t i = 0; i < sizeof(match_fields) / sizeof(match_fields[0]); i++)
+		if (!strcmp(match_fields[i].name, name))
+			return match_fields[i].modes & (1u << mode) ? &match_fields[i] : NULL;
+	return NULL;
+}
+
 static int
 parse_field(struct parse_ctx *c, const char *name, const char *value)
 {
-	struct ofp_rule *r = c->rule;
-	uint64_t v, m;
-
-#define UINT_FIELD(max) \
-	do { \
-		if (parse_uint_masked(value, (max), &v, &m) < 0) \
-			return perr(c, "%s: bad value \"%s\" (want a number up to %llu, optionally " \
-				"/MASK)", name, value, (unsigned long long)(max)); \
-	} while (0)
-#define NO_MASK() \
-	do { \
-		if (strchr(value, '/')) \
-			return perr(c, "%s does not take a mask", name); \
-	} while (0)
+	const struct match_field *f;
+	uint64_t v = 0, m = 0;
 
 	if (c->mode == OFP_PARSE_TRACE && strchr(value, '/'))
 		return perr(c, "%s: a packet's field has no mask", name);
-	if (!strcmp(name, "in_port")) {
-		uint32_t p;
-		if (parse_port(c, value, &p) < 0)
-			return -EINVAL;
-		r->match.in_port = p;
-		r->mask.in_port = UINT32_MAX;
-	} else if (!strcmp(name, "dl_src") || !strcmp(name, "eth_src")) {
-		if (parse_mac_masked(value, &r->match.dl_src, &r->mask.dl_src) < 0)
-			return perr(c, "%s: bad MAC address \"%s\"", name, value);
-	} else if (!strcmp(name, "dl_dst") || !strcmp(name, "eth_dst")) {
-		if (parse_mac_masked(value, &r->match.dl_dst, &r->mask.dl_dst) < 0)
-			return perr(c, "%s: bad MAC address \"%s\"", name, value);
-	} else if (!strcmp(name, "arp_sha")) {
-		if (parse_mac_masked(value, &r->match.arp_sha, &r->mask.arp_sha) < 0)
-			return perr(c, "%s: bad MAC address \"%s\"", name, value);
-	} else if (!strcmp(name, "arp_tha")) {
-		if (parse_mac_masked(value, &r->match.arp_tha, &r->mask.arp_tha) < 0)
-			return perr(c, "%s: bad MAC address \"%s\"", name, value);
-	} else if (!strcmp(name, "dl_type") || !strcmp(name, "eth_type")) {
-		NO_MASK();
-		UINT_FIELD(UINT16_MAX);
-		set_dl_type(r, (uint16_t)v);
-	} else if (!strcmp(name, "dl_vlan")) {
-		NO_MASK();
-		UINT_FIELD(UINT16_MAX);
-		uint16_t tci = rte_be_to_cpu_16(r->match.vlan_tci);
-		uint16_t tm = rte_be_to_cpu_16(r->mask.vlan_tci);
-		if (v == 0xffff) {
-			tci = 0;
-			tm = 0xffff;
-		} else if (v <= FLOW_VLAN_VID_MASK) {
-			tci = (uint16_t)((tci & ~FLOW_VLAN_VID_MASK) | v | FLOW_VLAN_PRESENT);
-			tm |= FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT;
-		} else {
-			return perr(c, "dl_vlan: %s is not a VLAN ID (0-4095, or 0xffff: no tag)",
-				value);
-		}
-		r->match.vlan_tci = rte_cpu_to_be_16(tci);
-		r->mask.vlan_tci = rte_cpu_to_be_16(tm);
-	} else if (!strcmp(name, "dl_vlan_pcp")) {
-		NO_MASK();
-		UINT_FIELD(7);
-		uint16_t tci = rte_be_to_cpu_16(r->match.vlan_tci);
-		uint16_t tm = rte_be_to_cpu_16(r->mask.vlan_tci);
-		tci = (uint16_t)((tci & ~FLOW_VLAN_PCP_MASK) | (v << FLOW_VLAN_PCP_SHIFT) |
-			FLOW_VLAN_PRESENT);
-		tm |= FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT;
-		r->match.vlan_tci = rte_cpu_to_be_16(tci);
-		r->mask.vlan_tci = rte_cpu_to_be_16(tm);
-	} else if (!strcmp(name, "vlan_tci")) {
-		UINT_FIELD(UINT16_MAX);
-		r->match.vlan_tci = rte_cpu_to_be_16((uint16_t)(v & m));
-		r->mask.vlan_tci = rte_cpu_to_be_16((uint16_t)m);
-	} else if (!strcmp(name, "nw_src") || !strcmp(name, "ip_src") ||
-			!strcmp(name, "arp_spa")) {
-		if (parse_ipv4_masked(value, &r->match.nw_src, &r->mask.nw_src) < 0)
-			return perr(c, "%s: bad IPv4 address \"%s\"", name, value);
-		if (!strcmp(name, "arp_spa"))
-			set_dl_type(r, ETH_ARP);
-	} else if (!strcmp(name, "nw_dst") || !strcmp(name, "ip_dst") ||
-			!strcmp(name, "arp_tpa")) {
-		if (parse_ipv4_masked(value, &r->match.nw_dst, &r->mask.nw_dst) < 0)
-			return perr(c, "%s: bad IPv4 address \"%s\"", name, value);
-		if (!strcmp(name, "arp_tpa"))
-			set_dl_type(r, ETH_ARP);
-	} else if (!strcmp(name, "ipv6_src")) {
-		if (parse_ipv6_masked(value, r->match.ipv6_src, r->mask.ipv6_src) < 0)
-			return perr(c, "%s: bad IPv6 address \"%s\"", name, value);
-	} else if (!strcmp(name, "ipv6_dst")) {
-		if (parse_ipv6_masked(value, r->match.ipv6_dst, r->mask.ipv6_dst) < 0)
-			return perr(c, "%s: bad IPv6 address \"%s\"", name, value);
-	} else if (!strcmp(name, "nw_proto") || !strcmp(name, "ip_proto") ||
-			!strcmp(name, "arp_op")) {
-		NO_MASK();
-		UINT_FIELD(UINT8_MAX);
-		r->match.nw_proto = (uint8_t)v;
-		r->mask.nw_proto = UINT8_MAX;
-		if (!strcmp(name, "arp_op"))
-			set_dl_type(r, ETH_ARP);
-	} else if (!strcmp(name, "nw_tos")) {
-		NO_MASK();
-		UINT_FIELD(UINT8_MAX);
-		r->match.nw_tos = (uint8_t)(v & 0xfc);
-		r->mask.nw_tos |= 0xfc;
-	} else if (!strcmp(name, "nw_ttl")) {
-		NO_MASK();
-		UINT_FIELD(UINT8_MAX);
-		r->match.nw_ttl = (uint8_t)v;
-		r->mask.nw_ttl = UINT8_MAX;
-	} else if (!strcmp(name, "tp_src") || !strcmp(name, "tcp_src") ||
-			!strcmp(name, "udp_src")) {
-		UINT_FIELD(UINT16_MAX);
-		r->match.tp_src = rte_cpu_to_be_16((uint16_t)(v & m));
-		r->mask.tp_src = rte_cpu_to_be_16((uint16_t)m);
-	} else if (!strcmp(name, "tp_dst") || !strcmp(name, "tcp_dst") ||
-			!strcmp(name, "udp_dst")) {
-		UINT_FIELD(UINT16_MAX);
-		r->match.tp_dst = rte_cpu_to_be_16((uint16_t)(v & m));
-		r->mask.tp_dst = rte_cpu_to_be_16((uint16_t)m);
-	} else if (!strcmp(name, "icmp_type")) {
-		NO_MASK();
-		UINT_FIELD(UINT8_MAX);
-		r->match.tp_src = rte_cpu_to_be_16((uint16_t)v);
-		r->mask.tp_src = UINT16_MAX;
-	} else if (!strcmp(name, "icmp_code")) {
-		NO_MASK();
-		UINT_FIELD(UINT8_MAX);
-		r->match.tp_dst = rte_cpu_to_be_16((uint16_t)v);
-		r->mask.tp_dst = UINT16_MAX;
-	} else if (!strcmp(name, "priority") && c->mode != OFP_PARSE_TRACE) {
-		NO_MASK();
-		UINT_FIELD(UINT16_MAX);
-		r->priority = (uint16_t)v;
-	} else if (!strcmp(name, "table") && c->mode != OFP_PARSE_TRACE) {
-		NO_MASK();
-		UINT_FIELD(OFP_N_TABLES - 1);
-		r->table_id = (uint8_t)v;
-	} else if (!strcmp(name, "cookie") && c->mode != OFP_PARSE_TRACE) {
-		UINT_FIELD(UINT64_MAX);
-		r->cookie = v;
-	} else if ((!strcmp(name, "idle_timeout") || !strcmp(name, "hard_timeout")) &&
-			c->mode == OFP_PARSE_ADD) {
-		NO_MASK();
-		UINT_FIELD(UINT16_MAX);
-		if (name[0] == 'i')
-			r->idle_timeout = (uint16_t)v;
-		else
-			r->hard_timeout = (uint16_t)v;
-	} else {
+	if ((f = match_field_find(name, c->mode)) == NULL)
 		return perr(c, "unknown keyword %s", name);
-	}
+	if ((f->flags & F_NO_MASK) && strchr(value, '/'))
+		return perr(c, "%s does not take a mask", name);
+	if (f->max && parse_uint_masked(value, f->max, &v, &m) < 0)
+		return perr(c, "%s: bad value \"%s\" (want a number up to %llu, optionally /MASK)",
+			name, value, (unsigned long long)f->max);
+	if (f->parse(c, f, value, v, m) < 0)
+		return -EINVAL;
+	if (f->flags & F_ARP)
+		set_dl_type(c->rule, ETH_ARP);
 	return 0;
-#undef UINT_FIELD
-#undef NO_MASK
 }
 
 /* OVS's prerequisites: L3 fields need an L3 type, L4 fields an L4 protocol. */
@@ -646,13 +794,11 @@ ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
 	struct ds *err)
 {
 	struct parse_ctx c = {rule, mode, port_by_name, aux, err};
-	char *copy = strdup(s), *acts = NULL;
+	char *copy = xstrdup(s), *acts = NULL;
 	int ret = 0;
 
 	memset(rule, 0, sizeof(*rule));
 	rule->priority = OFP_DEFAULT_PRIORITY;
-	if (copy == NULL)
-		return perr(&c, "out of memory");
 	/* "actions=" takes the rest of the string. */
 	char *ap = strstr(copy, "actions=");
 	if (ap != NULL && (ap == copy || strchr(", \t", ap[-1]))) {

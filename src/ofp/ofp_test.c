@@ -20,6 +20,7 @@
 #include "dp_mem.h"
 #include "ds.h"
 #include "ofp.h"
+#include "ofp_priv.h"
 
 static int64_t
 names(const void *aux, const char *name)

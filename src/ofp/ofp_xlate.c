@@ -13,6 +13,8 @@
 #include "ds.h"
 #include "normal.h"
 #include "ofp.h"
+#include "ofp_priv.h"
+#include "xalloc.h"
 
 #define ETH_IPV4 0x0800
 
@@ -21,7 +23,7 @@
 struct ofp_tables *
 ofp_tables_create(void)
 {
-	return calloc(1, sizeof(struct ofp_tables));
+	return xcalloc(1, sizeof(struct ofp_tables));
 }
 
 static void index_free(struct ofp_index *x);
@@ -29,19 +31,13 @@ static void index_free(struct ofp_index *x);
 struct ofp_tables *
 ofp_tables_clone(const struct ofp_tables *t)
 {
-	struct ofp_tables *c = malloc(sizeof(*c));
+	struct ofp_tables *c = xmalloc(sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	*c = *t;
 	c->index = NULL;
 	c->rules = NULL;
 	if (t->n_rules) {
-		c->rules = malloc(t->n_rules * sizeof(*c->rules));
-		if (c->rules == NULL) {
-			free(c);
-			return NULL;
-		}
+		c->rules = xmalloc(t->n_rules * sizeof(*c->rules));
 		memcpy(c->rules, t->rules, t->n_rules * sizeof(*c->rules));
 	}
 	return c;
@@ -55,6 +51,39 @@ ofp_tables_free(struct ofp_tables *t)
 	index_free(t->index);
 	free(t->rules);
 	free(t);
+}
+
+void
+ofp_tables_destroy(struct ofp_tables *t)
+{
+	if (t == NULL)
+		return;
+	for (unsigned i = 0; i < t->n_rules; i++)
+		ofp_rule_free(t->rules[i]);
+	ofp_tables_free(t);
+}
+
+unsigned
+ofp_tables_n_rules(const struct ofp_tables *t)
+{
+	return t->n_rules;
+}
+
+const struct ofp_rule *
+ofp_tables_rule(const struct ofp_tables *t, unsigned i)
+{
+	return t->rules[i];
+}
+
+struct ofp_rule **
+ofp_tables_rules_dup(const struct ofp_tables *t, unsigned *n)
+{
+	struct ofp_rule **v = xmalloc((t->n_rules + 1) * sizeof(*v));
+
+	if (t->n_rules)
+		memcpy(v, t->rules, t->n_rules * sizeof(*v));
+	*n = t->n_rules;
+	return v;
 }
 
 static void
@@ -92,9 +121,7 @@ ofp_tables_add(struct ofp_tables *t, struct ofp_rule *rule)
 		if (r->table_id > rule->table_id || r->priority < rule->priority)
 			break;
 	}
-	struct ofp_rule **nr = realloc(t->rules, (t->n_rules + 1) * sizeof(*nr));
-	if (nr == NULL)
-		abort();
+	struct ofp_rule **nr = xrealloc(t->rules, (t->n_rules + 1) * sizeof(*nr));
 	t->rules = nr;
 	memmove(&nr[pos + 1], &nr[pos], (t->n_rules - pos) * sizeof(*nr));
 	nr[pos] = rule;
@@ -114,16 +141,10 @@ ofp_tables_remove(struct ofp_tables *t, unsigned i)
 struct ofp_rule *
 ofp_rule_clone(const struct ofp_rule *r)
 {
-	struct ofp_rule *c = malloc(sizeof(*c));
+	struct ofp_rule *c = xmalloc(sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	*c = *r;
-	c->credit = calloc(1, sizeof(*c->credit));
-	if (c->credit == NULL) {
-		free(c);
-		return NULL;
-	}
+	c->credit = xcalloc(1, sizeof(*c->credit));
 	return c;
 }
 

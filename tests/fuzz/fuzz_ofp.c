@@ -190,12 +190,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct ofp_tables *indexed = ofp_tables_clone(t);
 	FUZZ_CHECK(ofp_tables_index(indexed) == 0, "ofp_tables_index() failed");
-	for (unsigned i = 0; i < t->n_rules; i++)
-		check_tables(t, indexed, t->rules[i]);
-	for (unsigned i = 0; i < t->n_rules; i++)
-		ofp_rule_free(t->rules[i]);
+	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++)
+		check_tables(t, indexed, ofp_tables_rule(t, i));
 	ofp_tables_free(indexed);
-	ofp_tables_free(t);
+	ofp_tables_destroy(t);
 	free(text);
 	return 0;
 }
