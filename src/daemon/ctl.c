@@ -29,6 +29,7 @@
 #include "ctl_proto.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "xalloc.h"
 
 #define CTL_MAX_COMMANDS 256
 #define CTL_MAX_CONNS 64
@@ -246,10 +247,10 @@ ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err)
 		unlink(path);
 		return ret;
 	}
-	srv = calloc(1, sizeof(*srv));
+	srv = xcalloc(1, sizeof(*srv));
 	srv->fd = fd;
 	srv->epfd = -1;
-	srv->path = strdup(path);
+	srv->path = xstrdup(path);
 	ctl_server_set_timeouts(srv, CTL_IDLE_TIMEOUT, CTL_REQUEST_TIMEOUT);
 	for (unsigned i = 0; i < CTL_MAX_CONNS; i++)
 		srv->conns[i].fd = -1;
@@ -456,7 +457,7 @@ ctl_handle_request(struct ctl_conn *c, const json_t *msg)
 		return ret;
 	}
 
-	const char **argv = calloc((size_t)argc + 2, sizeof(*argv));
+	const char **argv = xcalloc((size_t)argc + 2, sizeof(*argv));
 	argv[0] = method;
 	memcpy(argv + 1, params, (size_t)argc * sizeof(*argv));
 	free(params);

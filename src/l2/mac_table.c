@@ -18,6 +18,7 @@
 #include "dp_mem.h"
 #include "ds.h"
 #include "mac_table.h"
+#include "xalloc.h"
 
 #define SLAB_ENTRIES 4096 /* Entries the pool grows by. */
 #define MAX_SLABS ((1u << 24) / SLAB_ENTRIES) /* Enough for the largest cap. */
@@ -484,9 +485,9 @@ mac_table_format(struct mac_table *t, struct ds *out, uint64_t now_s,
 	void (*port_fn)(struct ds *out, uint32_t port, void *aux), void *aux)
 {
 	rte_spinlock_lock(&t->lock);
-	struct fdb_row *rows = calloc(t->count ? t->count : 1, sizeof(*rows));
+	struct fdb_row *rows = xcalloc(t->count ? t->count : 1, sizeof(*rows));
 	unsigned n = 0;
-	for (uint32_t i = 0; rows && i < t->n_buckets; i++) {
+	for (uint32_t i = 0; i < t->n_buckets; i++) {
 		for (struct mac_entry *e = t->buckets[i]; e; e = e->hnext) {
 			if (expired(t, e, now_s))
 				continue;

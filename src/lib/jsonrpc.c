@@ -14,6 +14,7 @@
 #include "ctl_proto.h"
 #include "ds.h"
 #include "jsonrpc.h"
+#include "xalloc.h"
 
 /* ---- Bytes taken out from the front, shared by the receive buffer and the send queue ---- */
 
@@ -200,7 +201,7 @@ jsonrpc_parse_request(const json_t *msg, const char **method, const char ***argv
 		return -EINVAL;
 	}
 	size_t n = json_array_size(p);
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = xcalloc(n + 1, sizeof(*v));
 	for (size_t k = 0; k < n; k++) {
 		json_t *s = json_array_get(p, k);
 		if (!json_is_string(s)) {
