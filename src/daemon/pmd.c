@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -34,6 +33,7 @@
 #include "dp_actions.h"
 #include "dp_drop.h"
 #include "dp_flow.h"
+#include "dp_rewrite.h"
 #include "dp_sched.h"
 #include "ds.h"
 #include "emc.h"
@@ -196,155 +196,6 @@ dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
 
 /* ---- Actions ---- */
 
-/*
- * Moves the 12 bytes of the two MACs from src to dst, 4 bytes apart either way: both loads
- * before the stores, in fixed-size copies (a memmove() call cost more).
- */
-static inline void
-dp_move_macs(char *dst, const char *src)
-{
-	uint64_t a;
-	uint32_t b;
-
-	memcpy(&a, src, 8);
-	memcpy(&b, src + 8, 4);
-	memcpy(dst, &a, 8);
-	memcpy(dst + 8, &b, 4);
-}
-
-static int
-dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
-{
-	char *p = rte_pktmbuf_prepend(m, 4);
-
-	if (p == NULL)
-		return -1;
-	dp_move_macs(p, p + 4);
-	rte_be16_t *tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
-	tag[0] = tpid;
-	tag[1] = tci;
-	return 0;
-}
-
-static void
-dp_pop_vlan(struct rte_mbuf *m)
-{
-	char *p = rte_pktmbuf_mtod(m, char *);
-
-	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
-		return;
-	dp_move_macs(p + 4, p);
-	rte_pktmbuf_adj(m, 4);
-}
-
-/* Offset of the L3 header past any VLAN tags, its ethertype in *type; -1 when cut off. */
-static int
-dp_l3_offset(const struct rte_mbuf *m, uint16_t *type)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	for (uint32_t off = 2 * RTE_ETHER_ADDR_LEN; off + 2 <= len; off += 4) {
-		uint16_t t = (uint16_t)(p[off] << 8 | p[off + 1]);
-		if (t != RTE_ETHER_TYPE_VLAN && t != RTE_ETHER_TYPE_QINQ) {
-			*type = t;
-			return (int)off + 2;
-		}
-	}
-	return -1;
-}
-
-/* Ones' complement update of a checksum for n 16-bit words changing from old to new (RFC 1624);
- * works on the words as stored, whatever the byte order. */
-static uint16_t
-dp_csum_adjust(uint16_t csum, const void *old, const void *new, unsigned n)
-{
-	const unaligned_uint16_t *o = old, *w = new;
-	uint32_t s = (uint16_t)~csum;
-
-	for (unsigned i = 0; i < n; i++)
-		s += (uint16_t)~o[i] + (uint32_t)w[i];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/*
- * Header rewrites on an IPv4 packet: addresses, TOS, TTL, TCP/UDP ports. Checksums are
- * updated incrementally; a packet that is not IPv4 or too short is left alone (the slow path
- * only emits these for IPv4 flows, but the frame may be truncated).
- */
-static void
-dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
-{
-	uint16_t type;
-	int l3 = dp_l3_offset(m, &type);
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	if (l3 < 0 || type != RTE_ETHER_TYPE_IPV4 || (uint32_t)l3 + 20 > len || (p[l3] >> 4) != 4)
-		return;
-	uint8_t *ip = p + l3;
-	unaligned_uint16_t *ip_csum = (unaligned_uint16_t *)(ip + 10);
-	uint32_t ihl = (ip[0] & 0xf) * 4u;
-	bool first_frag = (rte_be_to_cpu_16(*(unaligned_uint16_t *)(ip + 6)) & 0x1fff) == 0;
-	uint8_t *l4 = ip + ihl;
-	/* A TCP or UDP header is there: first fragment, and its ports inside the frame. */
-	bool has_l4 = ihl >= 20 && first_frag && (ip[9] == IPPROTO_TCP || ip[9] == IPPROTO_UDP) &&
-		(uint32_t)l3 + ihl + 8 <= len;
-	bool udp = has_l4 && ip[9] == IPPROTO_UDP;
-	unaligned_uint16_t *l4_csum = NULL;
-
-	if (udp)
-		l4_csum = (unaligned_uint16_t *)(l4 + 6);
-	else if (has_l4 && (uint32_t)l3 + ihl + 18 <= len)
-		l4_csum = (unaligned_uint16_t *)(l4 + 16);
-	/* A UDP checksum of zero means "none": leave it so. */
-	if (udp && *l4_csum == 0)
-		l4_csum = NULL;
-
-	switch (a->type) {
-	case DPA_SET_IPV4_SRC:
-	case DPA_SET_IPV4_DST: {
-		uint8_t *addr = ip + (a->type == DPA_SET_IPV4_SRC ? 12 : 16);
-		*ip_csum = dp_csum_adjust(*ip_csum, addr, &a->ip, 2);
-		if (l4_csum)
-			*l4_csum = dp_csum_adjust(*l4_csum, addr, &a->ip, 2);
-		memcpy(addr, &a->ip, 4);
-		break;
-	}
-	case DPA_SET_IPV4_TOS: {
-		uint16_t old, new;
-		memcpy(&old, ip, 2);
-		ip[1] = (uint8_t)((ip[1] & 3) | (a->tos & 0xfc));
-		memcpy(&new, ip, 2);
-		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
-		break;
-	}
-	case DPA_DEC_TTL: {
-		uint16_t old, new;
-		memcpy(&old, ip + 8, 2);
-		if (ip[8] > 0)
-			ip[8]--;
-		memcpy(&new, ip + 8, 2);
-		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
-		break;
-	}
-	case DPA_SET_L4_SRC:
-	case DPA_SET_L4_DST: {
-		if (!has_l4)
-			return;
-		uint8_t *port = l4 + (a->type == DPA_SET_L4_SRC ? 0 : 2);
-		if (l4_csum)
-			*l4_csum = dp_csum_adjust(*l4_csum, port, &a->l4, 1);
-		memcpy(port, &a->l4, 2);
-		break;
-	}
-	}
-	if (udp && l4_csum && *l4_csum == 0)
-		*l4_csum = 0xffff;
-}
-
 /* Whether an action after index i changes the packet (so an output at i needs a copy). */
 static bool
 dp_modified_after(const struct dp_actions *acts, unsigned i)
@@ -356,30 +207,13 @@ dp_modified_after(const struct dp_actions *acts, unsigned i)
 }
 
 /* Applies header action a to m. Returns false when m could not be changed: it is freed. */
-static bool
-dp_modify(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
+static inline bool
+dp_apply(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
 {
-	switch (a->type) {
-	case DPA_PUSH_VLAN:
-		if (dp_push_vlan(m, a->tpid, a->tci) < 0) {
-			pmd->drops[DP_DROP_NO_MBUF]++;
-			rte_pktmbuf_free(m);
-			return false;
-		}
-		break;
-	case DPA_POP_VLAN:
-		dp_pop_vlan(m);
-		break;
-	case DPA_SET_ETH_SRC:
-	case DPA_SET_ETH_DST:
-		if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
-			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *,
-				a->type == DPA_SET_ETH_SRC ? RTE_ETHER_ADDR_LEN : 0),
-				&a->mac, RTE_ETHER_ADDR_LEN);
-		break;
-	default:
-		dp_set_ipv4(m, a);
-		break;
+	if (unlikely(dp_modify(m, a) < 0)) {
+		pmd->drops[DP_DROP_NO_MBUF]++;
+		rte_pktmbuf_free(m);
+		return false;
 	}
 	return true;
 }
@@ -433,7 +267,7 @@ dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *act
 		struct rte_mbuf *c;
 
 		if (a->type != DPA_OUTPUT) {
-			if (!dp_modify(pmd, m, a))
+			if (!dp_apply(pmd, m, a))
 				return;
 			continue;
 		}
@@ -493,7 +327,7 @@ dp_execute_many(struct pmd *pmd, struct rte_mbuf **pkts, unsigned n,
 			unsigned a;
 
 			for (a = 0; a + 1 < na; a++)
-				if (!dp_modify(pmd, m, &acts->a[a]))
+				if (!dp_apply(pmd, m, &acts->a[a]))
 					break;
 			if (a + 1 < na)
 				continue;

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the datapath core: flow_extract() on well-formed, truncated and hostile frames
  * (each frame in a heap buffer of its exact size, so AddressSanitizer catches any over-read),
- * the EMC, and the megaflow classifier against a linear reference on random rule sets.
+ * the EMC, the megaflow classifier against a linear reference on random rule sets, and the
+ * header rewrites (VLAN push and pop, IPv4 fields with their checksums).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "dp_actions.h"
 #include "dp_flow.h"
 #include "dp_mem.h"
+#include "dp_rewrite.h"
 #include "dp_sched.h"
 #include "emc.h"
 #include "flow.h"
@@ -587,6 +589,175 @@ test_storm_debt(void **state)
 	assert_int_equal(dp_storm_debt(max, storm, storm, false, max), 0);
 }
 
+/* ---- Header rewrites (dp_rewrite.h) ---- */
+
+/* A fake mbuf with headroom, as the PMD's have, so that a tag can be pushed. */
+#define FAKE_HEADROOM 16
+
+static void
+fake_init_headroom(struct fake *f, const uint8_t *bytes, uint16_t len)
+{
+	memset(&f->m, 0, sizeof(f->m));
+	f->buf = calloc(1, FAKE_HEADROOM + len);
+	memcpy(f->buf + FAKE_HEADROOM, bytes, len);
+	f->m.buf_addr = f->buf;
+	f->m.buf_len = (uint16_t)(FAKE_HEADROOM + len);
+	f->m.data_off = FAKE_HEADROOM;
+	f->m.data_len = len;
+	f->m.pkt_len = len;
+	f->m.nb_segs = 1;
+	f->m.refcnt = 1;
+}
+
+/* The IPv4 header checksum over the 20 bytes at ip, computed from scratch. */
+static uint16_t
+ipv4_csum(const uint8_t *ip)
+{
+	uint32_t s = 0;
+
+	for (unsigned i = 0; i < 20; i += 2)
+		if (i != 10)
+			s += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void
+test_rewrite_vlan(void **state)
+{
+	(void)state;
+	uint8_t frame[64], orig[64];
+	size_t len = udp4(frame);
+	struct fake f;
+
+	memcpy(orig, frame, len);
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	struct dp_action push = {.type = DPA_PUSH_VLAN, .tpid = rte_cpu_to_be_16(0x8100),
+		.tci = rte_cpu_to_be_16(100)};
+	assert_int_equal(dp_modify(&f.m, &push), 0);
+	const uint8_t *p = rte_pktmbuf_mtod(&f.m, const uint8_t *);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len + 4);
+	assert_memory_equal(p, orig, 12); /* The MACs moved in front of the tag. */
+	const uint8_t tag[4] = {0x81, 0x00, 0x00, 100};
+	assert_memory_equal(p + 12, tag, 4);
+	assert_memory_equal(p + 16, orig + 12, len - 12);
+
+	/* The L3 header is found past the tag. */
+	uint16_t type = 0;
+	assert_int_equal(dp_l3_offset(&f.m, &type), 18);
+	assert_int_equal(type, 0x0800);
+
+	struct dp_action pop = {.type = DPA_POP_VLAN};
+	assert_int_equal(dp_modify(&f.m, &pop), 0);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), orig, len);
+	fake_free(&f);
+
+	/* No headroom: the push fails and leaves the frame alone. */
+	fake_init(&f, orig, (uint16_t)len);
+	assert_int_equal(dp_modify(&f.m, &push), -1);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), orig, len);
+	fake_free(&f);
+
+	/* Too short to hold a tag: a pop leaves it alone. */
+	fake_init(&f, orig, 14);
+	dp_pop_vlan(&f.m);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), 14);
+	fake_free(&f);
+}
+
+static void
+test_rewrite_ipv4(void **state)
+{
+	(void)state;
+	uint8_t frame[64];
+	size_t len = udp4(frame);
+	struct fake f;
+
+	/* A valid header checksum and a UDP checksum to keep right. */
+	uint16_t c = ipv4_csum(frame + 14);
+	frame[24] = (uint8_t)(c >> 8);
+	frame[25] = (uint8_t)c;
+	frame[40] = 0x12;
+	frame[41] = 0x34;
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(&f.m, uint8_t *, 14);
+
+	struct dp_action src = {.type = DPA_SET_IPV4_SRC, .ip = rte_cpu_to_be_32(0xc0a80001)};
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	const uint8_t want_src[4] = {192, 168, 0, 1};
+	assert_memory_equal(ip + 12, want_src, 4);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	/*
+	 * The UDP checksum covers the pseudo-header: it moved by exactly what the address did.
+	 * 10.0.0.1 -> 192.168.0.1 adds 0xc0a8 - 0x0a00 to the sum, so the checksum loses it.
+	 */
+	uint32_t want = (uint16_t)~0x1234u + 0xc0a8u - 0x0a00u;
+	want = (want & 0xffff) + (want >> 16);
+	assert_int_equal(ip[26] << 8 | ip[27], (uint16_t)~want);
+
+	struct dp_action ttl = {.type = DPA_DEC_TTL};
+	assert_int_equal(dp_modify(&f.m, &ttl), 0);
+	assert_int_equal(ip[8], 63);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+
+	struct dp_action tos = {.type = DPA_SET_IPV4_TOS, .tos = 0xb8};
+	assert_int_equal(dp_modify(&f.m, &tos), 0);
+	assert_int_equal(ip[1], 0xb8); /* DSCP set, ECN (0) kept. */
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+
+	struct dp_action dport = {.type = DPA_SET_L4_DST, .l4 = rte_cpu_to_be_16(5353)};
+	assert_int_equal(dp_modify(&f.m, &dport), 0);
+	assert_int_equal(ip[22] << 8 | ip[23], 5353);
+	fake_free(&f);
+
+	/* A UDP checksum of zero means none: it stays zero. */
+	frame[40] = frame[41] = 0;
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	ip = rte_pktmbuf_mtod_offset(&f.m, uint8_t *, 14);
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	assert_int_equal(ip[26] << 8 | ip[27], 0);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	fake_free(&f);
+
+	/* Not IPv4: left alone. */
+	uint8_t arp[64];
+	size_t alen = eth(arp, 0x0806);
+	memset(arp + alen, 0x45, 28);
+	alen += 28;
+	fake_init_headroom(&f, arp, (uint16_t)alen);
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), arp, alen);
+	fake_free(&f);
+}
+
+/* The incremental update agrees with a checksum computed from scratch. */
+static void
+test_csum_adjust(void **state)
+{
+	(void)state;
+	uint8_t ip[20] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+
+	srand(7);
+	for (int iter = 0; iter < 1000; iter++) {
+		uint16_t c = ipv4_csum(ip), old[2], new[2];
+		ip[10] = (uint8_t)(c >> 8);
+		ip[11] = (uint8_t)c;
+		unsigned off = 12 + (unsigned)(rand() % 2) * 4;
+		memcpy(old, ip + off, 4);
+		for (int b = 0; b < 4; b++)
+			ip[off + b] = (uint8_t)rand();
+		memcpy(new, ip + off, 4);
+		uint16_t stored;
+		memcpy(&stored, ip + 10, 2);
+		stored = dp_csum_adjust(stored, old, new, 2);
+		memcpy(ip + 10, &stored, 2);
+		assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	}
+}
+
 int
 main(void)
 {
@@ -603,6 +774,9 @@ main(void)
 		cmocka_unit_test(test_flow_table_set_limit_and_idle),
 		cmocka_unit_test(test_next_burst),
 		cmocka_unit_test(test_storm_debt),
+		cmocka_unit_test(test_rewrite_vlan),
+		cmocka_unit_test(test_rewrite_ipv4),
+		cmocka_unit_test(test_csum_adjust),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
