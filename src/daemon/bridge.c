@@ -381,6 +381,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 				if (port == NULL || skip[port->dp_no])
 					continue;
 				s->ports[port->dp_no].port = port;
+				port_tx_view(port, &s->tx[port->dp_no]);
 				if (!port->started)
 					continue;
 				s->ports[port->dp_no].br = db;

@@ -8,8 +8,12 @@
  *       dp_emc_lookup()     exact-match cache
  *       dp_dpcls_lookup()   megaflow classifier, for EMC misses
  *       dp_upcall()         slow path (NORMAL) for classifier misses; installs a megaflow
- *       dp_execute()        run each packet's actions; outputs go to per-port tx buffers
- *     dp_tx_flush()       send the buffered bursts
+ *       dp_exec_burst()     run each packet's actions; outputs go to per-port tx buffers
+ *     dp_exec_flush()     send the buffered bursts
+ *
+ * Action execution and the transmit buffers are the datapath library's (src/dp/dp_exec.c),
+ * header rewrites too (dp_rewrite.h); this file polls, sizes bursts, classifies and keeps
+ * house.
  *
  * Each PMD owns its flow table and EMC outright (no locks). It reads the published snapshot and
  * reaches shared state only through the slow path (MAC tables, which lock themselves).
@@ -32,8 +36,8 @@
 
 #include "dp_actions.h"
 #include "dp_drop.h"
+#include "dp_exec.h"
 #include "dp_flow.h"
-#include "dp_rewrite.h"
 #include "dp_sched.h"
 #include "ds.h"
 #include "emc.h"
@@ -46,7 +50,6 @@
 #include "pmd.h"
 #include "pmd_priv.h"
 
-#define DP_TX_RETRIES 8
 #define PMD_PUNT_RING 1024 /* Frames a punt or inject ring holds (a power of 2). */
 
 static struct pmd *pmds[PMD_MAX];
@@ -85,260 +88,6 @@ pmd_snapshot(void)
 	return dp_cur;
 }
 
-/* ---- Transmit ---- */
-
-/* Sends what is buffered for datapath port dp_no; frames the device refuses are dropped. */
-static void
-dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
-{
-	struct pmd_txbuf *tb = &pmd->txb[dp_no];
-	struct port *port = pmd->snap->ports[dp_no].port;
-	struct pmd_port_stats *ps = &pmd->port_stats[dp_no];
-	uint16_t n = tb->n, sent = 0;
-	uint64_t bytes = tb->bytes;
-
-	tb->n = 0;
-	tb->bytes = 0;
-	if (unlikely(port == NULL || !port->started || port->down)) {
-		rte_pktmbuf_free_bulk(tb->pkts, n);
-		pmd->drops[DP_DROP_PORT_DOWN] += n;
-		ps->tx_dropped += n;
-		return;
-	}
-	/*
-	 * Frames longer than the port's MTU allows are dropped, as OVS-DPDK does before it
-	 * sends. Only looked for when the burst received had a frame that could be too long
-	 * once two tags are pushed: a burst of small frames, or one from a port of a smaller
-	 * MTU, does not pay for it. (Everything buffered here comes from that burst.)
-	 */
-	if (unlikely(pmd->rx_max_len + 2 * RTE_VLAN_HLEN > port->max_frame)) {
-		uint16_t kept = 0;
-		for (uint16_t i = 0; i < n; i++) {
-			uint32_t len = rte_pktmbuf_pkt_len(tb->pkts[i]);
-			if (len <= port->max_frame) {
-				tb->pkts[kept++] = tb->pkts[i];
-				continue;
-			}
-			bytes -= len;
-			rte_pktmbuf_free(tb->pkts[i]);
-		}
-		pmd->drops[DP_DROP_OVERSIZE] += n - kept;
-		ps->tx_dropped += n - kept;
-		n = kept;
-	}
-	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
-	if (port->tx_shared)
-		rte_spinlock_lock(&port->tx_lock[q]);
-	for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
-		sent += port->ops->tx(port, q, tb->pkts + sent, n - sent);
-	if (port->tx_shared)
-		rte_spinlock_unlock(&port->tx_lock[q]);
-
-	if (unlikely(sent < n)) {
-		for (uint16_t i = sent; i < n; i++)
-			bytes -= rte_pktmbuf_pkt_len(tb->pkts[i]);
-		rte_pktmbuf_free_bulk(tb->pkts + sent, n - sent);
-		pmd->drops[DP_DROP_TX_FULL] += n - sent;
-		ps->tx_dropped += n - sent;
-	}
-	ps->tx_packets += sent;
-	ps->tx_bytes += bytes;
-	pmd->n_tx_batches++;
-	pmd->n_tx_packets += n;
-}
-
-static void
-dp_tx_flush(struct pmd *pmd)
-{
-	while (pmd->n_tx_pending > 0) {
-		uint32_t dp_no = pmd->tx_pending[--pmd->n_tx_pending];
-		dp_tx_flush_port(pmd, dp_no);
-	}
-}
-
-/*
- * Buffers n frames of bytes bytes in all for datapath port dp_no (one flow's share of a
- * burst, or a single frame), sending when the buffer fills.
- */
-static void
-dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
-	uint64_t bytes)
-{
-	if (unlikely(dp_no >= PORT_MAX)) {
-		rte_pktmbuf_free_bulk(pkts, n);
-		pmd->drops[DP_DROP_PORT_DOWN] += n;
-		return;
-	}
-	struct pmd_txbuf *tb = &pmd->txb[dp_no];
-
-	if (unlikely(tb->n + n > PMD_TXBUF_SIZE)) {
-		/* Does not fit: one at a time, sending each time the buffer fills. */
-		for (unsigned i = 0; i < n; i++)
-			dp_tx_enqueue_many(pmd, dp_no, &pkts[i], 1, rte_pktmbuf_pkt_len(pkts[i]));
-		return;
-	}
-	if (tb->n == 0)
-		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
-	memcpy(&tb->pkts[tb->n], pkts, n * sizeof(pkts[0]));
-	tb->n = (uint16_t)(tb->n + n);
-	tb->bytes += bytes;
-	if (tb->n == PMD_TXBUF_SIZE) {
-		/* Full: send now; the port stays on the pending list, harmlessly empty. */
-		dp_tx_flush_port(pmd, dp_no);
-	}
-}
-
-static inline void
-dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
-{
-	dp_tx_enqueue_many(pmd, dp_no, &m, 1, rte_pktmbuf_pkt_len(m));
-}
-
-/* ---- Actions ---- */
-
-/* Whether an action after index i changes the packet (so an output at i needs a copy). */
-static bool
-dp_modified_after(const struct dp_actions *acts, unsigned i)
-{
-	for (unsigned j = i + 1; j < acts->n; j++)
-		if (acts->a[j].type != DPA_OUTPUT)
-			return true;
-	return false;
-}
-
-/* Applies header action a to m. Returns false when m could not be changed: it is freed. */
-static inline bool
-dp_apply(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
-{
-	if (unlikely(dp_modify(m, a) < 0)) {
-		pmd->drops[DP_DROP_NO_MBUF]++;
-		rte_pktmbuf_free(m);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Hands m to the control thread for claim. The eventfd is written only when the ring was
- * empty: a burst of control frames costs one system call, a steady trickle one each.
- */
-static void
-dp_punt(struct pmd *pmd, struct rte_mbuf *m, uint32_t claim)
-{
-	m->port = (uint16_t)pmd->in_port;
-	m->hash.usr = claim;
-	bool was_empty = rte_ring_empty(pmd->punt_ring);
-	if (unlikely(rte_ring_sp_enqueue(pmd->punt_ring, m) != 0)) {
-		pmd->drops[DP_DROP_PUNT_FULL]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	pmd->n_punted++;
-	if (was_empty) {
-		uint64_t one = 1;
-		if (write(punt_efd, &one, sizeof(one)) < 0) {
-			/* The counter cannot overflow here; nothing to do. */
-		}
-	}
-}
-
-/* Runs acts on m, which it consumes. */
-static void
-dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *acts)
-{
-	unsigned n = acts->n;
-
-	/* The common case: one output. */
-	if (likely(n == 1 && acts->a[0].type == DPA_OUTPUT)) {
-		dp_tx_enqueue(pmd, acts->a[0].port, m);
-		return;
-	}
-	if (n == 1 && acts->a[0].type == DPA_PUNT) {
-		dp_punt(pmd, m, acts->a[0].port);
-		return;
-	}
-	if (n == 0) {
-		pmd->drops[acts->drop < DP_DROP__MAX ? acts->drop : DP_DROP_ACTION_DROP]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		const struct dp_action *a = &acts->a[i];
-		struct rte_mbuf *c;
-
-		if (a->type != DPA_OUTPUT) {
-			if (!dp_apply(pmd, m, a))
-				return;
-			continue;
-		}
-		if (i == n - 1) {
-			dp_tx_enqueue(pmd, a->port, m);
-			return;
-		}
-		if (dp_modified_after(acts, i)) {
-			c = rte_pktmbuf_copy(m, port_mempool(), 0, UINT32_MAX);
-			if (c == NULL) {
-				pmd->drops[DP_DROP_NO_MBUF]++;
-				continue;
-			}
-		} else {
-			/*
-			 * Only outputs follow: the devices can share one buffer. Every segment
-			 * of a chained (jumbo) frame is freed once per holder, so every one is
-			 * counted, not just the first.
-			 */
-			rte_pktmbuf_refcnt_update(m, 1);
-			c = m;
-		}
-		dp_tx_enqueue(pmd, a->port, c);
-	}
-	/* The list did not end with an output. */
-	rte_pktmbuf_free(m);
-}
-
-/* Whether acts is header changes (maybe none) then one output, the output last. */
-static inline bool
-dp_single_output(const struct dp_actions *acts)
-{
-	unsigned n = acts->n;
-
-	if (n == 0 || acts->a[n - 1].type != DPA_OUTPUT)
-		return false;
-	for (unsigned i = 0; i + 1 < n; i++)
-		if (acts->a[i].type == DPA_OUTPUT)
-			return false;
-	return true;
-}
-
-/*
- * Runs acts, a single output after header changes, on the n frames of one flow, buffering
- * them for transmit together.
- */
-static void
-dp_execute_many(struct pmd *pmd, struct rte_mbuf **pkts, unsigned n,
-	const struct dp_actions *acts, uint64_t bytes)
-{
-	unsigned na = acts->n, kept = 0;
-
-	if (na > 1) {
-		bytes = 0;
-		for (unsigned k = 0; k < n; k++) {
-			struct rte_mbuf *m = pkts[k];
-			unsigned a;
-
-			for (a = 0; a + 1 < na; a++)
-				if (!dp_apply(pmd, m, &acts->a[a]))
-					break;
-			if (a + 1 < na)
-				continue;
-			pkts[kept++] = m;
-			bytes += rte_pktmbuf_pkt_len(m);
-		}
-		n = kept;
-	}
-	dp_tx_enqueue_many(pmd, acts->a[na - 1].port, pkts, n, bytes);
-}
-
 /* ---- The burst's stages ---- */
 
 /*
@@ -350,7 +99,7 @@ static unsigned
 dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
 	struct flow_key *keys, uint32_t *lens, bool l3, uint32_t *same)
 {
-	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
+	struct dp_port_stats *ps = &pmd->ex.port_stats[in_port];
 	uint32_t max_frame = pmd->snap->ports[in_port].port->max_frame, max_len = 0;
 	uint64_t bytes = 0;
 	unsigned kept = 0;
@@ -362,7 +111,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 
 		bytes += len;
 		if (unlikely(len > max_frame)) {
-			pmd->drops[DP_DROP_OVERSIZE]++;
+			pmd->ex.drops[DP_DROP_OVERSIZE]++;
 			ps->rx_dropped++;
 			rte_pktmbuf_free(pkts[i]);
 			continue;
@@ -375,8 +124,8 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 				flow_extract(pkts[i], in_port, &keys[kept]) :
 				flow_extract_l2(pkts[i], in_port, &keys[kept]);
 			if (unlikely(r != FLOW_OK)) {
-				pmd->drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
-				pmd->port_stats[in_port].rx_dropped++;
+				pmd->ex.drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
+				pmd->ex.port_stats[in_port].rx_dropped++;
 				rte_pktmbuf_free(pkts[i]);
 				continue;
 			}
@@ -385,7 +134,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 		pkts[kept++] = pkts[i];
 	}
 	ps->rx_bytes += bytes;
-	pmd->rx_max_len = max_len;
+	pmd->ex.rx_max_len = max_len;
 	if (same != NULL)
 		*same = runs;
 	return kept;
@@ -625,47 +374,10 @@ dp_upcall(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, struct flow
 		f = dp_upcall_one(pmd, k, hashes && l3 ? &hashes[i] : NULL, &acts);
 		if (f == NULL) {
 			/* Not installed: act on this packet alone, as OVS does. */
-			dp_execute_one(pmd, pkts[i], &acts);
+			dp_exec_one(&pmd->ex, pkts[i], &acts);
 			pkts[i] = NULL;
 		}
 		flows[i] = f;
-	}
-}
-
-/*
- * Executes each packet's flow, crediting the flow's counters. Consecutive packets of one
- * flow (the common case: a burst is often one flow, or a few) are counted once and, when the
- * flow ends in its only output, buffered for transmit together.
- */
-static void
-dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows,
-	const uint32_t *lens, unsigned n)
-{
-	unsigned i = 0;
-
-	while (i < n) {
-		struct dp_flow *f = flows[i];
-
-		if (pkts[i] == NULL) {
-			i++;
-			continue;
-		}
-		unsigned j = i + 1;
-		uint64_t bytes = lens[i];
-		while (j < n && flows[j] == f && pkts[j] != NULL)
-			bytes += lens[j++];
-		f->stats.n_packets += j - i;
-		f->stats.n_bytes += bytes;
-		f->stats.used_tsc = pmd->now_tsc;
-
-		const struct dp_actions *acts = dp_flow_actions(f);
-		if (likely(dp_single_output(acts))) {
-			dp_execute_many(pmd, &pkts[i], j - i, acts, bytes);
-		} else {
-			for (unsigned k = i; k < j; k++)
-				dp_execute_one(pmd, pkts[k], acts);
-		}
-		i = j;
 	}
 }
 
@@ -680,7 +392,7 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 	unsigned missed;
 
 	pmd->n_packets += n;
-	pmd->in_port = in_port;
+	pmd->ex.in_port = in_port;
 
 	bool l3 = dp_flow_table_needs_l3(pmd->flows);
 	bool emc = dp_use_emc(pmd);
@@ -701,7 +413,7 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 		pmd->n_misses += missed;
 		dp_upcall(pmd, in_port, pkts, keys, hashes, flows, n, l3);
 	}
-	dp_execute(pmd, pkts, flows, lens, n);
+	dp_exec_burst(&pmd->ex, pkts, flows, lens, n);
 	return missed;
 }
 
@@ -711,9 +423,11 @@ dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
 static void
 pmd_reload(struct pmd *pmd, uint64_t epoch)
 {
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
 	pmd->pool = port_mempool(); /* Created after the PMDs start; there before any port. */
+	pmd->ex.pool = pmd->pool;
+	pmd->ex.ports = pmd->snap->tx;
 	dp_flow_table_flush(pmd->flows);
 	dp_flow_table_set_limit(pmd->flows, pmd->snap->flow_limit);
 	pmd->max_idle_tsc = rte_get_tsc_hz() / 1000 * pmd->snap->max_idle_ms;
@@ -757,7 +471,7 @@ pmd_burst(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uin
 {
 	unsigned missed = dp_input(pmd, rxq->dp_no, pkts, n);
 
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	return missed;
 }
 
@@ -854,10 +568,10 @@ pmd_inject_drain(struct pmd *pmd)
 		uint32_t dp_no = pkts[i]->port;
 		max_len = RTE_MAX(max_len, rte_pktmbuf_pkt_len(pkts[i]));
 		pmd->n_injected++;
-		dp_tx_enqueue(pmd, dp_no, pkts[i]);
+		dp_exec_enqueue(&pmd->ex, dp_no, pkts[i]);
 	}
-	pmd->rx_max_len = max_len;
-	dp_tx_flush(pmd);
+	pmd->ex.rx_max_len = max_len;
+	dp_exec_flush(&pmd->ex);
 }
 
 static int
@@ -879,7 +593,7 @@ pmd_main(void *arg)
 
 		if (unlikely(epoch != pmd->epoch))
 			pmd_reload(pmd, epoch);
-		pmd->now_tsc = start;
+		pmd->ex.now_tsc = start;
 		pmd->now_s = start / hz;
 
 		const struct dp_snapshot *snap = pmd->snap;
@@ -917,7 +631,7 @@ pmd_main(void *arg)
 		}
 		rte_rcu_qsbr_quiescent(pmd_qsv, pmd->idx);
 	}
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	if (pmd->epfd >= 0)
 		close(pmd->epfd);
 	pmd->epfd = -1;
@@ -962,16 +676,19 @@ pmd_init(struct ds *err)
 			return -ENOMEM;
 		}
 		pmd->snap = &dp_empty; /* No queues: rxq[] is set by the first pmd_reload(). */
+		pmd->ex.ports = dp_empty.tx;
+		pmd->ex.txq = pmd->idx;
+		pmd->ex.punt_efd = punt_efd;
 		pmd->epfd = -1;
 		char name[RTE_RING_NAMESIZE];
 		int socket = (int)rte_lcore_to_socket_id(lcore);
 		snprintf(name, sizeof(name), "punt%u", pmd->idx);
-		pmd->punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
+		pmd->ex.punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "inject%u", pmd->idx);
 		pmd->inject_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (pmd->punt_ring == NULL || pmd->inject_ring == NULL) {
+		if (pmd->ex.punt_ring == NULL || pmd->inject_ring == NULL) {
 			ds_put_cstr(err, "cannot allocate a PMD's punt and inject rings");
 			return -ENOMEM;
 		}
@@ -992,11 +709,11 @@ pmd_stop(void)
 	rte_eal_mp_wait_lcore();
 	for (unsigned i = 0; i < n_pmds; i++) {
 		struct rte_mbuf *m;
-		while (rte_ring_dequeue(pmds[i]->punt_ring, (void **)&m) == 0)
+		while (rte_ring_dequeue(pmds[i]->ex.punt_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		while (rte_ring_dequeue(pmds[i]->inject_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
-		rte_ring_free(pmds[i]->punt_ring);
+		rte_ring_free(pmds[i]->ex.punt_ring);
 		rte_ring_free(pmds[i]->inject_ring);
 		dp_flow_table_destroy(pmds[i]->flows);
 		emc_destroy(pmds[i]->emc);
@@ -1023,7 +740,7 @@ unsigned
 pmd_punt_take(unsigned idx, struct rte_mbuf **pkts, unsigned n)
 {
 	return idx < n_pmds ?
-		rte_ring_sc_dequeue_burst(pmds[idx]->punt_ring, (void **)pkts, n, NULL) : 0;
+		rte_ring_sc_dequeue_burst(pmds[idx]->ex.punt_ring, (void **)pkts, n, NULL) : 0;
 }
 
 int
@@ -1044,8 +761,8 @@ pmd_punt_counters(uint64_t *punted, uint64_t *dropped, uint64_t *injected)
 {
 	*punted = *dropped = *injected = 0;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		*punted += pmds[i]->n_punted;
-		*dropped += pmds[i]->drops[DP_DROP_PUNT_FULL];
+		*punted += pmds[i]->ex.n_punted;
+		*dropped += pmds[i]->ex.drops[DP_DROP_PUNT_FULL];
 		*injected += pmds[i]->n_injected;
 	}
 }
@@ -1090,13 +807,13 @@ pmd_flush_flows(void)
 }
 
 void
-pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum)
+pmd_port_stats_get(uint32_t dp_no, struct dp_port_stats *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	if (dp_no >= PORT_MAX)
 		return;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		const struct pmd_port_stats *ps = &pmds[i]->port_stats[dp_no];
+		const struct dp_port_stats *ps = &pmds[i]->ex.port_stats[dp_no];
 		sum->rx_packets += ps->rx_packets;
 		sum->rx_bytes += ps->rx_bytes;
 		sum->rx_dropped += ps->rx_dropped;
@@ -1112,9 +829,9 @@ pmd_port_stats_reset(uint32_t dp_no)
 	if (dp_no >= PORT_MAX)
 		return;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		memset(&pmds[i]->port_stats[dp_no], 0, sizeof(pmds[i]->port_stats[dp_no]));
-		pmds[i]->txb[dp_no].n = 0;
-		pmds[i]->txb[dp_no].bytes = 0;
+		memset(&pmds[i]->ex.port_stats[dp_no], 0, sizeof(pmds[i]->ex.port_stats[dp_no]));
+		pmds[i]->ex.txb[dp_no].n = 0;
+		pmds[i]->ex.txb[dp_no].bytes = 0;
 	}
 }
 

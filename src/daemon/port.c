@@ -337,6 +337,21 @@ port_stat(struct iface_status *st, const char *name, uint64_t value)
 }
 
 void
+port_tx_view(struct port *port, struct dp_port_tx *tx)
+{
+	*tx = (struct dp_port_tx){
+		.port = port,
+		.tx = port->ops->tx,
+		.down = &port->down,
+		.tx_lock = port->tx_lock,
+		.max_frame = port->max_frame,
+		.n_txq = port->n_txq,
+		.started = port->started,
+		.tx_shared = port->tx_shared,
+	};
+}
+
+void
 port_status(const struct port *port, struct iface_status *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -349,7 +364,7 @@ port_status(const struct port *port, struct iface_status *st)
 	st->admin_state = "up";
 	st->link_state = port_link_up(port, NULL) ? "up" : "down";
 
-	struct pmd_port_stats ps;
+	struct dp_port_stats ps;
 	uint64_t missed = 0, rx_errors = 0, tx_errors = 0;
 	pmd_port_stats_get(port->dp_no, &ps);
 	if (port->ops->counters != NULL)

@@ -23,6 +23,8 @@
 #include <rte_ether.h>
 #include <rte_spinlock.h>
 
+#include "dp_exec.h"
+
 struct conf_iface;
 struct ds;
 struct iface_status;
@@ -35,7 +37,7 @@ struct rte_mempool;
 #define PORT_MTU_MAX 9710
 
 /* Datapath port numbers are 1..PORT_MAX-1 (0 is never a port). */
-#define PORT_MAX 1024
+#define PORT_MAX DP_PORT_MAX
 
 /*
  * What a kind of port does. The PMD calls rx and tx only; the rest is the control thread's.
@@ -151,6 +153,8 @@ bool port_same_device(const struct port *port, const struct conf_iface *cfg,
  * interface this process cannot see (moved to another network namespace) counts as up.
  */
 void port_poll_kernel(struct port *port);
+/* What the transmit path needs of port, for a snapshot (dp_exec.h). */
+void port_tx_view(struct port *port, struct dp_port_tx *tx);
 /* Live status for the Interface row's read-only columns. */
 void port_status(const struct port *port, struct iface_status *st);
 /* Current link state, and its speed in Mbps (0 when unknown; speed may be NULL). */
