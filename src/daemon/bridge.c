@@ -179,7 +179,9 @@ bridge_iface_status(const char *name, struct iface_status *st, void *aux)
 			p = refused[i];
 	if (p == NULL)
 		return false;
-	port_status(p, st);
+	struct dp_port_stats ps;
+	pmd_port_stats_get(p->dp_no, &ps);
+	port_status(p, &ps, st);
 	return true;
 }
 

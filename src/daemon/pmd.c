@@ -646,6 +646,7 @@ pmd_init(struct ds *err)
 	unsigned lcore;
 
 	dp_cur = &dp_empty;
+	port_set_quiesce(pmd_sync); /* A vhost-user device is freed only once no PMD uses it. */
 	punt_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (punt_efd < 0) {
 		ds_put_format(err, "eventfd: %s", strerror(errno));
