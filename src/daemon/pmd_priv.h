@@ -69,6 +69,11 @@ struct pmd {
 	uint64_t cycles_idle;             /* TSC cycles in iterations that received nothing. */
 } __rte_cache_aligned;
 
+/* One burst's walk (dp_input.c); returns how many of its frames missed the classifier. */
+unsigned dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n);
+/* Once a housekeeping period: whether the EMC pays for itself (dp_input.c). */
+void dp_emc_assess(struct pmd *pmd);
+
 /* PMD idx, or NULL. */
 struct pmd *pmd_get(unsigned idx);
 
