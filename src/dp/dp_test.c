@@ -3,7 +3,8 @@
  * Unit tests of the datapath core: flow_extract() on well-formed, truncated and hostile frames
  * (each frame in a heap buffer of its exact size, so AddressSanitizer catches any over-read),
  * the EMC, the megaflow classifier against a linear reference on random rule sets, and the
- * header rewrites (VLAN push and pop, IPv4 fields with their checksums).
+ * header rewrites (VLAN push and pop, IPv4 fields with their checksums) and the execution of
+ * actions into fake ports' transmit functions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_actions.h"
+#include "dp_exec.h"
 #include "dp_flow.h"
 #include "dp_mem.h"
 #include "dp_rewrite.h"
@@ -758,6 +760,199 @@ test_csum_adjust(void **state)
 	}
 }
 
+/* ---- Action execution and transmit (dp_exec.h) ---- */
+
+/* What the fake ports were sent: by port, the frames of each tx call. */
+#define FAKE_PORTS 4
+static char fake_dev[FAKE_PORTS];
+static struct rte_mbuf *fake_sent[FAKE_PORTS][64];
+static unsigned fake_n_sent[FAKE_PORTS], fake_calls[FAKE_PORTS], fake_last_q[FAKE_PORTS];
+static unsigned fake_take = UINT32_MAX; /* Frames a tx call takes at most. */
+static rte_spinlock_t fake_locks[FAKE_PORTS][8];
+static bool fake_locked_in_tx;
+
+static uint16_t
+fake_tx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned i = (unsigned)((char *)port - fake_dev);
+	uint16_t took = n < fake_take ? n : (uint16_t)fake_take;
+
+	fake_calls[i]++;
+	fake_last_q[i] = q;
+	fake_locked_in_tx = rte_spinlock_is_locked(&fake_locks[i][q]);
+	for (uint16_t k = 0; k < took; k++)
+		fake_sent[i][fake_n_sent[i]++] = pkts[k];
+	return took;
+}
+
+static bool fake_down[FAKE_PORTS];
+
+/* An execution state over FAKE_PORTS fake ports, every one up, 2 queues each. */
+static struct dp_exec *
+fake_exec(struct dp_port_tx *ports)
+{
+	struct dp_exec *ex = calloc(1, sizeof(*ex));
+
+	memset(fake_n_sent, 0, sizeof(fake_n_sent));
+	memset(fake_calls, 0, sizeof(fake_calls));
+	memset(fake_down, 0, sizeof(fake_down));
+	fake_take = UINT32_MAX;
+	for (unsigned i = 1; i < FAKE_PORTS; i++) {
+		for (unsigned q = 0; q < 8; q++)
+			rte_spinlock_init(&fake_locks[i][q]);
+		ports[i] = (struct dp_port_tx){.port = (struct port *)&fake_dev[i],
+			.tx = fake_tx,
+			.down = &fake_down[i],
+			.tx_lock = fake_locks[i],
+			.max_frame = 1518,
+			.n_txq = 2,
+			.started = true};
+	}
+	ex->ports = ports;
+	ex->txq = 3;
+	ex->rx_max_len = 64;
+	return ex;
+}
+
+static void
+test_exec_outputs(void **state)
+{
+	(void)state;
+	struct dp_port_tx ports[DP_PORT_MAX] = {0};
+	struct dp_exec *ex = fake_exec(ports);
+	uint8_t frame[64];
+	size_t len = udp4(frame);
+	struct fake f[3];
+	struct dp_actions acts;
+
+	/* One output: buffered, then sent in one call on queue txq % n_txq. */
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 2);
+	fake_init_headroom(&f[0], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[0].m, &acts);
+	assert_int_equal(ex->txb[2].n, 1);
+	assert_int_equal(fake_calls[2], 0);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_calls[2], 1);
+	assert_int_equal(fake_last_q[2], 1);
+	assert_ptr_equal(fake_sent[2][0], &f[0].m);
+	assert_int_equal(ex->port_stats[2].tx_packets, 1);
+	assert_int_equal(ex->port_stats[2].tx_bytes, len);
+	assert_int_equal(ex->n_tx_batches, 1);
+	assert_int_equal(ex->n_tx_pending, 0);
+
+	/* A push then an output: the frame leaves tagged. */
+	dp_actions_init(&acts);
+	dp_actions_push_vlan(&acts, 0x8100, 10);
+	dp_actions_output(&acts, 3);
+	fake_init_headroom(&f[1], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[1].m, &acts);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_n_sent[3], 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(fake_sent[3][0]), len + 4);
+	assert_int_equal(rte_pktmbuf_mtod(fake_sent[3][0], uint8_t *)[12], 0x81);
+
+	/* Two outputs and nothing changed between: one buffer, held twice. */
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 1);
+	dp_actions_output(&acts, 2);
+	fake_init_headroom(&f[2], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[2].m, &acts);
+	dp_exec_flush(ex);
+	assert_ptr_equal(fake_sent[1][0], &f[2].m);
+	assert_ptr_equal(fake_sent[2][1], &f[2].m);
+	assert_int_equal(rte_mbuf_refcnt_read(&f[2].m), 2);
+
+	/* A shared queue is sent under its lock, released after. */
+	ports[1].tx_shared = true;
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 1);
+	dp_exec_one(ex, &f[0].m, &acts);
+	dp_exec_flush(ex);
+	assert_true(fake_locked_in_tx);
+	assert_false(rte_spinlock_is_locked(&fake_locks[1][1]));
+
+	for (unsigned i = 0; i < 3; i++)
+		fake_free(&f[i]);
+	free(ex);
+}
+
+/*
+ * The drops. Each frame holds one reference more than the datapath's, so that a free only
+ * takes it back (a fake mbuf has no pool to return to): a refcnt of 1 afterwards means freed.
+ */
+static void
+test_exec_drops(void **state)
+{
+	(void)state;
+	struct dp_port_tx ports[DP_PORT_MAX] = {0};
+	struct dp_exec *ex = fake_exec(ports);
+	uint8_t frame[1600];
+	size_t len = udp4(frame);
+	struct fake small, big, f[40];
+
+	/* A port that is down gets nothing: counted, freed, no call. */
+	fake_init_headroom(&small, frame, (uint16_t)len);
+	rte_mbuf_refcnt_set(&small.m, 2);
+	fake_down[2] = true;
+	dp_exec_enqueue(ex, 2, &small.m);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_calls[2], 0);
+	assert_int_equal(ex->drops[DP_DROP_PORT_DOWN], 1);
+	assert_int_equal(ex->port_stats[2].tx_dropped, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&small.m), 1);
+	fake_down[2] = false;
+
+	/* Longer than the port takes: dropped as oversize, the others sent. */
+	memset(frame + len, 0, sizeof(frame) - len);
+	fake_init_headroom(&big, frame, 1600);
+	rte_mbuf_refcnt_set(&big.m, 2);
+	rte_mbuf_refcnt_set(&small.m, 2);
+	ex->rx_max_len = 1600;
+	dp_exec_enqueue(ex, 3, &big.m);
+	dp_exec_enqueue(ex, 3, &small.m);
+	dp_exec_flush(ex);
+	assert_int_equal(ex->drops[DP_DROP_OVERSIZE], 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&big.m), 1);
+	assert_int_equal(fake_n_sent[3], 1);
+	assert_ptr_equal(fake_sent[3][0], &small.m);
+	assert_int_equal(ex->port_stats[3].tx_bytes, len);
+	ex->rx_max_len = 64;
+
+	/* A full buffer is sent at once; what the device refuses after the retries is dropped. */
+	for (unsigned i = 0; i < 40; i++) {
+		fake_init_headroom(&f[i], frame, (uint16_t)len);
+		rte_mbuf_refcnt_set(&f[i].m, 2);
+	}
+	fake_take = 4;
+	for (unsigned i = 0; i < 40; i++)
+		dp_exec_enqueue(ex, 1, &f[i].m);
+	assert_int_equal(fake_n_sent[1], 32); /* 8 calls of 4 on the full buffer. */
+	assert_int_equal(ex->txb[1].n, 8);
+	fake_take = 0;
+	dp_exec_flush(ex);
+	assert_int_equal(ex->drops[DP_DROP_TX_FULL], 8);
+	assert_int_equal(ex->port_stats[1].tx_packets, 32);
+	assert_int_equal(ex->port_stats[1].tx_dropped, 8);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(rte_mbuf_refcnt_read(&f[i].m), i < 32 ? 2 : 1);
+
+	/* No actions: dropped for the reason the flow gives. */
+	struct dp_actions acts;
+	dp_actions_init(&acts);
+	acts.drop = DP_DROP_NO_OUTPUT;
+	rte_mbuf_refcnt_set(&small.m, 2);
+	dp_exec_one(ex, &small.m, &acts);
+	assert_int_equal(ex->drops[DP_DROP_NO_OUTPUT], 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&small.m), 1);
+
+	fake_free(&small);
+	fake_free(&big);
+	for (unsigned i = 0; i < 40; i++)
+		fake_free(&f[i]);
+	free(ex);
+}
+
 int
 main(void)
 {
@@ -777,6 +972,8 @@ main(void)
 		cmocka_unit_test(test_rewrite_vlan),
 		cmocka_unit_test(test_rewrite_ipv4),
 		cmocka_unit_test(test_csum_adjust),
+		cmocka_unit_test(test_exec_outputs),
+		cmocka_unit_test(test_exec_drops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
