@@ -33,7 +33,6 @@
 #include "pmd.h"
 #include "pmd_priv.h"
 
-
 /*
  * Parses each frame, past L2 only when l3; drops the ones that cannot be switched. Returns
  * how many are left. With same (L2 parsing, no EMC), a frame whose Ethernet header is its
@@ -64,11 +63,12 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 		if (same != NULL && kept > 0 && flow_l2_same(pkts[i], pkts[kept - 1])) {
 			runs |= 1u << kept;
 		} else {
-			enum flow_extract_result r = l3 ?
-				flow_extract(pkts[i], in_port, &keys[kept]) :
-				flow_extract_l2(pkts[i], in_port, &keys[kept]);
+			enum flow_extract_result r =
+				l3 ? flow_extract(pkts[i], in_port, &keys[kept])
+				   : flow_extract_l2(pkts[i], in_port, &keys[kept]);
 			if (unlikely(r != FLOW_OK)) {
-				pmd->ex.drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
+				pmd->ex.drops[r == FLOW_RUNT ? DP_DROP_RUNT
+							     : DP_DROP_VLAN_TRUNCATED]++;
 				pmd->ex.port_stats[in_port].rx_dropped++;
 				rte_pktmbuf_free(pkts[i]);
 				continue;
@@ -92,7 +92,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
  * EMC_SAMPLE, while the EMC does not pay for itself (see dp_emc_assess()).
  */
 #define EMC_SAMPLE 16
-#define EMC_MIN_HIT_SHARE 4  /* The EMC pays only if one lookup in this many hits, or more... */
+#define EMC_MIN_HIT_SHARE 4   /* The EMC pays only if one lookup in this many hits, or more... */
 #define EMC_MIN_PROBES_X10 15 /* ...and the classifier takes 1.5 subtable probes or more. */
 
 static inline bool
@@ -233,8 +233,8 @@ dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct 
  * hash is the key's, or NULL when the burst skipped the EMC.
  */
 static struct dp_flow *
-dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
-	struct dp_actions *acts)
+dp_upcall_one(
+	struct pmd *pmd, const struct flow_key *key, const uint32_t *hash, struct dp_actions *acts)
 {
 	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
 	struct dp_bridge *br = ref->br;
@@ -262,7 +262,8 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 			pmd->n_upcall_errors++;
 			return NULL;
 		}
-		memcpy(acts, &xo.acts, offsetof(struct dp_actions, a) + xo.acts.n * sizeof(xo.acts.a[0]));
+		memcpy(acts, &xo.acts,
+			offsetof(struct dp_actions, a) + xo.acts.n * sizeof(xo.acts.a[0]));
 		if (xo.normal)
 			gen = mac_table_gen_ptr(br->macs);
 		if (xo.flooded)
@@ -298,8 +299,8 @@ dp_upcall(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, struct flow
 		if (flows[i] != NULL)
 			continue;
 		/*
-		 * Its hash was of the L2 key, that later bursts look up: no EMC entry then. (A frame
-		 * that took its predecessor's miss has no key at all yet.)
+		 * Its hash was of the L2 key, that later bursts look up: no EMC entry then. (A
+		 * frame that took its predecessor's miss has no key at all yet.)
 		 */
 		if (!l3)
 			flow_extract(pkts[i], in_port, &keys[i]);
