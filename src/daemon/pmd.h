@@ -75,7 +75,7 @@ struct dp_punt_match {
 /* Everything the PMDs read; immutable once published. */
 struct dp_snapshot {
 	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
-	struct dp_port_tx tx[PORT_MAX];          /* The same ports, as the transmit path sees them. */
+	struct dp_port_tx tx[PORT_MAX];          /* The same, as the transmit path sees them. */
 	unsigned n_bridges;                      /* Number of bridges. */
 	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
 	/*

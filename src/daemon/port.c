@@ -366,7 +366,8 @@ port_tx_view(struct port *port, struct dp_port_tx *tx)
 }
 
 void
-port_status(const struct port *port, const struct dp_port_stats *ps, struct iface_status *st)
+port_status(const struct port *port, const struct dp_port_stats *ps,
+	struct iface_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->ofport = port->started ? port->ofport : -1;

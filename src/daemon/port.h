@@ -159,7 +159,8 @@ void port_tx_view(struct port *port, struct dp_port_tx *tx);
  * Live status for the Interface row's read-only columns; ps is what the PMDs counted for the
  * port (pmd_port_stats_get()), added to the device's own counters.
  */
-void port_status(const struct port *port, const struct dp_port_stats *ps, struct iface_status *st);
+void port_status(const struct port *port, const struct dp_port_stats *ps,
+	struct iface_status *st);
 /* Current link state, and its speed in Mbps (0 when unknown; speed may be NULL). */
 bool port_link_up(const struct port *port, uint32_t *speed);
 /* Whether the port's receive queues are to be polled now (a vhost-user port: a guest is there). */

@@ -635,7 +635,8 @@ test_rewrite_vlan(void **state)
 
 	memcpy(orig, frame, len);
 	fake_init_headroom(&f, frame, (uint16_t)len);
-	struct dp_action push = {.type = DPA_PUSH_VLAN, .tpid = rte_cpu_to_be_16(0x8100),
+	struct dp_action push = {.type = DPA_PUSH_VLAN,
+		.tpid = rte_cpu_to_be_16(0x8100),
 		.tci = rte_cpu_to_be_16(100)};
 	assert_int_equal(dp_modify(&f.m, &push), 0);
 	const uint8_t *p = rte_pktmbuf_mtod(&f.m, const uint8_t *);
