@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One PMD thread's state. Private to the daemon: pmd.c runs it, the runtime commands (dpif.c)
- * read its counters and flow table from the control thread, racily but safely (64-bit counters
- * written by one thread; flows are never freed while the PMD lives).
+ * One PMD thread's state. Private to the daemon: pmd.c runs it, dp_input.c handles its bursts
+ * (its struct dp_exec, dp_exec.h, executes them), the runtime commands (dpif.c) read its
+ * counters and flow table from the control thread, racily but safely (64-bit counters written
+ * by one thread; flows are never freed while the PMD lives).
  */
 #ifndef TRESTLE_PMD_PRIV_H
 #define TRESTLE_PMD_PRIV_H
