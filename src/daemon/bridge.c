@@ -112,31 +112,6 @@ bridge_of_port(uint32_t dp_no)
 	return s->ports[dp_no].br->name;
 }
 
-uint32_t
-dp_bridge_of_to_dp(const void *aux, uint32_t ofport)
-{
-	const struct dp_bridge *db = aux;
-
-	for (unsigned i = 0; i < db->l2.n_ports; i++) {
-		uint32_t d = db->l2.ports[i].dp_port;
-		const struct port *p = db->snap->ports[d].port;
-		if (p != NULL && p->ofport == (int64_t)ofport)
-			return d;
-	}
-	return 0;
-}
-
-uint32_t
-dp_bridge_dp_to_of(const void *aux, uint32_t dp_port)
-{
-	const struct dp_bridge *db = aux;
-
-	if (dp_port >= PORT_MAX || db->snap->ports[dp_port].br != db)
-		return OFPP_NONE;
-	const struct port *p = db->snap->ports[dp_port].port;
-	return p != NULL && p->ofport > 0 ? (uint32_t)p->ofport : OFPP_NONE;
-}
-
 struct ofp_tables *
 bridge_tables(const char *name)
 {
@@ -179,7 +154,9 @@ bridge_iface_status(const char *name, struct iface_status *st, void *aux)
 			p = refused[i];
 	if (p == NULL)
 		return false;
-	port_status(p, st);
+	struct dp_port_stats ps;
+	pmd_port_stats_get(p->dp_no, &ps);
+	port_status(p, &ps, st);
 	return true;
 }
 
@@ -381,6 +358,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 				if (port == NULL || skip[port->dp_no])
 					continue;
 				s->ports[port->dp_no].port = port;
+				port_tx_view(port, &s->tx[port->dp_no]);
 				if (!port->started)
 					continue;
 				s->ports[port->dp_no].br = db;

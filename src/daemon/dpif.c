@@ -325,8 +325,8 @@ pmd_stats_show(int argc, const char *const argv[], struct ds *out)
 		uint64_t up = p->n_upcalls - b->n_upcalls;
 		uint64_t busy = p->cycles_busy - b->cycles_busy;
 		uint64_t idle = p->cycles_idle - b->cycles_idle;
-		uint64_t batches = p->n_tx_batches - b->n_tx_batches;
-		uint64_t txp = p->n_tx_packets - b->n_tx_packets;
+		uint64_t batches = p->ex.n_tx_batches - b->ex.n_tx_batches;
+		uint64_t txp = p->ex.n_tx_packets - b->ex.n_tx_packets;
 
 		ds_put_format(out, "pmd thread numa_id %u core_id %u:\n",
 			rte_lcore_to_socket_id(p->lcore), p->lcore);
@@ -396,7 +396,7 @@ coverage_show(int argc, const char *const argv[], struct ds *out)
 
 	for (unsigned i = 0; i < pmd_count(); i++) {
 		for (unsigned r = 0; r < DP_DROP__MAX; r++)
-			total[r] += pmd_get(i)->drops[r];
+			total[r] += pmd_get(i)->ex.drops[r];
 		limit_hits += pmd_get(i)->n_flow_limit_hits;
 	}
 	ds_put_cstr(out, "Datapath drops by reason (totals since start):\n");

@@ -520,7 +520,7 @@ cmd_dump_ports(const char *br, const char *which, struct ds *out)
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		struct pmd_port_stats st;
+		struct dp_port_stats st;
 		if (want >= 0 && v[i]->ofport != want)
 			continue;
 		pmd_port_stats_get(v[i]->dp_no, &st);

@@ -1,52 +1,46 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * PMD threads: the packet's walk.
+ * PMD threads: the loop, and the control thread's side of them.
  *
- *   pmd_main()            poll every assigned rx queue, forever
- *     dp_input()          one burst from one port, in stages:
- *       dp_extract()        parse each frame into a flow key; drop runts
- *       dp_emc_lookup()     exact-match cache
- *       dp_dpcls_lookup()   megaflow classifier, for EMC misses
- *       dp_upcall()         slow path (NORMAL) for classifier misses; installs a megaflow
- *       dp_execute()        run each packet's actions; outputs go to per-port tx buffers
- *     dp_tx_flush()       send the buffered bursts
+ *   pmd_main()            forever: take a new snapshot if one was published, then
+ *     pmd_poll()          poll every polled rx queue once, sizing storm queues' bursts
+ *     pmd_serve_waited()  serve the waited-on queues (TAP) that epoll says are ready
+ *       dp_input()          one burst's stages (dp_input.c): parse, EMC, classifier,
+ *                           upcall, execute (dp_exec.c)
+ *       dp_exec_flush()     send the buffered bursts
+ *     pmd_inject_drain()  send what the control thread handed over
+ *     housekeeping        every 100 ms: sweep megaflows, judge the EMC
+ *
+ * The burst sizing and storm rules are dp_sched.h's; this file applies them.
  *
  * Each PMD owns its flow table and EMC outright (no locks). It reads the published snapshot and
  * reaches shared state only through the slow path (MAC tables, which lock themselves).
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
-#include "dp_actions.h"
 #include "dp_drop.h"
+#include "dp_exec.h"
 #include "dp_flow.h"
 #include "dp_sched.h"
 #include "ds.h"
 #include "emc.h"
-#include "flow.h"
 #include "log.h"
-#include "mac_table.h"
-#include "normal.h"
-#include "ofp.h"
 #include "module.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 
-#define DP_TX_RETRIES 8
 #define PMD_PUNT_RING 1024 /* Frames a punt or inject ring holds (a power of 2). */
 
 static struct pmd *pmds[PMD_MAX];
@@ -85,801 +79,17 @@ pmd_snapshot(void)
 	return dp_cur;
 }
 
-/* ---- Transmit ---- */
-
-/* Sends what is buffered for datapath port dp_no; frames the device refuses are dropped. */
-static void
-dp_tx_flush_port(struct pmd *pmd, uint32_t dp_no)
-{
-	struct pmd_txbuf *tb = &pmd->txb[dp_no];
-	struct port *port = pmd->snap->ports[dp_no].port;
-	struct pmd_port_stats *ps = &pmd->port_stats[dp_no];
-	uint16_t n = tb->n, sent = 0;
-	uint64_t bytes = tb->bytes;
-
-	tb->n = 0;
-	tb->bytes = 0;
-	if (unlikely(port == NULL || !port->started || port->down)) {
-		rte_pktmbuf_free_bulk(tb->pkts, n);
-		pmd->drops[DP_DROP_PORT_DOWN] += n;
-		ps->tx_dropped += n;
-		return;
-	}
-	/*
-	 * Frames longer than the port's MTU allows are dropped, as OVS-DPDK does before it
-	 * sends. Only looked for when the burst received had a frame that could be too long
-	 * once two tags are pushed: a burst of small frames, or one from a port of a smaller
-	 * MTU, does not pay for it. (Everything buffered here comes from that burst.)
-	 */
-	if (unlikely(pmd->rx_max_len + 2 * RTE_VLAN_HLEN > port->max_frame)) {
-		uint16_t kept = 0;
-		for (uint16_t i = 0; i < n; i++) {
-			uint32_t len = rte_pktmbuf_pkt_len(tb->pkts[i]);
-			if (len <= port->max_frame) {
-				tb->pkts[kept++] = tb->pkts[i];
-				continue;
-			}
-			bytes -= len;
-			rte_pktmbuf_free(tb->pkts[i]);
-		}
-		pmd->drops[DP_DROP_OVERSIZE] += n - kept;
-		ps->tx_dropped += n - kept;
-		n = kept;
-	}
-	uint16_t q = (uint16_t)(pmd->idx % port->n_txq);
-	if (port->tx_shared)
-		rte_spinlock_lock(&port->tx_lock[q]);
-	for (int retry = 0; sent < n && retry <= DP_TX_RETRIES; retry++)
-		sent += port->ops->tx(port, q, tb->pkts + sent, n - sent);
-	if (port->tx_shared)
-		rte_spinlock_unlock(&port->tx_lock[q]);
-
-	if (unlikely(sent < n)) {
-		for (uint16_t i = sent; i < n; i++)
-			bytes -= rte_pktmbuf_pkt_len(tb->pkts[i]);
-		rte_pktmbuf_free_bulk(tb->pkts + sent, n - sent);
-		pmd->drops[DP_DROP_TX_FULL] += n - sent;
-		ps->tx_dropped += n - sent;
-	}
-	ps->tx_packets += sent;
-	ps->tx_bytes += bytes;
-	pmd->n_tx_batches++;
-	pmd->n_tx_packets += n;
-}
-
-static void
-dp_tx_flush(struct pmd *pmd)
-{
-	while (pmd->n_tx_pending > 0) {
-		uint32_t dp_no = pmd->tx_pending[--pmd->n_tx_pending];
-		dp_tx_flush_port(pmd, dp_no);
-	}
-}
-
-/*
- * Buffers n frames of bytes bytes in all for datapath port dp_no (one flow's share of a
- * burst, or a single frame), sending when the buffer fills.
- */
-static void
-dp_tx_enqueue_many(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
-	uint64_t bytes)
-{
-	if (unlikely(dp_no >= PORT_MAX)) {
-		rte_pktmbuf_free_bulk(pkts, n);
-		pmd->drops[DP_DROP_PORT_DOWN] += n;
-		return;
-	}
-	struct pmd_txbuf *tb = &pmd->txb[dp_no];
-
-	if (unlikely(tb->n + n > PMD_TXBUF_SIZE)) {
-		/* Does not fit: one at a time, sending each time the buffer fills. */
-		for (unsigned i = 0; i < n; i++)
-			dp_tx_enqueue_many(pmd, dp_no, &pkts[i], 1, rte_pktmbuf_pkt_len(pkts[i]));
-		return;
-	}
-	if (tb->n == 0)
-		pmd->tx_pending[pmd->n_tx_pending++] = dp_no;
-	memcpy(&tb->pkts[tb->n], pkts, n * sizeof(pkts[0]));
-	tb->n = (uint16_t)(tb->n + n);
-	tb->bytes += bytes;
-	if (tb->n == PMD_TXBUF_SIZE) {
-		/* Full: send now; the port stays on the pending list, harmlessly empty. */
-		dp_tx_flush_port(pmd, dp_no);
-	}
-}
-
-static inline void
-dp_tx_enqueue(struct pmd *pmd, uint32_t dp_no, struct rte_mbuf *m)
-{
-	dp_tx_enqueue_many(pmd, dp_no, &m, 1, rte_pktmbuf_pkt_len(m));
-}
-
-/* ---- Actions ---- */
-
-/*
- * Moves the 12 bytes of the two MACs from src to dst, 4 bytes apart either way: both loads
- * before the stores, in fixed-size copies (a memmove() call cost more).
- */
-static inline void
-dp_move_macs(char *dst, const char *src)
-{
-	uint64_t a;
-	uint32_t b;
-
-	memcpy(&a, src, 8);
-	memcpy(&b, src + 8, 4);
-	memcpy(dst, &a, 8);
-	memcpy(dst + 8, &b, 4);
-}
-
-static int
-dp_push_vlan(struct rte_mbuf *m, rte_be16_t tpid, rte_be16_t tci)
-{
-	char *p = rte_pktmbuf_prepend(m, 4);
-
-	if (p == NULL)
-		return -1;
-	dp_move_macs(p, p + 4);
-	rte_be16_t *tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
-	tag[0] = tpid;
-	tag[1] = tci;
-	return 0;
-}
-
-static void
-dp_pop_vlan(struct rte_mbuf *m)
-{
-	char *p = rte_pktmbuf_mtod(m, char *);
-
-	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
-		return;
-	dp_move_macs(p + 4, p);
-	rte_pktmbuf_adj(m, 4);
-}
-
-/* Offset of the L3 header past any VLAN tags, its ethertype in *type; -1 when cut off. */
-static int
-dp_l3_offset(const struct rte_mbuf *m, uint16_t *type)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	for (uint32_t off = 2 * RTE_ETHER_ADDR_LEN; off + 2 <= len; off += 4) {
-		uint16_t t = (uint16_t)(p[off] << 8 | p[off + 1]);
-		if (t != RTE_ETHER_TYPE_VLAN && t != RTE_ETHER_TYPE_QINQ) {
-			*type = t;
-			return (int)off + 2;
-		}
-	}
-	return -1;
-}
-
-/* Ones' complement update of a checksum for n 16-bit words changing from old to new (RFC 1624);
- * works on the words as stored, whatever the byte order. */
-static uint16_t
-dp_csum_adjust(uint16_t csum, const void *old, const void *new, unsigned n)
-{
-	const unaligned_uint16_t *o = old, *w = new;
-	uint32_t s = (uint16_t)~csum;
-
-	for (unsigned i = 0; i < n; i++)
-		s += (uint16_t)~o[i] + (uint32_t)w[i];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/*
- * Header rewrites on an IPv4 packet: addresses, TOS, TTL, TCP/UDP ports. Checksums are
- * updated incrementally; a packet that is not IPv4 or too short is left alone (the slow path
- * only emits these for IPv4 flows, but the frame may be truncated).
- */
-static void
-dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
-{
-	uint16_t type;
-	int l3 = dp_l3_offset(m, &type);
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	if (l3 < 0 || type != RTE_ETHER_TYPE_IPV4 || (uint32_t)l3 + 20 > len || (p[l3] >> 4) != 4)
-		return;
-	uint8_t *ip = p + l3;
-	unaligned_uint16_t *ip_csum = (unaligned_uint16_t *)(ip + 10);
-	uint32_t ihl = (ip[0] & 0xf) * 4u;
-	bool first_frag = (rte_be_to_cpu_16(*(unaligned_uint16_t *)(ip + 6)) & 0x1fff) == 0;
-	uint8_t *l4 = ip + ihl;
-	/* A TCP or UDP header is there: first fragment, and its ports inside the frame. */
-	bool has_l4 = ihl >= 20 && first_frag && (ip[9] == IPPROTO_TCP || ip[9] == IPPROTO_UDP) &&
-		(uint32_t)l3 + ihl + 8 <= len;
-	bool udp = has_l4 && ip[9] == IPPROTO_UDP;
-	unaligned_uint16_t *l4_csum = NULL;
-
-	if (udp)
-		l4_csum = (unaligned_uint16_t *)(l4 + 6);
-	else if (has_l4 && (uint32_t)l3 + ihl + 18 <= len)
-		l4_csum = (unaligned_uint16_t *)(l4 + 16);
-	/* A UDP checksum of zero means "none": leave it so. */
-	if (udp && *l4_csum == 0)
-		l4_csum = NULL;
-
-	switch (a->type) {
-	case DPA_SET_IPV4_SRC:
-	case DPA_SET_IPV4_DST: {
-		uint8_t *addr = ip + (a->type == DPA_SET_IPV4_SRC ? 12 : 16);
-		*ip_csum = dp_csum_adjust(*ip_csum, addr, &a->ip, 2);
-		if (l4_csum)
-			*l4_csum = dp_csum_adjust(*l4_csum, addr, &a->ip, 2);
-		memcpy(addr, &a->ip, 4);
-		break;
-	}
-	case DPA_SET_IPV4_TOS: {
-		uint16_t old, new;
-		memcpy(&old, ip, 2);
-		ip[1] = (uint8_t)((ip[1] & 3) | (a->tos & 0xfc));
-		memcpy(&new, ip, 2);
-		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
-		break;
-	}
-	case DPA_DEC_TTL: {
-		uint16_t old, new;
-		memcpy(&old, ip + 8, 2);
-		if (ip[8] > 0)
-			ip[8]--;
-		memcpy(&new, ip + 8, 2);
-		*ip_csum = dp_csum_adjust(*ip_csum, &old, &new, 1);
-		break;
-	}
-	case DPA_SET_L4_SRC:
-	case DPA_SET_L4_DST: {
-		if (!has_l4)
-			return;
-		uint8_t *port = l4 + (a->type == DPA_SET_L4_SRC ? 0 : 2);
-		if (l4_csum)
-			*l4_csum = dp_csum_adjust(*l4_csum, port, &a->l4, 1);
-		memcpy(port, &a->l4, 2);
-		break;
-	}
-	}
-	if (udp && l4_csum && *l4_csum == 0)
-		*l4_csum = 0xffff;
-}
-
-/* Whether an action after index i changes the packet (so an output at i needs a copy). */
-static bool
-dp_modified_after(const struct dp_actions *acts, unsigned i)
-{
-	for (unsigned j = i + 1; j < acts->n; j++)
-		if (acts->a[j].type != DPA_OUTPUT)
-			return true;
-	return false;
-}
-
-/* Applies header action a to m. Returns false when m could not be changed: it is freed. */
-static bool
-dp_modify(struct pmd *pmd, struct rte_mbuf *m, const struct dp_action *a)
-{
-	switch (a->type) {
-	case DPA_PUSH_VLAN:
-		if (dp_push_vlan(m, a->tpid, a->tci) < 0) {
-			pmd->drops[DP_DROP_NO_MBUF]++;
-			rte_pktmbuf_free(m);
-			return false;
-		}
-		break;
-	case DPA_POP_VLAN:
-		dp_pop_vlan(m);
-		break;
-	case DPA_SET_ETH_SRC:
-	case DPA_SET_ETH_DST:
-		if (rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN)
-			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *,
-				a->type == DPA_SET_ETH_SRC ? RTE_ETHER_ADDR_LEN : 0),
-				&a->mac, RTE_ETHER_ADDR_LEN);
-		break;
-	default:
-		dp_set_ipv4(m, a);
-		break;
-	}
-	return true;
-}
-
-/*
- * Hands m to the control thread for claim. The eventfd is written only when the ring was
- * empty: a burst of control frames costs one system call, a steady trickle one each.
- */
-static void
-dp_punt(struct pmd *pmd, struct rte_mbuf *m, uint32_t claim)
-{
-	m->port = (uint16_t)pmd->in_port;
-	m->hash.usr = claim;
-	bool was_empty = rte_ring_empty(pmd->punt_ring);
-	if (unlikely(rte_ring_sp_enqueue(pmd->punt_ring, m) != 0)) {
-		pmd->drops[DP_DROP_PUNT_FULL]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	pmd->n_punted++;
-	if (was_empty) {
-		uint64_t one = 1;
-		if (write(punt_efd, &one, sizeof(one)) < 0) {
-			/* The counter cannot overflow here; nothing to do. */
-		}
-	}
-}
-
-/* Runs acts on m, which it consumes. */
-static void
-dp_execute_one(struct pmd *pmd, struct rte_mbuf *m, const struct dp_actions *acts)
-{
-	unsigned n = acts->n;
-
-	/* The common case: one output. */
-	if (likely(n == 1 && acts->a[0].type == DPA_OUTPUT)) {
-		dp_tx_enqueue(pmd, acts->a[0].port, m);
-		return;
-	}
-	if (n == 1 && acts->a[0].type == DPA_PUNT) {
-		dp_punt(pmd, m, acts->a[0].port);
-		return;
-	}
-	if (n == 0) {
-		pmd->drops[acts->drop < DP_DROP__MAX ? acts->drop : DP_DROP_ACTION_DROP]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		const struct dp_action *a = &acts->a[i];
-		struct rte_mbuf *c;
-
-		if (a->type != DPA_OUTPUT) {
-			if (!dp_modify(pmd, m, a))
-				return;
-			continue;
-		}
-		if (i == n - 1) {
-			dp_tx_enqueue(pmd, a->port, m);
-			return;
-		}
-		if (dp_modified_after(acts, i)) {
-			c = rte_pktmbuf_copy(m, port_mempool(), 0, UINT32_MAX);
-			if (c == NULL) {
-				pmd->drops[DP_DROP_NO_MBUF]++;
-				continue;
-			}
-		} else {
-			/*
-			 * Only outputs follow: the devices can share one buffer. Every segment
-			 * of a chained (jumbo) frame is freed once per holder, so every one is
-			 * counted, not just the first.
-			 */
-			rte_pktmbuf_refcnt_update(m, 1);
-			c = m;
-		}
-		dp_tx_enqueue(pmd, a->port, c);
-	}
-	/* The list did not end with an output. */
-	rte_pktmbuf_free(m);
-}
-
-/* Whether acts is header changes (maybe none) then one output, the output last. */
-static inline bool
-dp_single_output(const struct dp_actions *acts)
-{
-	unsigned n = acts->n;
-
-	if (n == 0 || acts->a[n - 1].type != DPA_OUTPUT)
-		return false;
-	for (unsigned i = 0; i + 1 < n; i++)
-		if (acts->a[i].type == DPA_OUTPUT)
-			return false;
-	return true;
-}
-
-/*
- * Runs acts, a single output after header changes, on the n frames of one flow, buffering
- * them for transmit together.
- */
-static void
-dp_execute_many(struct pmd *pmd, struct rte_mbuf **pkts, unsigned n,
-	const struct dp_actions *acts, uint64_t bytes)
-{
-	unsigned na = acts->n, kept = 0;
-
-	if (na > 1) {
-		bytes = 0;
-		for (unsigned k = 0; k < n; k++) {
-			struct rte_mbuf *m = pkts[k];
-			unsigned a;
-
-			for (a = 0; a + 1 < na; a++)
-				if (!dp_modify(pmd, m, &acts->a[a]))
-					break;
-			if (a + 1 < na)
-				continue;
-			pkts[kept++] = m;
-			bytes += rte_pktmbuf_pkt_len(m);
-		}
-		n = kept;
-	}
-	dp_tx_enqueue_many(pmd, acts->a[na - 1].port, pkts, n, bytes);
-}
-
-/* ---- The burst's stages ---- */
-
-/*
- * Parses each frame, past L2 only when l3; drops the ones that cannot be switched. Returns
- * how many are left. With same (L2 parsing, no EMC), a frame whose Ethernet header is its
- * predecessor's is not parsed: its bit is set in *same, and it takes the predecessor's flow.
- */
-static unsigned
-dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n,
-	struct flow_key *keys, uint32_t *lens, bool l3, uint32_t *same)
-{
-	struct pmd_port_stats *ps = &pmd->port_stats[in_port];
-	uint32_t max_frame = pmd->snap->ports[in_port].port->max_frame, max_len = 0;
-	uint64_t bytes = 0;
-	unsigned kept = 0;
-	uint32_t runs = 0;
-
-	ps->rx_packets += n;
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-
-		bytes += len;
-		if (unlikely(len > max_frame)) {
-			pmd->drops[DP_DROP_OVERSIZE]++;
-			ps->rx_dropped++;
-			rte_pktmbuf_free(pkts[i]);
-			continue;
-		}
-		max_len = RTE_MAX(max_len, len);
-		if (same != NULL && kept > 0 && flow_l2_same(pkts[i], pkts[kept - 1])) {
-			runs |= 1u << kept;
-		} else {
-			enum flow_extract_result r = l3 ?
-				flow_extract(pkts[i], in_port, &keys[kept]) :
-				flow_extract_l2(pkts[i], in_port, &keys[kept]);
-			if (unlikely(r != FLOW_OK)) {
-				pmd->drops[r == FLOW_RUNT ? DP_DROP_RUNT : DP_DROP_VLAN_TRUNCATED]++;
-				pmd->port_stats[in_port].rx_dropped++;
-				rte_pktmbuf_free(pkts[i]);
-				continue;
-			}
-		}
-		lens[kept] = len;
-		pkts[kept++] = pkts[i];
-	}
-	ps->rx_bytes += bytes;
-	pmd->rx_max_len = max_len;
-	if (same != NULL)
-		*same = runs;
-	return kept;
-}
-
-/*
- * Whether this burst goes through the EMC. Not when insertion is off (emc-insert-inv-prob=0,
- * as OVS), nor when the classifier has a single subtable: then a classifier lookup is one
- * hash probe over the few words its mask covers, cheaper than the EMC's hash of the whole key
- * and its probes, which would only lead to the same flow. Nor, but for one burst in
- * EMC_SAMPLE, while the EMC does not pay for itself (see dp_emc_assess()).
- */
-#define EMC_SAMPLE 16
-#define EMC_MIN_HIT_SHARE 4  /* The EMC pays only if one lookup in this many hits, or more... */
-#define EMC_MIN_PROBES_X10 15 /* ...and the classifier takes 1.5 subtable probes or more. */
-
-static inline bool
-dp_use_emc(struct pmd *pmd)
-{
-	if (pmd->emc_inv_prob == 0 || dp_flow_table_n_subtables(pmd->flows) <= 1)
-		return false;
-	return !pmd->emc_idle || ++pmd->emc_sample % EMC_SAMPLE == 0;
-}
-
-/*
- * Once a housekeeping period, whether the EMC pays. It saves probes of the classifier's
- * subtables: nothing when the traffic's megaflows sit in the first subtable tried (the
- * subtables are ranked by hits), and nothing when nearly every lookup misses (more flows
- * than the EMC holds, 100k 5-tuples); in both cases its whole-key hash and two probes only
- * add cycles. The sampled bursts keep inserting and measuring, so that it comes back when
- * the traffic changes.
- */
-static void
-dp_emc_assess(struct pmd *pmd)
-{
-	uint64_t lookups, probes;
-	bool idle = pmd->emc_idle;
-
-	dp_flow_table_take_probes(pmd->flows, &lookups, &probes);
-	if (pmd->emc_lookups >= 1024)
-		idle = pmd->emc_hits * EMC_MIN_HIT_SHARE < pmd->emc_lookups;
-	if (lookups >= 1024 && probes * 10 < lookups * EMC_MIN_PROBES_X10)
-		idle = true;
-	pmd->emc_idle = idle;
-	pmd->emc_lookups = 0;
-	pmd->emc_hits = 0;
-}
-
-/* Hashes each key and looks it up in the EMC; returns how many missed. */
-static unsigned
-dp_emc_lookup(struct pmd *pmd, const struct flow_key *keys, uint32_t *hashes,
-	struct dp_flow **flows, unsigned n)
-{
-	unsigned missed = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		hashes[i] = flow_hash(&keys[i]);
-		flows[i] = emc_lookup(pmd->emc, &keys[i], hashes[i]);
-		missed += flows[i] == NULL;
-	}
-	pmd->n_emc_hits += n - missed;
-	pmd->emc_lookups += n;
-	pmd->emc_hits += n - missed;
-	return missed;
-}
-
-/*
- * Looks the EMC misses up in the classifier; returns how many still miss. hashes is NULL
- * when the burst skipped the EMC. The frames in same (see dp_extract()) have no key: each
- * takes the flow of the frame before it, or misses with it.
- */
-static unsigned
-dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *hashes,
-	struct dp_flow **flows, unsigned n, uint32_t same)
-{
-	const struct flow_key *mkeys[DP_BURST];
-	struct dp_flow *found[DP_BURST];
-	unsigned idx[DP_BURST], m = 0, missed = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		if (flows[i] == NULL && !(same >> i & 1)) {
-			idx[m] = i;
-			mkeys[m++] = &keys[i];
-		}
-	}
-	dp_flow_table_lookup(pmd->flows, mkeys, found, m);
-	unsigned inv = pmd->emc_inv_prob;
-	struct dp_flow *last = NULL;
-	for (unsigned j = 0; j < m; j++) {
-		struct dp_flow *f = found[j];
-		unsigned i = idx[j];
-
-		/* Staleness once per run of one flow: a burst is often a single flow. */
-		if (f != NULL && f != last && unlikely(dp_flow_is_stale(f))) {
-			dp_flow_table_remove(pmd->flows, f);
-			for (unsigned k = j + 1; k < m; k++)
-				if (found[k] == f)
-					found[k] = NULL;
-			f = NULL;
-		}
-		last = f;
-		if (f == NULL) {
-			missed++;
-			continue;
-		}
-		flows[i] = f;
-		if (hashes != NULL)
-			emc_maybe_insert(pmd->emc, &keys[i], hashes[i], f, inv);
-	}
-	/*
-	 * Bit 0 is never set. The flow is carried in a register along a run: reloading
-	 * flows[i - 1], just stored, waited on that store (~5 cycles a frame).
-	 */
-	struct dp_flow *cur = NULL;
-	for (uint32_t s = same; s != 0; s &= s - 1) {
-		unsigned i = (unsigned)__builtin_ctz(s);
-
-		if (!(same >> (i - 1) & 1))
-			cur = flows[i - 1];
-		flows[i] = cur;
-		missed += cur == NULL;
-	}
-	pmd->n_megaflow_hits += m + (unsigned)__builtin_popcount(same) - missed;
-	return missed;
-}
-
-/*
- * The claim of a module on key's frame, before any OpenFlow table (as OVS handles STP and
- * LACP frames), or NULL. Adds what it looked at to mask: a frame to a claimed address is
- * told apart by its destination and, where the claim names one, its ethertype.
- */
-static const struct dp_punt_match *
-dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct flow_key *mask)
-{
-	if (snap->n_punts == 0)
-		return NULL;
-	memset(&mask->dl_dst, 0xff, sizeof(mask->dl_dst));
-	for (unsigned i = 0; i < snap->n_punts; i++) {
-		const struct dp_punt_match *pm = &snap->punts[i];
-		if (!rte_is_same_ether_addr(&pm->dst, &key->dl_dst))
-			continue;
-		mask->dl_type = UINT16_MAX;
-		if (pm->any_type || pm->dl_type == key->dl_type)
-			return pm;
-	}
-	return NULL;
-}
-
-/*
- * The slow path for one packet: NORMAL decides, the megaflow is installed. Returns the flow,
- * or NULL when none could be installed (then *acts holds what to do with this packet).
- * hash is the key's, or NULL when the burst skipped the EMC.
- */
-static struct dp_flow *
-dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
-	struct dp_actions *acts)
-{
-	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
-	struct dp_bridge *br = ref->br;
-	struct ofp_xlate_out xo;
-	const volatile uint32_t *gen = NULL, *learn_gen = NULL;
-
-	memset(&xo.mask, 0, sizeof(xo.mask));
-	xo.mask.in_port = UINT32_MAX;
-	xo.n_credits = 0;
-	dp_actions_init(acts);
-	const struct dp_punt_match *pm = dp_punt_find(pmd->snap, key, &xo.mask);
-	if (pm != NULL) {
-		dp_actions_punt(acts, pm->claim);
-	} else if (br == NULL) {
-		acts->drop = DP_DROP_NO_BRIDGE;
-	} else {
-		const struct ofp_xlate_in xin = {
-			.tables = __atomic_load_n(br->tables, __ATOMIC_ACQUIRE),
-			.l2 = &br->l2,
-			.ports = {dp_bridge_of_to_dp, dp_bridge_dp_to_of, br},
-			.now_s = pmd->now_s,
-		};
-		if (ofp_xlate(&xin, key, &xo) < 0) {
-			acts->drop = DP_DROP_UPCALL_ERROR;
-			pmd->n_upcall_errors++;
-			return NULL;
-		}
-		memcpy(acts, &xo.acts, offsetof(struct dp_actions, a) + xo.acts.n * sizeof(xo.acts.a[0]));
-		if (xo.normal)
-			gen = mac_table_gen_ptr(br->macs);
-		if (xo.flooded)
-			learn_gen = mac_table_learn_gen_ptr(br->macs);
-	}
-	pmd->n_upcalls++;
-	struct dp_flow *f = dp_flow_table_insert(pmd->flows, key, &xo.mask, acts, gen, learn_gen);
-	if (f == NULL) {
-		/*
-		 * Table full: the packet is still sent where the slow path said, as OVS does,
-		 * and its rules are credited directly; idle megaflows make room (pmd_main()).
-		 */
-		for (unsigned i = 0; i < xo.n_credits; i++)
-			__atomic_add_fetch(&xo.credits[i]->n_packets, 1, __ATOMIC_RELAXED);
-		pmd->n_flow_limit_hits++;
-		return NULL;
-	}
-	dp_flow_set_credits(f, xo.credits, xo.n_credits);
-	if (hash != NULL)
-		emc_maybe_insert(pmd->emc, key, *hash, f, pmd->emc_inv_prob);
-	return f;
-}
-
-/*
- * Runs the slow path for classifier misses and executes those packets right away. The slow
- * path sees whole keys: a key parsed at L2 only (l3 false) is parsed again in full.
- */
-static void
-dp_upcall(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, struct flow_key *keys,
-	const uint32_t *hashes, struct dp_flow **flows, unsigned n, bool l3)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (flows[i] != NULL)
-			continue;
-		/*
-		 * Its hash was of the L2 key, that later bursts look up: no EMC entry then. (A frame
-		 * that took its predecessor's miss has no key at all yet.)
-		 */
-		if (!l3)
-			flow_extract(pkts[i], in_port, &keys[i]);
-		/* An earlier packet of this burst may have installed the flow. */
-		const struct flow_key *k = &keys[i];
-		struct dp_flow *f = NULL;
-		dp_flow_table_lookup(pmd->flows, &k, &f, 1);
-		if (f != NULL && !dp_flow_is_stale(f)) {
-			flows[i] = f;
-			pmd->n_megaflow_hits++;
-			continue;
-		}
-		if (f != NULL)
-			dp_flow_table_remove(pmd->flows, f);
-		struct dp_actions acts;
-		f = dp_upcall_one(pmd, k, hashes && l3 ? &hashes[i] : NULL, &acts);
-		if (f == NULL) {
-			/* Not installed: act on this packet alone, as OVS does. */
-			dp_execute_one(pmd, pkts[i], &acts);
-			pkts[i] = NULL;
-		}
-		flows[i] = f;
-	}
-}
-
-/*
- * Executes each packet's flow, crediting the flow's counters. Consecutive packets of one
- * flow (the common case: a burst is often one flow, or a few) are counted once and, when the
- * flow ends in its only output, buffered for transmit together.
- */
-static void
-dp_execute(struct pmd *pmd, struct rte_mbuf **pkts, struct dp_flow **flows,
-	const uint32_t *lens, unsigned n)
-{
-	unsigned i = 0;
-
-	while (i < n) {
-		struct dp_flow *f = flows[i];
-
-		if (pkts[i] == NULL) {
-			i++;
-			continue;
-		}
-		unsigned j = i + 1;
-		uint64_t bytes = lens[i];
-		while (j < n && flows[j] == f && pkts[j] != NULL)
-			bytes += lens[j++];
-		f->stats.n_packets += j - i;
-		f->stats.n_bytes += bytes;
-		f->stats.used_tsc = pmd->now_tsc;
-
-		const struct dp_actions *acts = dp_flow_actions(f);
-		if (likely(dp_single_output(acts))) {
-			dp_execute_many(pmd, &pkts[i], j - i, acts, bytes);
-		} else {
-			for (unsigned k = i; k < j; k++)
-				dp_execute_one(pmd, pkts[k], acts);
-		}
-		i = j;
-	}
-}
-
-/* One burst's walk; returns how many of its frames missed the classifier (upcalls). */
-static unsigned
-dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n)
-{
-	struct flow_key keys[DP_BURST];
-	uint32_t hash_buf[DP_BURST], *hashes = NULL;
-	struct dp_flow *flows[DP_BURST];
-	uint32_t lens[DP_BURST];
-	unsigned missed;
-
-	pmd->n_packets += n;
-	pmd->in_port = in_port;
-
-	bool l3 = dp_flow_table_needs_l3(pmd->flows);
-	bool emc = dp_use_emc(pmd);
-	uint32_t same = 0;
-
-	n = dp_extract(pmd, in_port, pkts, n, keys, lens, l3, l3 || emc ? NULL : &same);
-	if (emc) {
-		hashes = hash_buf;
-		missed = dp_emc_lookup(pmd, keys, hashes, flows, n);
-	} else {
-		for (unsigned i = 0; i < n; i++)
-			flows[i] = NULL;
-		missed = n;
-	}
-	if (missed)
-		missed = dp_dpcls_lookup(pmd, keys, hashes, flows, n, same);
-	if (missed) {
-		pmd->n_misses += missed;
-		dp_upcall(pmd, in_port, pkts, keys, hashes, flows, n, l3);
-	}
-	dp_execute(pmd, pkts, flows, lens, n);
-	return missed;
-}
-
 /* ---- The loop ---- */
 
 /* Takes the newest snapshot and drops every cached decision made under the old one. */
 static void
 pmd_reload(struct pmd *pmd, uint64_t epoch)
 {
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
 	pmd->pool = port_mempool(); /* Created after the PMDs start; there before any port. */
+	pmd->ex.pool = pmd->pool;
+	pmd->ex.ports = pmd->snap->tx;
 	dp_flow_table_flush(pmd->flows);
 	dp_flow_table_set_limit(pmd->flows, pmd->snap->flow_limit);
 	pmd->max_idle_tsc = rte_get_tsc_hz() / 1000 * pmd->snap->max_idle_ms;
@@ -923,7 +133,7 @@ pmd_burst(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uin
 {
 	unsigned missed = dp_input(pmd, rxq->dp_no, pkts, n);
 
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	return missed;
 }
 
@@ -1020,10 +230,10 @@ pmd_inject_drain(struct pmd *pmd)
 		uint32_t dp_no = pkts[i]->port;
 		max_len = RTE_MAX(max_len, rte_pktmbuf_pkt_len(pkts[i]));
 		pmd->n_injected++;
-		dp_tx_enqueue(pmd, dp_no, pkts[i]);
+		dp_exec_enqueue(&pmd->ex, dp_no, pkts[i]);
 	}
-	pmd->rx_max_len = max_len;
-	dp_tx_flush(pmd);
+	pmd->ex.rx_max_len = max_len;
+	dp_exec_flush(&pmd->ex);
 }
 
 static int
@@ -1045,7 +255,7 @@ pmd_main(void *arg)
 
 		if (unlikely(epoch != pmd->epoch))
 			pmd_reload(pmd, epoch);
-		pmd->now_tsc = start;
+		pmd->ex.now_tsc = start;
 		pmd->now_s = start / hz;
 
 		const struct dp_snapshot *snap = pmd->snap;
@@ -1083,7 +293,7 @@ pmd_main(void *arg)
 		}
 		rte_rcu_qsbr_quiescent(pmd_qsv, pmd->idx);
 	}
-	dp_tx_flush(pmd);
+	dp_exec_flush(&pmd->ex);
 	if (pmd->epfd >= 0)
 		close(pmd->epfd);
 	pmd->epfd = -1;
@@ -1098,6 +308,7 @@ pmd_init(struct ds *err)
 	unsigned lcore;
 
 	dp_cur = &dp_empty;
+	port_set_quiesce(pmd_sync); /* A vhost-user device is freed only once no PMD uses it. */
 	punt_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (punt_efd < 0) {
 		ds_put_format(err, "eventfd: %s", strerror(errno));
@@ -1128,16 +339,19 @@ pmd_init(struct ds *err)
 			return -ENOMEM;
 		}
 		pmd->snap = &dp_empty; /* No queues: rxq[] is set by the first pmd_reload(). */
+		pmd->ex.ports = dp_empty.tx;
+		pmd->ex.txq = pmd->idx;
+		pmd->ex.punt_efd = punt_efd;
 		pmd->epfd = -1;
 		char name[RTE_RING_NAMESIZE];
 		int socket = (int)rte_lcore_to_socket_id(lcore);
 		snprintf(name, sizeof(name), "punt%u", pmd->idx);
-		pmd->punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
+		pmd->ex.punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "inject%u", pmd->idx);
 		pmd->inject_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (pmd->punt_ring == NULL || pmd->inject_ring == NULL) {
+		if (pmd->ex.punt_ring == NULL || pmd->inject_ring == NULL) {
 			ds_put_cstr(err, "cannot allocate a PMD's punt and inject rings");
 			return -ENOMEM;
 		}
@@ -1158,11 +372,11 @@ pmd_stop(void)
 	rte_eal_mp_wait_lcore();
 	for (unsigned i = 0; i < n_pmds; i++) {
 		struct rte_mbuf *m;
-		while (rte_ring_dequeue(pmds[i]->punt_ring, (void **)&m) == 0)
+		while (rte_ring_dequeue(pmds[i]->ex.punt_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		while (rte_ring_dequeue(pmds[i]->inject_ring, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
-		rte_ring_free(pmds[i]->punt_ring);
+		rte_ring_free(pmds[i]->ex.punt_ring);
 		rte_ring_free(pmds[i]->inject_ring);
 		dp_flow_table_destroy(pmds[i]->flows);
 		emc_destroy(pmds[i]->emc);
@@ -1189,7 +403,7 @@ unsigned
 pmd_punt_take(unsigned idx, struct rte_mbuf **pkts, unsigned n)
 {
 	return idx < n_pmds ?
-		rte_ring_sc_dequeue_burst(pmds[idx]->punt_ring, (void **)pkts, n, NULL) : 0;
+		rte_ring_sc_dequeue_burst(pmds[idx]->ex.punt_ring, (void **)pkts, n, NULL) : 0;
 }
 
 int
@@ -1210,8 +424,8 @@ pmd_punt_counters(uint64_t *punted, uint64_t *dropped, uint64_t *injected)
 {
 	*punted = *dropped = *injected = 0;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		*punted += pmds[i]->n_punted;
-		*dropped += pmds[i]->drops[DP_DROP_PUNT_FULL];
+		*punted += pmds[i]->ex.n_punted;
+		*dropped += pmds[i]->ex.drops[DP_DROP_PUNT_FULL];
 		*injected += pmds[i]->n_injected;
 	}
 }
@@ -1256,13 +470,13 @@ pmd_flush_flows(void)
 }
 
 void
-pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum)
+pmd_port_stats_get(uint32_t dp_no, struct dp_port_stats *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	if (dp_no >= PORT_MAX)
 		return;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		const struct pmd_port_stats *ps = &pmds[i]->port_stats[dp_no];
+		const struct dp_port_stats *ps = &pmds[i]->ex.port_stats[dp_no];
 		sum->rx_packets += ps->rx_packets;
 		sum->rx_bytes += ps->rx_bytes;
 		sum->rx_dropped += ps->rx_dropped;
@@ -1278,9 +492,9 @@ pmd_port_stats_reset(uint32_t dp_no)
 	if (dp_no >= PORT_MAX)
 		return;
 	for (unsigned i = 0; i < n_pmds; i++) {
-		memset(&pmds[i]->port_stats[dp_no], 0, sizeof(pmds[i]->port_stats[dp_no]));
-		pmds[i]->txb[dp_no].n = 0;
-		pmds[i]->txb[dp_no].bytes = 0;
+		memset(&pmds[i]->ex.port_stats[dp_no], 0, sizeof(pmds[i]->ex.port_stats[dp_no]));
+		pmds[i]->ex.txb[dp_no].n = 0;
+		pmds[i]->ex.txb[dp_no].bytes = 0;
 	}
 }
 

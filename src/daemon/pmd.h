@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_exec.h"
 #include "normal.h"
 #include "port.h"
 
@@ -74,6 +75,7 @@ struct dp_punt_match {
 /* Everything the PMDs read; immutable once published. */
 struct dp_snapshot {
 	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
+	struct dp_port_tx tx[PORT_MAX];          /* The same, as the transmit path sees them. */
 	unsigned n_bridges;                      /* Number of bridges. */
 	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
 	/*
@@ -88,16 +90,6 @@ struct dp_snapshot {
 	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
 	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
 	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */
-};
-
-/* Per-port counters one PMD keeps; summed over PMDs for the statistics column. */
-struct pmd_port_stats {
-	uint64_t rx_packets; /* Frames received. */
-	uint64_t rx_bytes;   /* Bytes received. */
-	uint64_t rx_dropped; /* Received frames dropped (malformed, no bridge...). */
-	uint64_t tx_packets; /* Frames the device accepted. */
-	uint64_t tx_bytes;   /* Bytes the device accepted. */
-	uint64_t tx_dropped; /* Frames the device refused (ring full, link down). */
 };
 
 /* Starts the RCU state; PMD threads start on every worker lcore. */
@@ -135,7 +127,7 @@ int pmd_inject(uint32_t dp_no, struct rte_mbuf *m);
 void pmd_punt_counters(uint64_t *punted, uint64_t *dropped, uint64_t *injected);
 
 /* Sum of every PMD's counters for datapath port dp_no. */
-void pmd_port_stats_get(uint32_t dp_no, struct pmd_port_stats *sum);
+void pmd_port_stats_get(uint32_t dp_no, struct dp_port_stats *sum);
 /* Zeroes the counters of dp_no (for a number being reused; PMDs must not be using it). */
 void pmd_port_stats_reset(uint32_t dp_no);
 

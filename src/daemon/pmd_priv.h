@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One PMD thread's state. Private to the daemon: pmd.c runs it, the runtime commands (dpif.c)
- * read its counters and flow table from the control thread, racily but safely (64-bit counters
- * written by one thread; flows are never freed while the PMD lives).
+ * One PMD thread's state. Private to the daemon: pmd.c runs it, dp_input.c handles its bursts
+ * (its struct dp_exec, dp_exec.h, executes them), the runtime commands (dpif.c) read its
+ * counters and flow table from the control thread, racily but safely (64-bit counters written
+ * by one thread; flows are never freed while the PMD lives).
  */
 #ifndef TRESTLE_PMD_PRIV_H
 #define TRESTLE_PMD_PRIV_H
@@ -12,25 +13,17 @@
 #include <rte_common.h>
 
 #include "dp_drop.h"
+#include "dp_exec.h"
 #include "pmd.h"
 
 struct dp_flow_table;
 struct emc;
 struct rte_mbuf;
 
-#define PMD_TXBUF_SIZE 32
-
 /* What a PMD keeps of one polled receive queue between iterations. */
 struct pmd_rxq_state {
 	uint16_t burst;  /* Frames to ask of it next (dp_next_burst()). */
 	bool busy_prev;  /* It gave frames last iteration. */
-};
-
-/* Frames waiting to be sent to one port. */
-struct pmd_txbuf {
-	uint16_t n;                            /* Frames buffered. */
-	uint64_t bytes;                        /* Their bytes. */
-	struct rte_mbuf *pkts[PMD_TXBUF_SIZE]; /* The frames. */
 };
 
 struct pmd {
@@ -53,21 +46,17 @@ struct pmd {
 	unsigned n_ready;                 /* Of them, those to serve this iteration... */
 	uint16_t ready[PMD_MAX_RXQS];     /* ...by index in the snapshot's queues. */
 	int64_t storm_debt;               /* Cycles storm queues had beyond the others' (dp_sched.h). */
-	uint64_t now_tsc;                 /* TSC at the start of this iteration. */
 	uint64_t now_s;                   /* Same, in seconds (MAC aging clock). */
 	uint64_t max_idle_tsc;            /* Megaflows idle this long are removed (max-idle). */
-	uint32_t rx_max_len;              /* Longest frame of the burst being handled. */
-	uint32_t in_port;                 /* Datapath port of the burst being handled. */
-	struct rte_ring *punt_ring;       /* Punted frames, to the control thread. */
 	struct rte_ring *inject_ring;     /* Frames from the control thread, to send. */
 
-	unsigned n_tx_pending;            /* Ports with buffered frames. */
-	uint32_t tx_pending[PORT_MAX];    /* Their datapath port numbers. */
-	struct pmd_txbuf txb[PORT_MAX];   /* Per-port transmit buffers. */
+	/*
+	 * Action execution: transmit buffers, the punt ring, the per-port and drop counters,
+	 * the TSC of this iteration (ex.now_tsc) and the burst being handled (dp_exec.h).
+	 */
+	struct dp_exec ex;
 
-	/* Counters, written by this PMD only. */
-	struct pmd_port_stats port_stats[PORT_MAX]; /* Per datapath port. */
-	uint64_t drops[DP_DROP__MAX];     /* Drops by reason. */
+	/* Counters, written by this PMD only (the rest are in ex). */
 	uint64_t n_packets;               /* Frames received. */
 	uint64_t n_emc_hits;              /* Found in the EMC. */
 	uint64_t n_megaflow_hits;         /* Found in the classifier. */
@@ -75,14 +64,16 @@ struct pmd {
 	uint64_t n_upcalls;               /* Slow-path calls that installed a megaflow. */
 	uint64_t n_upcall_errors;         /* Slow-path calls that failed. */
 	uint64_t n_flow_limit_hits;       /* Upcalls executed without a megaflow: table full. */
-	uint64_t n_punted;                /* Frames handed to the control thread. */
 	uint64_t n_injected;              /* Frames the control thread had this PMD send. */
-	uint64_t n_tx_batches;            /* Bursts handed to devices. */
-	uint64_t n_tx_packets;            /* Frames in those bursts. */
 	uint64_t n_iterations;            /* Loop iterations. */
 	uint64_t cycles_busy;             /* TSC cycles in iterations that received frames. */
 	uint64_t cycles_idle;             /* TSC cycles in iterations that received nothing. */
 } __rte_cache_aligned;
+
+/* One burst's walk (dp_input.c); returns how many of its frames missed the classifier. */
+unsigned dp_input(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n);
+/* Once a housekeeping period: whether the EMC pays for itself (dp_input.c). */
+void dp_emc_assess(struct pmd *pmd);
 
 /* PMD idx, or NULL. */
 struct pmd *pmd_get(unsigned idx);

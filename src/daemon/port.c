@@ -23,7 +23,6 @@
 #include "ds.h"
 #include "log.h"
 #include "module.h"
-#include "pmd.h"
 #include "port.h"
 #include "xalloc.h"
 
@@ -31,6 +30,8 @@
 
 static struct rte_mempool *port_pool;
 volatile unsigned port_n_taps_up;
+/* What port_quiesce() calls: pmd_sync(), set by the PMDs' module. */
+static void (*port_quiesce_fn)(void);
 /* Set by the vhost events thread when a guest comes or goes; read by the control thread. */
 static volatile bool vhost_changed;
 
@@ -337,7 +338,36 @@ port_stat(struct iface_status *st, const char *name, uint64_t value)
 }
 
 void
-port_status(const struct port *port, struct iface_status *st)
+port_set_quiesce(void (*fn)(void))
+{
+	port_quiesce_fn = fn;
+}
+
+void
+port_quiesce(void)
+{
+	if (port_quiesce_fn != NULL)
+		port_quiesce_fn();
+}
+
+void
+port_tx_view(struct port *port, struct dp_port_tx *tx)
+{
+	*tx = (struct dp_port_tx){
+		.port = port,
+		.tx = port->ops->tx,
+		.down = &port->down,
+		.tx_lock = port->tx_lock,
+		.max_frame = port->max_frame,
+		.n_txq = port->n_txq,
+		.started = port->started,
+		.tx_shared = port->tx_shared,
+	};
+}
+
+void
+port_status(const struct port *port, const struct dp_port_stats *ps,
+	struct iface_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->ofport = port->started ? port->ofport : -1;
@@ -349,18 +379,16 @@ port_status(const struct port *port, struct iface_status *st)
 	st->admin_state = "up";
 	st->link_state = port_link_up(port, NULL) ? "up" : "down";
 
-	struct pmd_port_stats ps;
 	uint64_t missed = 0, rx_errors = 0, tx_errors = 0;
-	pmd_port_stats_get(port->dp_no, &ps);
 	if (port->ops->counters != NULL)
 		port->ops->counters(port, &missed, &rx_errors, &tx_errors);
-	port_stat(st, "rx_packets", ps.rx_packets);
-	port_stat(st, "rx_bytes", ps.rx_bytes);
-	port_stat(st, "rx_dropped", ps.rx_dropped + missed);
+	port_stat(st, "rx_packets", ps->rx_packets);
+	port_stat(st, "rx_bytes", ps->rx_bytes);
+	port_stat(st, "rx_dropped", ps->rx_dropped + missed);
 	port_stat(st, "rx_errors", rx_errors);
-	port_stat(st, "tx_packets", ps.tx_packets);
-	port_stat(st, "tx_bytes", ps.tx_bytes);
-	port_stat(st, "tx_dropped", ps.tx_dropped);
+	port_stat(st, "tx_packets", ps->tx_packets);
+	port_stat(st, "tx_bytes", ps->tx_bytes);
+	port_stat(st, "tx_dropped", ps->tx_dropped);
 	port_stat(st, "tx_errors", tx_errors);
 }
 

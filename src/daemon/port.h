@@ -23,6 +23,8 @@
 #include <rte_ether.h>
 #include <rte_spinlock.h>
 
+#include "dp_exec.h"
+
 struct conf_iface;
 struct ds;
 struct iface_status;
@@ -35,7 +37,7 @@ struct rte_mempool;
 #define PORT_MTU_MAX 9710
 
 /* Datapath port numbers are 1..PORT_MAX-1 (0 is never a port). */
-#define PORT_MAX 1024
+#define PORT_MAX DP_PORT_MAX
 
 /*
  * What a kind of port does. The PMD calls rx and tx only; the rest is the control thread's.
@@ -151,8 +153,14 @@ bool port_same_device(const struct port *port, const struct conf_iface *cfg,
  * interface this process cannot see (moved to another network namespace) counts as up.
  */
 void port_poll_kernel(struct port *port);
-/* Live status for the Interface row's read-only columns. */
-void port_status(const struct port *port, struct iface_status *st);
+/* What the transmit path needs of port, for a snapshot (dp_exec.h). */
+void port_tx_view(struct port *port, struct dp_port_tx *tx);
+/*
+ * Live status for the Interface row's read-only columns; ps is what the PMDs counted for the
+ * port (pmd_port_stats_get()), added to the device's own counters.
+ */
+void port_status(const struct port *port, const struct dp_port_stats *ps,
+	struct iface_status *st);
 /* Current link state, and its speed in Mbps (0 when unknown; speed may be NULL). */
 bool port_link_up(const struct port *port, uint32_t *speed);
 /* Whether the port's receive queues are to be polled now (a vhost-user port: a guest is there). */
@@ -166,6 +174,14 @@ bool port_take_vhost_changes(void);
  * this tells it so without looking at each port.
  */
 extern volatile unsigned port_n_taps_up;
+
+/*
+ * Waits until no PMD uses what it read of a port before the call (a vhost-user device about
+ * to be freed). The PMDs' module registers how (pmd_sync()) with port_set_quiesce(), so that
+ * the ports need not know the PMDs; before it does, or with no PMD, returns at once.
+ */
+void port_quiesce(void);
+void port_set_quiesce(void (*fn)(void));
 
 /* For the backends (port_ethdev.c, port_vhost.c, port_tap.c). */
 extern const struct port_ops port_ethdev_ops;

@@ -23,7 +23,6 @@
 
 #include "conf.h"
 #include "log.h"
-#include "pmd.h"
 #include "port.h"
 
 /* A device's virtqueues: the guest's receive queue q is 2q, its transmit queue 2q+1. */
@@ -89,7 +88,7 @@ vhost_destroy_device(int vid)
 		TLOG(INFO, "port %s: vhost device detached", port->name);
 	}
 	pthread_mutex_unlock(&vhost_lock);
-	pmd_sync();
+	port_quiesce();
 	port_vhost_changed();
 }
 

@@ -2,7 +2,9 @@
 /*
  * Unit tests of the datapath core: flow_extract() on well-formed, truncated and hostile frames
  * (each frame in a heap buffer of its exact size, so AddressSanitizer catches any over-read),
- * the EMC, and the megaflow classifier against a linear reference on random rule sets.
+ * the EMC, the megaflow classifier against a linear reference on random rule sets, and the
+ * header rewrites (VLAN push and pop, IPv4 fields with their checksums) and the execution of
+ * actions into fake ports' transmit functions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +17,10 @@
 #include <rte_mbuf.h>
 
 #include "dp_actions.h"
+#include "dp_exec.h"
 #include "dp_flow.h"
 #include "dp_mem.h"
+#include "dp_rewrite.h"
 #include "dp_sched.h"
 #include "emc.h"
 #include "flow.h"
@@ -587,6 +591,369 @@ test_storm_debt(void **state)
 	assert_int_equal(dp_storm_debt(max, storm, storm, false, max), 0);
 }
 
+/* ---- Header rewrites (dp_rewrite.h) ---- */
+
+/* A fake mbuf with headroom, as the PMD's have, so that a tag can be pushed. */
+#define FAKE_HEADROOM 16
+
+static void
+fake_init_headroom(struct fake *f, const uint8_t *bytes, uint16_t len)
+{
+	memset(&f->m, 0, sizeof(f->m));
+	f->buf = calloc(1, FAKE_HEADROOM + len);
+	memcpy(f->buf + FAKE_HEADROOM, bytes, len);
+	f->m.buf_addr = f->buf;
+	f->m.buf_len = (uint16_t)(FAKE_HEADROOM + len);
+	f->m.data_off = FAKE_HEADROOM;
+	f->m.data_len = len;
+	f->m.pkt_len = len;
+	f->m.nb_segs = 1;
+	f->m.refcnt = 1;
+}
+
+/* The IPv4 header checksum over the 20 bytes at ip, computed from scratch. */
+static uint16_t
+ipv4_csum(const uint8_t *ip)
+{
+	uint32_t s = 0;
+
+	for (unsigned i = 0; i < 20; i += 2)
+		if (i != 10)
+			s += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void
+test_rewrite_vlan(void **state)
+{
+	(void)state;
+	uint8_t frame[64], orig[64];
+	size_t len = udp4(frame);
+	struct fake f;
+
+	memcpy(orig, frame, len);
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	struct dp_action push = {.type = DPA_PUSH_VLAN,
+		.tpid = rte_cpu_to_be_16(0x8100),
+		.tci = rte_cpu_to_be_16(100)};
+	assert_int_equal(dp_modify(&f.m, &push), 0);
+	const uint8_t *p = rte_pktmbuf_mtod(&f.m, const uint8_t *);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len + 4);
+	assert_memory_equal(p, orig, 12); /* The MACs moved in front of the tag. */
+	const uint8_t tag[4] = {0x81, 0x00, 0x00, 100};
+	assert_memory_equal(p + 12, tag, 4);
+	assert_memory_equal(p + 16, orig + 12, len - 12);
+
+	/* The L3 header is found past the tag. */
+	uint16_t type = 0;
+	assert_int_equal(dp_l3_offset(&f.m, &type), 18);
+	assert_int_equal(type, 0x0800);
+
+	struct dp_action pop = {.type = DPA_POP_VLAN};
+	assert_int_equal(dp_modify(&f.m, &pop), 0);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), orig, len);
+	fake_free(&f);
+
+	/* No headroom: the push fails and leaves the frame alone. */
+	fake_init(&f, orig, (uint16_t)len);
+	assert_int_equal(dp_modify(&f.m, &push), -1);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), len);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), orig, len);
+	fake_free(&f);
+
+	/* Too short to hold a tag: a pop leaves it alone. */
+	fake_init(&f, orig, 14);
+	dp_pop_vlan(&f.m);
+	assert_int_equal(rte_pktmbuf_pkt_len(&f.m), 14);
+	fake_free(&f);
+}
+
+static void
+test_rewrite_ipv4(void **state)
+{
+	(void)state;
+	uint8_t frame[64];
+	size_t len = udp4(frame);
+	struct fake f;
+
+	/* A valid header checksum and a UDP checksum to keep right. */
+	uint16_t c = ipv4_csum(frame + 14);
+	frame[24] = (uint8_t)(c >> 8);
+	frame[25] = (uint8_t)c;
+	frame[40] = 0x12;
+	frame[41] = 0x34;
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(&f.m, uint8_t *, 14);
+
+	struct dp_action src = {.type = DPA_SET_IPV4_SRC, .ip = rte_cpu_to_be_32(0xc0a80001)};
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	const uint8_t want_src[4] = {192, 168, 0, 1};
+	assert_memory_equal(ip + 12, want_src, 4);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	/*
+	 * The UDP checksum covers the pseudo-header: it moved by exactly what the address did.
+	 * 10.0.0.1 -> 192.168.0.1 adds 0xc0a8 - 0x0a00 to the sum, so the checksum loses it.
+	 */
+	uint32_t want = (uint16_t)~0x1234u + 0xc0a8u - 0x0a00u;
+	want = (want & 0xffff) + (want >> 16);
+	assert_int_equal(ip[26] << 8 | ip[27], (uint16_t)~want);
+
+	struct dp_action ttl = {.type = DPA_DEC_TTL};
+	assert_int_equal(dp_modify(&f.m, &ttl), 0);
+	assert_int_equal(ip[8], 63);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+
+	struct dp_action tos = {.type = DPA_SET_IPV4_TOS, .tos = 0xb8};
+	assert_int_equal(dp_modify(&f.m, &tos), 0);
+	assert_int_equal(ip[1], 0xb8); /* DSCP set, ECN (0) kept. */
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+
+	struct dp_action dport = {.type = DPA_SET_L4_DST, .l4 = rte_cpu_to_be_16(5353)};
+	assert_int_equal(dp_modify(&f.m, &dport), 0);
+	assert_int_equal(ip[22] << 8 | ip[23], 5353);
+	fake_free(&f);
+
+	/* A UDP checksum of zero means none: it stays zero. */
+	frame[40] = frame[41] = 0;
+	fake_init_headroom(&f, frame, (uint16_t)len);
+	ip = rte_pktmbuf_mtod_offset(&f.m, uint8_t *, 14);
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	assert_int_equal(ip[26] << 8 | ip[27], 0);
+	assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	fake_free(&f);
+
+	/* Not IPv4: left alone. */
+	uint8_t arp[64];
+	size_t alen = eth(arp, 0x0806);
+	memset(arp + alen, 0x45, 28);
+	alen += 28;
+	fake_init_headroom(&f, arp, (uint16_t)alen);
+	assert_int_equal(dp_modify(&f.m, &src), 0);
+	assert_memory_equal(rte_pktmbuf_mtod(&f.m, const uint8_t *), arp, alen);
+	fake_free(&f);
+}
+
+/* The incremental update agrees with a checksum computed from scratch. */
+static void
+test_csum_adjust(void **state)
+{
+	(void)state;
+	uint8_t ip[20] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+
+	srand(7);
+	for (int iter = 0; iter < 1000; iter++) {
+		uint16_t c = ipv4_csum(ip), old[2], new[2];
+		ip[10] = (uint8_t)(c >> 8);
+		ip[11] = (uint8_t)c;
+		unsigned off = 12 + (unsigned)(rand() % 2) * 4;
+		memcpy(old, ip + off, 4);
+		for (int b = 0; b < 4; b++)
+			ip[off + b] = (uint8_t)rand();
+		memcpy(new, ip + off, 4);
+		uint16_t stored;
+		memcpy(&stored, ip + 10, 2);
+		stored = dp_csum_adjust(stored, old, new, 2);
+		memcpy(ip + 10, &stored, 2);
+		assert_int_equal(ip[10] << 8 | ip[11], ipv4_csum(ip));
+	}
+}
+
+/* ---- Action execution and transmit (dp_exec.h) ---- */
+
+/* What the fake ports were sent: by port, the frames of each tx call. */
+#define FAKE_PORTS 4
+static char fake_dev[FAKE_PORTS];
+static struct rte_mbuf *fake_sent[FAKE_PORTS][64];
+static unsigned fake_n_sent[FAKE_PORTS], fake_calls[FAKE_PORTS], fake_last_q[FAKE_PORTS];
+static unsigned fake_take = UINT32_MAX; /* Frames a tx call takes at most. */
+static rte_spinlock_t fake_locks[FAKE_PORTS][8];
+static bool fake_locked_in_tx;
+
+static uint16_t
+fake_tx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned i = (unsigned)((char *)port - fake_dev);
+	uint16_t took = n < fake_take ? n : (uint16_t)fake_take;
+
+	fake_calls[i]++;
+	fake_last_q[i] = q;
+	fake_locked_in_tx = rte_spinlock_is_locked(&fake_locks[i][q]);
+	for (uint16_t k = 0; k < took; k++)
+		fake_sent[i][fake_n_sent[i]++] = pkts[k];
+	return took;
+}
+
+static bool fake_down[FAKE_PORTS];
+
+/* An execution state over FAKE_PORTS fake ports, every one up, 2 queues each. */
+static struct dp_exec *
+fake_exec(struct dp_port_tx *ports)
+{
+	struct dp_exec *ex = calloc(1, sizeof(*ex));
+
+	memset(fake_n_sent, 0, sizeof(fake_n_sent));
+	memset(fake_calls, 0, sizeof(fake_calls));
+	memset(fake_down, 0, sizeof(fake_down));
+	fake_take = UINT32_MAX;
+	for (unsigned i = 1; i < FAKE_PORTS; i++) {
+		for (unsigned q = 0; q < 8; q++)
+			rte_spinlock_init(&fake_locks[i][q]);
+		ports[i] = (struct dp_port_tx){.port = (struct port *)&fake_dev[i],
+			.tx = fake_tx,
+			.down = &fake_down[i],
+			.tx_lock = fake_locks[i],
+			.max_frame = 1518,
+			.n_txq = 2,
+			.started = true};
+	}
+	ex->ports = ports;
+	ex->txq = 3;
+	ex->rx_max_len = 64;
+	return ex;
+}
+
+static void
+test_exec_outputs(void **state)
+{
+	(void)state;
+	struct dp_port_tx ports[DP_PORT_MAX] = {0};
+	struct dp_exec *ex = fake_exec(ports);
+	uint8_t frame[64];
+	size_t len = udp4(frame);
+	struct fake f[3];
+	struct dp_actions acts;
+
+	/* One output: buffered, then sent in one call on queue txq % n_txq. */
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 2);
+	fake_init_headroom(&f[0], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[0].m, &acts);
+	assert_int_equal(ex->txb[2].n, 1);
+	assert_int_equal(fake_calls[2], 0);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_calls[2], 1);
+	assert_int_equal(fake_last_q[2], 1);
+	assert_ptr_equal(fake_sent[2][0], &f[0].m);
+	assert_int_equal(ex->port_stats[2].tx_packets, 1);
+	assert_int_equal(ex->port_stats[2].tx_bytes, len);
+	assert_int_equal(ex->n_tx_batches, 1);
+	assert_int_equal(ex->n_tx_pending, 0);
+
+	/* A push then an output: the frame leaves tagged. */
+	dp_actions_init(&acts);
+	dp_actions_push_vlan(&acts, 0x8100, 10);
+	dp_actions_output(&acts, 3);
+	fake_init_headroom(&f[1], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[1].m, &acts);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_n_sent[3], 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(fake_sent[3][0]), len + 4);
+	assert_int_equal(rte_pktmbuf_mtod(fake_sent[3][0], uint8_t *)[12], 0x81);
+
+	/* Two outputs and nothing changed between: one buffer, held twice. */
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 1);
+	dp_actions_output(&acts, 2);
+	fake_init_headroom(&f[2], frame, (uint16_t)len);
+	dp_exec_one(ex, &f[2].m, &acts);
+	dp_exec_flush(ex);
+	assert_ptr_equal(fake_sent[1][0], &f[2].m);
+	assert_ptr_equal(fake_sent[2][1], &f[2].m);
+	assert_int_equal(rte_mbuf_refcnt_read(&f[2].m), 2);
+
+	/* A shared queue is sent under its lock, released after. */
+	ports[1].tx_shared = true;
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 1);
+	dp_exec_one(ex, &f[0].m, &acts);
+	dp_exec_flush(ex);
+	assert_true(fake_locked_in_tx);
+	assert_false(rte_spinlock_is_locked(&fake_locks[1][1]));
+
+	for (unsigned i = 0; i < 3; i++)
+		fake_free(&f[i]);
+	free(ex);
+}
+
+/*
+ * The drops. Each frame holds one reference more than the datapath's, so that a free only
+ * takes it back (a fake mbuf has no pool to return to): a refcnt of 1 afterwards means freed.
+ */
+static void
+test_exec_drops(void **state)
+{
+	(void)state;
+	struct dp_port_tx ports[DP_PORT_MAX] = {0};
+	struct dp_exec *ex = fake_exec(ports);
+	uint8_t frame[1600];
+	size_t len = udp4(frame);
+	struct fake small, big, f[40];
+
+	/* A port that is down gets nothing: counted, freed, no call. */
+	fake_init_headroom(&small, frame, (uint16_t)len);
+	rte_mbuf_refcnt_set(&small.m, 2);
+	fake_down[2] = true;
+	dp_exec_enqueue(ex, 2, &small.m);
+	dp_exec_flush(ex);
+	assert_int_equal(fake_calls[2], 0);
+	assert_int_equal(ex->drops[DP_DROP_PORT_DOWN], 1);
+	assert_int_equal(ex->port_stats[2].tx_dropped, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&small.m), 1);
+	fake_down[2] = false;
+
+	/* Longer than the port takes: dropped as oversize, the others sent. */
+	memset(frame + len, 0, sizeof(frame) - len);
+	fake_init_headroom(&big, frame, 1600);
+	rte_mbuf_refcnt_set(&big.m, 2);
+	rte_mbuf_refcnt_set(&small.m, 2);
+	ex->rx_max_len = 1600;
+	dp_exec_enqueue(ex, 3, &big.m);
+	dp_exec_enqueue(ex, 3, &small.m);
+	dp_exec_flush(ex);
+	assert_int_equal(ex->drops[DP_DROP_OVERSIZE], 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&big.m), 1);
+	assert_int_equal(fake_n_sent[3], 1);
+	assert_ptr_equal(fake_sent[3][0], &small.m);
+	assert_int_equal(ex->port_stats[3].tx_bytes, len);
+	ex->rx_max_len = 64;
+
+	/* A full buffer is sent at once; what the device refuses after the retries is dropped. */
+	for (unsigned i = 0; i < 40; i++) {
+		fake_init_headroom(&f[i], frame, (uint16_t)len);
+		rte_mbuf_refcnt_set(&f[i].m, 2);
+	}
+	fake_take = 4;
+	for (unsigned i = 0; i < 40; i++)
+		dp_exec_enqueue(ex, 1, &f[i].m);
+	assert_int_equal(fake_n_sent[1], 32); /* 8 calls of 4 on the full buffer. */
+	assert_int_equal(ex->txb[1].n, 8);
+	fake_take = 0;
+	dp_exec_flush(ex);
+	assert_int_equal(ex->drops[DP_DROP_TX_FULL], 8);
+	assert_int_equal(ex->port_stats[1].tx_packets, 32);
+	assert_int_equal(ex->port_stats[1].tx_dropped, 8);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(rte_mbuf_refcnt_read(&f[i].m), i < 32 ? 2 : 1);
+
+	/* No actions: dropped for the reason the flow gives. */
+	struct dp_actions acts;
+	dp_actions_init(&acts);
+	acts.drop = DP_DROP_NO_OUTPUT;
+	rte_mbuf_refcnt_set(&small.m, 2);
+	dp_exec_one(ex, &small.m, &acts);
+	assert_int_equal(ex->drops[DP_DROP_NO_OUTPUT], 1);
+	assert_int_equal(rte_mbuf_refcnt_read(&small.m), 1);
+
+	fake_free(&small);
+	fake_free(&big);
+	for (unsigned i = 0; i < 40; i++)
+		fake_free(&f[i]);
+	free(ex);
+}
+
 int
 main(void)
 {
@@ -603,6 +970,11 @@ main(void)
 		cmocka_unit_test(test_flow_table_set_limit_and_idle),
 		cmocka_unit_test(test_next_burst),
 		cmocka_unit_test(test_storm_debt),
+		cmocka_unit_test(test_rewrite_vlan),
+		cmocka_unit_test(test_rewrite_ipv4),
+		cmocka_unit_test(test_csum_adjust),
+		cmocka_unit_test(test_exec_outputs),
+		cmocka_unit_test(test_exec_drops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
