@@ -788,11 +788,21 @@ fake_tx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 
 static bool fake_down[FAKE_PORTS];
 
+/* The fixture of the execution tests: a state over FAKE_PORTS fake ports, every one up. */
+struct exec_fixture {
+	struct dp_port_tx ports[DP_PORT_MAX];
+	struct dp_exec ex;
+	uint8_t frame[1600]; /* A UDP frame of len bytes, zeros after it. */
+	size_t len;
+};
+
 /* An execution state over FAKE_PORTS fake ports, every one up, 2 queues each. */
-static struct dp_exec *
-fake_exec(struct dp_port_tx *ports)
+static int
+exec_setup(void **state)
 {
-	struct dp_exec *ex = calloc(1, sizeof(*ex));
+	struct exec_fixture *fx = calloc(1, sizeof(*fx));
+	struct dp_port_tx *ports = fx->ports;
+	struct dp_exec *ex = &fx->ex;
 
 	memset(fake_n_sent, 0, sizeof(fake_n_sent));
 	memset(fake_calls, 0, sizeof(fake_calls));
@@ -812,17 +822,26 @@ fake_exec(struct dp_port_tx *ports)
 	ex->ports = ports;
 	ex->txq = 3;
 	ex->rx_max_len = 64;
-	return ex;
+	fx->len = udp4(fx->frame);
+	*state = fx;
+	return 0;
+}
+
+static int
+exec_teardown(void **state)
+{
+	free(*state);
+	return 0;
 }
 
 static void
 test_exec_outputs(void **state)
 {
-	(void)state;
-	struct dp_port_tx ports[DP_PORT_MAX] = {0};
-	struct dp_exec *ex = fake_exec(ports);
-	uint8_t frame[64];
-	size_t len = udp4(frame);
+	struct exec_fixture *fx = *state;
+	struct dp_port_tx *ports = fx->ports;
+	struct dp_exec *ex = &fx->ex;
+	uint8_t *frame = fx->frame;
+	size_t len = fx->len;
 	struct fake f[3];
 	struct dp_actions acts;
 
@@ -875,7 +894,6 @@ test_exec_outputs(void **state)
 
 	for (unsigned i = 0; i < 3; i++)
 		fake_free(&f[i]);
-	free(ex);
 }
 
 /*
@@ -885,11 +903,10 @@ test_exec_outputs(void **state)
 static void
 test_exec_drops(void **state)
 {
-	(void)state;
-	struct dp_port_tx ports[DP_PORT_MAX] = {0};
-	struct dp_exec *ex = fake_exec(ports);
-	uint8_t frame[1600];
-	size_t len = udp4(frame);
+	struct exec_fixture *fx = *state;
+	struct dp_exec *ex = &fx->ex;
+	uint8_t *frame = fx->frame;
+	size_t len = fx->len;
 	struct fake small, big, f[40];
 
 	/* A port that is down gets nothing: counted, freed, no call. */
@@ -905,7 +922,6 @@ test_exec_drops(void **state)
 	fake_down[2] = false;
 
 	/* Longer than the port takes: dropped as oversize, the others sent. */
-	memset(frame + len, 0, sizeof(frame) - len);
 	fake_init_headroom(&big, frame, 1600);
 	rte_mbuf_refcnt_set(&big.m, 2);
 	rte_mbuf_refcnt_set(&small.m, 2);
@@ -951,7 +967,6 @@ test_exec_drops(void **state)
 	fake_free(&big);
 	for (unsigned i = 0; i < 40; i++)
 		fake_free(&f[i]);
-	free(ex);
 }
 
 int
@@ -973,8 +988,8 @@ main(void)
 		cmocka_unit_test(test_rewrite_vlan),
 		cmocka_unit_test(test_rewrite_ipv4),
 		cmocka_unit_test(test_csum_adjust),
-		cmocka_unit_test(test_exec_outputs),
-		cmocka_unit_test(test_exec_drops),
+		cmocka_unit_test_setup_teardown(test_exec_outputs, exec_setup, exec_teardown),
+		cmocka_unit_test_setup_teardown(test_exec_drops, exec_setup, exec_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
