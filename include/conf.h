@@ -49,16 +49,16 @@ unsigned db_unsupported_report(const struct db *db, struct ds *out);
 /* Live state of one interface, filled by the daemon from the real port. */
 #define IFACE_STATUS_MAX_STATS 16
 struct iface_status {
-	int64_t ofport;             /* OpenFlow port number, -1 when the port is not open. */
-	char mac_in_use[18];        /* "aa:bb:cc:dd:ee:ff", or "" when unknown. */
-	const char *link_state;     /* "up", "down", or NULL when unknown. */
-	const char *admin_state;    /* "up", "down", or NULL when unknown. */
-	int64_t mtu;                /* Current MTU, or -1 when unknown. */
-	char error[1400];           /* Why the port could not be opened, or "" when it is fine. */
-	unsigned n_stats;           /* Number of entries in stats. */
+	int64_t ofport;          /* OpenFlow port number, -1 when the port is not open. */
+	char mac_in_use[18];     /* "aa:bb:cc:dd:ee:ff", or "" when unknown. */
+	const char *link_state;  /* "up", "down", or NULL when unknown. */
+	const char *admin_state; /* "up", "down", or NULL when unknown. */
+	int64_t mtu;             /* Current MTU, or -1 when unknown. */
+	char error[1400];        /* Why the port could not be opened, or "" when it is fine. */
+	unsigned n_stats;        /* Number of entries in stats. */
 	struct {
-		const char *name;   /* Counter name as OVS prints it: rx_packets, tx_dropped... */
-		uint64_t value;     /* Its value. */
+		const char *name; /* Counter name as OVS prints it: rx_packets, tx_dropped... */
+		uint64_t value;   /* Its value. */
 	} stats[IFACE_STATUS_MAX_STATS];
 };
 
@@ -91,49 +91,49 @@ struct conf_kv {
 };
 
 struct conf_map {
-	unsigned n;          /* Number of pairs, sorted by key. */
-	struct conf_kv *kv;  /* The pairs. */
+	unsigned n;         /* Number of pairs, sorted by key. */
+	struct conf_kv *kv; /* The pairs. */
 };
 
 /* Returns the value for key in map, or NULL. */
 const char *conf_map_get(const struct conf_map *map, const char *key);
 
 struct conf_iface {
-	char *name;                /* Interface name (unique in the database). */
-	char *type;                /* "" (system), "internal", "dpdk", "dpdkvhostuser", ... */
-	struct conf_map options;   /* options column. */
+	char *name;                   /* Interface name (unique in the database). */
+	char *type;                   /* "" (system), "internal", "dpdk", "dpdkvhostuser", ... */
+	struct conf_map options;      /* options column. */
 	struct conf_map other_config; /* other_config column. */
 	struct conf_map external_ids; /* external_ids column. */
-	int64_t ofport_request;    /* Requested OpenFlow port number, -1 when unset. */
-	int64_t mtu_request;       /* Requested MTU, -1 when unset. */
-	char *mac;                 /* Requested MAC, NULL when unset. */
+	int64_t ofport_request;       /* Requested OpenFlow port number, -1 when unset. */
+	int64_t mtu_request;          /* Requested MTU, -1 when unset. */
+	char *mac;                    /* Requested MAC, NULL when unset. */
 };
 
 struct conf_port {
-	char *name;                /* Port name (unique in the database). */
-	int tag;                   /* Access or native VLAN, -1 when unset. */
-	unsigned n_trunks;         /* Number of trunked VLANs; 0 means all. */
-	uint16_t *trunks;          /* Trunked VLANs, sorted. */
-	char *vlan_mode;           /* vlan_mode column, NULL when unset (OVS's default rules apply). */
+	char *name;        /* Port name (unique in the database). */
+	int tag;           /* Access or native VLAN, -1 when unset. */
+	unsigned n_trunks; /* Number of trunked VLANs; 0 means all. */
+	uint16_t *trunks;  /* Trunked VLANs, sorted. */
+	char *vlan_mode;   /* vlan_mode column, NULL when unset (OVS's default rules apply). */
 	struct conf_map other_config; /* other_config column. */
-	unsigned n_ifaces;         /* Number of interfaces (1 unless a bond). */
-	struct conf_iface *ifaces; /* The interfaces. */
+	unsigned n_ifaces;            /* Number of interfaces (1 unless a bond). */
+	struct conf_iface *ifaces;    /* The interfaces. */
 };
 
 struct conf_bridge {
-	char *name;                /* Bridge name. */
-	char *datapath_type;       /* datapath_type column, "" when unset. */
-	char *fail_mode;           /* "secure", "standalone", or NULL when unset. */
-	bool stp_enable;           /* stp_enable column. */
+	char *name;                   /* Bridge name. */
+	char *datapath_type;          /* datapath_type column, "" when unset. */
+	char *fail_mode;              /* "secure", "standalone", or NULL when unset. */
+	bool stp_enable;              /* stp_enable column. */
 	struct conf_map other_config; /* other_config column. */
-	unsigned n_ports;          /* Number of ports. */
-	struct conf_port *ports;   /* The ports, sorted by name. */
+	unsigned n_ports;             /* Number of ports. */
+	struct conf_port *ports;      /* The ports, sorted by name. */
 };
 
 struct conf {
 	struct conf_map other_config; /* Open_vSwitch other_config. */
-	unsigned n_bridges;        /* Number of bridges. */
-	struct conf_bridge *bridges; /* The bridges, sorted by name. */
+	unsigned n_bridges;           /* Number of bridges. */
+	struct conf_bridge *bridges;  /* The bridges, sorted by name. */
 };
 
 /* A plain, typed copy of what the daemon needs to run db; free it with conf_destroy(). */

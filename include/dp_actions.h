@@ -20,9 +20,9 @@ struct ds;
 #define DP_ACTIONS_MAX 4096
 
 enum dp_action_type {
-	DPA_OUTPUT,   /* Send a copy to port. */
-	DPA_PUSH_VLAN, /* Push a tag: tpid, tci (tci without FLOW_VLAN_PRESENT). */
-	DPA_POP_VLAN, /* Pop the outer tag. */
+	DPA_OUTPUT,       /* Send a copy to port. */
+	DPA_PUSH_VLAN,    /* Push a tag: tpid, tci (tci without FLOW_VLAN_PRESENT). */
+	DPA_POP_VLAN,     /* Pop the outer tag. */
 	DPA_SET_ETH_SRC,  /* mac. */
 	DPA_SET_ETH_DST,  /* mac. */
 	DPA_SET_IPV4_SRC, /* ip; IPv4 and L4 checksums updated. */
@@ -35,8 +35,8 @@ enum dp_action_type {
 };
 
 struct dp_action {
-	uint8_t type;    /* enum dp_action_type. */
-	uint8_t pad;     /* Zero. */
+	uint8_t type; /* enum dp_action_type. */
+	uint8_t pad;  /* Zero. */
 	union {
 		struct {
 			rte_be16_t tpid; /* DPA_PUSH_VLAN: TPID to push (network order). */
@@ -46,10 +46,10 @@ struct dp_action {
 		struct rte_ether_addr mac; /* DPA_SET_ETH_*. */
 	};
 	union {
-		uint32_t port;   /* DPA_OUTPUT: datapath port number. */
-		rte_be32_t ip;   /* DPA_SET_IPV4_SRC/DST. */
-		rte_be16_t l4;   /* DPA_SET_L4_*. */
-		uint8_t tos;     /* DPA_SET_IPV4_TOS. */
+		uint32_t port; /* DPA_OUTPUT: datapath port number. */
+		rte_be32_t ip; /* DPA_SET_IPV4_SRC/DST. */
+		rte_be16_t l4; /* DPA_SET_L4_*. */
+		uint8_t tos;   /* DPA_SET_IPV4_TOS. */
 	};
 };
 

@@ -8,12 +8,15 @@
 
 #define DP_DROP_REASONS(X) \
 	X(RUNT, "runt", "frame shorter than an Ethernet header") \
-	X(OVERSIZE, "oversize", "frame longer than the port's MTU allows (MTU + 18: header and one 802.1Q tag)") \
+	X(OVERSIZE, "oversize", \
+		"frame longer than the port's MTU allows (MTU + 18: header and one 802.1Q tag)") \
 	X(VLAN_TRUNCATED, "vlan_truncated", "802.1Q tag cut off by the end of the frame") \
 	X(NO_BRIDGE, "port_not_in_bridge", "ingress port belongs to no bridge") \
 	X(VLAN_INVALID, "vlan_invalid", "tagged frame on an access port, or VLAN not trunked") \
-	X(NO_OUTPUT, "no_output", "nowhere to send: learned on the ingress port, or no other port in the VLAN") \
-	X(RESERVED_MCAST, "reserved_multicast", "IEEE 802.1D reserved multicast (BPDU, LACP) not forwarded") \
+	X(NO_OUTPUT, "no_output", \
+		"nowhere to send: learned on the ingress port, or no other port in the VLAN") \
+	X(RESERVED_MCAST, "reserved_multicast", \
+		"IEEE 802.1D reserved multicast (BPDU, LACP) not forwarded") \
 	X(ACTION_DROP, "action_drop", "a flow's actions dropped it") \
 	X(UPCALL_ERROR, "upcall_error", "slow path failed to translate the packet") \
 	X(NO_MBUF, "mbuf_alloc_failed", "no mbuf for a copy (flooding, mirroring)") \
@@ -21,14 +24,18 @@
 	X(PORT_DOWN, "port_down", "output port not running") \
 	X(OF_DROP, "openflow_drop", "no OpenFlow rule matched, or the rule's actions drop") \
 	X(TTL_EXCEEDED, "ttl_exceeded", "dec_ttl on a packet whose TTL was 1 or 0") \
-	X(PUNT_FULL, "punt_queue_full", "a control frame (BPDU, LACPDU...) found the control thread's queue full")
+	X(PUNT_FULL, "punt_queue_full", \
+		"a control frame (BPDU, LACPDU...) found the control thread's queue full")
 
+/* clang-format cannot tell that the X-macro's expansion ends in a comma. */
+/* clang-format off */
 enum dp_drop_reason {
 #define DP_DROP_ENUM(e, name, doc) DP_DROP_##e,
 	DP_DROP_REASONS(DP_DROP_ENUM)
 #undef DP_DROP_ENUM
 	DP_DROP__MAX
 };
+/* clang-format on */
 
 /* Name of a drop reason, as `coverage/show` prints it. */
 const char *dp_drop_name(enum dp_drop_reason r);

@@ -41,14 +41,14 @@ typedef uint16_t dp_port_tx_fn(struct port *port, uint16_t q, struct rte_mbuf **
  * snapshot (port_tx_view()). All but down are fixed while the port is in a snapshot.
  */
 struct dp_port_tx {
-	struct port *port;	   /* Handed to tx; NULL when the number is unused. */
-	dp_port_tx_fn *tx;	   /* The backend's send. */
+	struct port *port;         /* Handed to tx; NULL when the number is unused. */
+	dp_port_tx_fn *tx;         /* The backend's send. */
 	const volatile bool *down; /* Live: nothing can be sent to it now (port.h). */
 	rte_spinlock_t *tx_lock;   /* One lock per transmit queue, taken when tx_shared. */
-	uint32_t max_frame;	   /* Longest frame it takes; longer ones are dropped. */
-	uint16_t n_txq;		   /* Transmit queues. */
-	bool started;		   /* Opened: frames may be sent. */
-	bool tx_shared;		   /* Fewer queues than PMDs: send under tx_lock. */
+	uint32_t max_frame;        /* Longest frame it takes; longer ones are dropped. */
+	uint16_t n_txq;            /* Transmit queues. */
+	bool started;              /* Opened: frames may be sent. */
+	bool tx_shared;            /* Fewer queues than PMDs: send under tx_lock. */
 };
 
 /* Per-port counters one PMD keeps; summed over PMDs for the statistics column. */
@@ -63,8 +63,8 @@ struct dp_port_stats {
 
 /* Frames waiting to be sent to one port. */
 struct dp_txbuf {
-	uint16_t n;			      /* Frames buffered. */
-	uint64_t bytes;			      /* Their bytes. */
+	uint16_t n;                           /* Frames buffered. */
+	uint64_t bytes;                       /* Their bytes. */
 	struct rte_mbuf *pkts[DP_TXBUF_SIZE]; /* The frames. */
 };
 
@@ -72,25 +72,25 @@ struct dp_txbuf {
 struct dp_exec {
 	/* Set by the PMD: at start, or when it takes a new snapshot. */
 	const struct dp_port_tx *ports; /* The snapshot's ports, by datapath number. */
-	struct rte_mempool *pool;	/* Where copies for a second output come from. */
-	struct rte_ring *punt_ring;	/* Punted frames, to the control thread. */
-	int punt_efd;			/* Written when punt_ring was empty (pmd_punt_fd()). */
-	unsigned txq;			/* The PMD's index: it sends on queue txq % n_txq. */
+	struct rte_mempool *pool;       /* Where copies for a second output come from. */
+	struct rte_ring *punt_ring;     /* Punted frames, to the control thread. */
+	int punt_efd;                   /* Written when punt_ring was empty (pmd_punt_fd()). */
+	unsigned txq;                   /* The PMD's index: it sends on queue txq % n_txq. */
 	/* Set by the PMD for each burst. */
 	uint32_t rx_max_len; /* Longest frame of the burst being handled. */
 	uint32_t in_port;    /* Datapath port of the burst being handled. */
 	uint64_t now_tsc;    /* TSC of this iteration (flows' last use). */
 
-	unsigned n_tx_pending;		  /* Ports with buffered frames. */
+	unsigned n_tx_pending;            /* Ports with buffered frames. */
 	uint32_t tx_pending[DP_PORT_MAX]; /* Their datapath port numbers. */
 	struct dp_txbuf txb[DP_PORT_MAX]; /* Per-port transmit buffers. */
 
 	/* Counters. */
 	struct dp_port_stats port_stats[DP_PORT_MAX]; /* Per datapath port. */
-	uint64_t drops[DP_DROP__MAX];		      /* Drops by reason. */
-	uint64_t n_punted;			      /* Frames handed to the control thread. */
-	uint64_t n_tx_batches;			      /* Bursts handed to devices. */
-	uint64_t n_tx_packets;			      /* Frames in those bursts. */
+	uint64_t drops[DP_DROP__MAX];                 /* Drops by reason. */
+	uint64_t n_punted;                            /* Frames handed to the control thread. */
+	uint64_t n_tx_batches;                        /* Bursts handed to devices. */
+	uint64_t n_tx_packets;                        /* Frames in those bursts. */
 };
 
 /* Sends what is buffered for datapath port dp_no; frames the device refuses are dropped. */
@@ -110,8 +110,8 @@ dp_exec_flush(struct dp_exec *ex)
  * Buffers n frames of bytes bytes in all for datapath port dp_no (one flow's share of a
  * burst, or a single frame), sending when the buffer fills.
  */
-void dp_exec_enqueue_many(
-	struct dp_exec *ex, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n, uint64_t bytes);
+void dp_exec_enqueue_many(struct dp_exec *ex, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
+	uint64_t bytes);
 
 /* Buffers frame m for datapath port dp_no. */
 static inline void

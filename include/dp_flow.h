@@ -46,29 +46,29 @@ struct dp_flow_credit {
 };
 
 struct dp_flow {
-	struct flow_key key;               /* Masked key. */
-	struct flow_key mask;              /* Fields (bits) the decision depended on. */
-	struct dp_flow_stats stats;        /* Counters, written by the owning PMD. */
-	const struct dp_actions *acts;     /* What to do; allocated to its exact size. */
-	uint32_t hash;                     /* Hash of the masked key (subtable bucket). */
-	uint32_t seq;                      /* Bumped at every removal: EMC entries check it. */
-	bool in_use;                       /* In the classifier (false: on the free list). */
-	uint32_t gen;                      /* *gen_ptr when built; stale once it differs. */
-	const volatile uint32_t *gen_ptr;  /* Generation it depends on, NULL for none. */
-	uint32_t learn_gen;                /* *learn_gen_ptr when built (flood flows). */
+	struct flow_key key;                    /* Masked key. */
+	struct flow_key mask;                   /* Fields (bits) the decision depended on. */
+	struct dp_flow_stats stats;             /* Counters, written by the owning PMD. */
+	const struct dp_actions *acts;          /* What to do; allocated to its exact size. */
+	uint32_t hash;                          /* Hash of the masked key (subtable bucket). */
+	uint32_t seq;                           /* Bumped at every removal: EMC entries check it. */
+	bool in_use;                            /* In the classifier (false: on the free list). */
+	uint32_t gen;                           /* *gen_ptr when built; stale once it differs. */
+	const volatile uint32_t *gen_ptr;       /* Generation it depends on, NULL for none. */
+	uint32_t learn_gen;                     /* *learn_gen_ptr when built (flood flows). */
 	const volatile uint32_t *learn_gen_ptr; /* Learn generation (flooding), or NULL. */
-	uint8_t n_credits;                 /* Entries in credits[]. */
+	uint8_t n_credits;                      /* Entries in credits[]. */
 	struct dp_flow_credit *credits[DP_FLOW_MAX_CREDITS]; /* Credited at removal. */
-	struct dpcls_subtable *subtable;   /* Subtable holding it. */
-	struct dp_flow *next;              /* Bucket chain, or free list. */
+	struct dpcls_subtable *subtable;                     /* Subtable holding it. */
+	struct dp_flow *next;                                /* Bucket chain, or free list. */
 	/*
 	 * Action storage stays with the slot (a dump on another thread may still be reading
 	 * it): inline room for a few actions, else a buffer of big_cap actions (16, 64, 256,
 	 * 1024 or 4096) allocated the first time the slot needs one. A slot that needs a larger
 	 * one retires its old buffer to the table, which frees it at the next flush.
 	 */
-	struct dp_actions *big;            /* big_cap actions, or NULL. */
-	uint32_t big_cap;                  /* Actions big holds. */
+	struct dp_actions *big;                       /* big_cap actions, or NULL. */
+	uint32_t big_cap;                             /* Actions big holds. */
 	uint64_t inl[(DP_FLOW_INLINE_BYTES + 7) / 8]; /* Inline actions. */
 };
 
@@ -77,7 +77,7 @@ static inline bool
 dp_flow_is_stale(const struct dp_flow *f)
 {
 	return (f->gen_ptr != NULL && *f->gen_ptr != f->gen) ||
-		(f->learn_gen_ptr != NULL && *f->learn_gen_ptr != f->learn_gen);
+	       (f->learn_gen_ptr != NULL && *f->learn_gen_ptr != f->learn_gen);
 }
 
 static inline const struct dp_actions *

@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DP_BURST 32             /* Frames asked of a queue at most. */
-#define DP_BURST_MIN 1          /* ...and at least. */
+#define DP_BURST 32               /* Frames asked of a queue at most. */
+#define DP_BURST_MIN 1            /* ...and at least. */
 #define DP_STORM_DEBT_MAX_US 1000 /* A storm queue waits at most about this long. */
 
 /* The burst to ask of a queue next, after it gave got frames of which missed were new flows. */

@@ -15,7 +15,10 @@ struct ds {
 	size_t alloc; /* Bytes allocated for s. */
 };
 
-#define DS_INIT {NULL, 0, 0}
+#define DS_INIT \
+	{ \
+		NULL, 0, 0 \
+	}
 
 void ds_init(struct ds *ds);
 void ds_clear(struct ds *ds);

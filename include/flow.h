@@ -45,10 +45,10 @@ struct flow_key {
 	rte_be32_t nw_src; /* IPv4 source, or ARP sender protocol address. */
 	rte_be32_t nw_dst; /* IPv4 destination, or ARP target protocol address. */
 	/* Word 4. */
-	uint8_t nw_proto;  /* IP protocol (IPv6: after extension headers), or ARP opcode low byte. */
-	uint8_t nw_tos;    /* IPv4 TOS / IPv6 traffic class (DSCP and ECN). */
-	uint8_t nw_ttl;    /* IPv4 TTL / IPv6 hop limit. */
-	uint8_t nw_frag;   /* FLOW_FRAG_* bits. */
+	uint8_t nw_proto; /* IP protocol (IPv6: after extension headers), or ARP opcode low byte. */
+	uint8_t nw_tos;   /* IPv4 TOS / IPv6 traffic class (DSCP and ECN). */
+	uint8_t nw_ttl;   /* IPv4 TTL / IPv6 hop limit. */
+	uint8_t nw_frag;  /* FLOW_FRAG_* bits. */
 	rte_be16_t tp_src; /* TCP/UDP/SCTP source port; ICMP/ICMPv6 type (in the low byte). */
 	rte_be16_t tp_dst; /* TCP/UDP/SCTP destination port; ICMP/ICMPv6 code (in the low byte). */
 	/* Words 5-8. */

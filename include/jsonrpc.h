@@ -42,10 +42,10 @@ struct jsonrpc_bytes {
  */
 struct jsonrpc_rxbuf {
 	struct jsonrpc_bytes b; /* Bytes received; those before b.head are already taken out. */
-	size_t scan;		/* How far the scan for the end of the message at b.head has got. */
-	unsigned depth; /* Objects and arrays open at scan, outside strings. */
-	bool in_str;    /* scan is inside a string. */
-	bool esc;	/* ... right after a backslash that escapes the next byte. */
+	size_t scan;            /* How far the scan for the end of the message at b.head has got. */
+	unsigned depth;         /* Objects and arrays open at scan, outside strings. */
+	bool in_str;            /* scan is inside a string. */
+	bool esc;               /* ... right after a backslash that escapes the next byte. */
 };
 
 /* An empty buffer that holds at most max bytes not yet taken out (a message's limit). */

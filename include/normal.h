@@ -15,28 +15,29 @@ struct flow_key;
 struct mac_table;
 
 enum l2_vlan_mode {
-	L2_VLAN_ACCESS,          /* One VLAN (tag), untagged on the wire. */
-	L2_VLAN_TRUNK,           /* The trunks VLANs (all when none listed), tagged; VLAN 0 untagged. */
+	L2_VLAN_ACCESS, /* One VLAN (tag), untagged on the wire. */
+	L2_VLAN_TRUNK,  /* The trunks VLANs (all when none listed), tagged; VLAN 0 untagged. */
 	L2_VLAN_NATIVE_TAGGED,   /* Trunk, whose untagged frames belong to tag; sends it tagged. */
-	L2_VLAN_NATIVE_UNTAGGED, /* Trunk, whose untagged frames belong to tag; sends it untagged. */
+	L2_VLAN_NATIVE_UNTAGGED, /* Trunk, whose untagged frames belong to tag; sends it untagged.
+				  */
 	L2_VLAN_DOT1Q_TUNNEL,    /* Every frame belongs to tag, customer tags kept (QinQ). */
 };
 
 enum l2_priority_tags {
-	L2_PRIO_NEVER,     /* Access ports send untagged frames. */
+	L2_PRIO_NEVER,      /* Access ports send untagged frames. */
 	L2_PRIO_IF_NONZERO, /* ... or a VID 0 tag carrying a non-zero priority. */
-	L2_PRIO_ALWAYS,    /* ... or always a VID 0 tag. */
+	L2_PRIO_ALWAYS,     /* ... or always a VID 0 tag. */
 };
 
 /* A bridge port as NORMAL sees it. Immutable once published. */
 struct l2_port {
-	uint32_t dp_port;            /* Datapath port number (flow_key.in_port). */
-	uint8_t mode;                /* enum l2_vlan_mode. */
-	uint8_t priority_tags;       /* enum l2_priority_tags (access ports). */
-	uint16_t qinq_ethtype;       /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
-	uint16_t tag;                /* Access / native / tunnel VLAN (0 when unset). */
-	bool trunk_all;              /* No trunks listed: every VLAN. */
-	uint64_t trunks[4096 / 64];  /* Trunked VLANs, a bitmap. */
+	uint32_t dp_port;           /* Datapath port number (flow_key.in_port). */
+	uint8_t mode;               /* enum l2_vlan_mode. */
+	uint8_t priority_tags;      /* enum l2_priority_tags (access ports). */
+	uint16_t qinq_ethtype;      /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
+	uint16_t tag;               /* Access / native / tunnel VLAN (0 when unset). */
+	bool trunk_all;             /* No trunks listed: every VLAN. */
+	uint64_t trunks[4096 / 64]; /* Trunked VLANs, a bitmap. */
 };
 
 /* Ports NORMAL floods to at most: every datapath port number (the daemon's PORT_MAX). */
@@ -52,9 +53,9 @@ struct l2_bridge {
 
 /* What normal_xlate() found out, for the caller's cache invalidation. */
 struct normal_result {
-	bool flooded;   /* Flooded for an unknown unicast destination. */
-	bool learned;   /* A new MAC was learned. */
-	bool moved;     /* A MAC moved to this port. */
+	bool flooded; /* Flooded for an unknown unicast destination. */
+	bool learned; /* A new MAC was learned. */
+	bool moved;   /* A MAC moved to this port. */
 };
 
 /* The l2_port of dp_port in br, or NULL. */

@@ -45,21 +45,21 @@ struct l2_bridge;
 #define OFP_MAX_DEPTH 64
 
 enum ofp_action_type {
-	OFPACT_OUTPUT,        /* port: an OpenFlow port number, or OFPP_IN_PORT, _NORMAL, ... */
-	OFPACT_SET_VLAN_VID,  /* value: VID; pushes a tag when there is none. */
-	OFPACT_SET_VLAN_PCP,  /* value: PCP; pushes a tag when there is none. */
-	OFPACT_STRIP_VLAN,    /* Pops the outer tag. */
-	OFPACT_PUSH_VLAN,     /* value: TPID. */
-	OFPACT_SET_ETH_SRC,   /* mac. */
-	OFPACT_SET_ETH_DST,   /* mac. */
-	OFPACT_SET_IPV4_SRC,  /* ip. */
-	OFPACT_SET_IPV4_DST,  /* ip. */
-	OFPACT_SET_IP_TOS,    /* value: the DSCP bits of the TOS byte (ECN kept). */
-	OFPACT_SET_L4_SRC,    /* value: port. */
-	OFPACT_SET_L4_DST,    /* value: port. */
-	OFPACT_DEC_TTL,       /* Decrements the TTL; drops when it would reach zero. */
-	OFPACT_RESUBMIT,      /* port (OFPP_IN_PORT: unchanged), table (OFP_N_TABLES: same). */
-	OFPACT_GOTO_TABLE,    /* table. */
+	OFPACT_OUTPUT,       /* port: an OpenFlow port number, or OFPP_IN_PORT, _NORMAL, ... */
+	OFPACT_SET_VLAN_VID, /* value: VID; pushes a tag when there is none. */
+	OFPACT_SET_VLAN_PCP, /* value: PCP; pushes a tag when there is none. */
+	OFPACT_STRIP_VLAN,   /* Pops the outer tag. */
+	OFPACT_PUSH_VLAN,    /* value: TPID. */
+	OFPACT_SET_ETH_SRC,  /* mac. */
+	OFPACT_SET_ETH_DST,  /* mac. */
+	OFPACT_SET_IPV4_SRC, /* ip. */
+	OFPACT_SET_IPV4_DST, /* ip. */
+	OFPACT_SET_IP_TOS,   /* value: the DSCP bits of the TOS byte (ECN kept). */
+	OFPACT_SET_L4_SRC,   /* value: port. */
+	OFPACT_SET_L4_DST,   /* value: port. */
+	OFPACT_DEC_TTL,      /* Decrements the TTL; drops when it would reach zero. */
+	OFPACT_RESUBMIT,     /* port (OFPP_IN_PORT: unchanged), table (OFP_N_TABLES: same). */
+	OFPACT_GOTO_TABLE,   /* table. */
 };
 
 /* How set_field wrote an action, so that printing gives back what was parsed. */
@@ -82,19 +82,19 @@ struct ofp_action {
 
 /* Counters of a rule, credited by the datapath (see dp_flow_credit). */
 struct ofp_rule {
-	struct flow_key match;     /* Values, already masked; in_port is an OpenFlow number. */
-	struct flow_key mask;      /* Bits the rule matches on. */
-	uint16_t priority;         /* Higher wins. */
-	uint8_t table_id;          /* Table 0..254. */
-	uint64_t cookie;           /* Opaque to the switch. */
-	uint16_t idle_timeout;     /* Seconds without a packet before removal; 0: never. */
-	uint16_t hard_timeout;     /* Seconds after installation before removal; 0: never. */
-	unsigned n_acts;           /* Actions in acts; 0 means drop. */
+	struct flow_key match; /* Values, already masked; in_port is an OpenFlow number. */
+	struct flow_key mask;  /* Bits the rule matches on. */
+	uint16_t priority;     /* Higher wins. */
+	uint8_t table_id;      /* Table 0..254. */
+	uint64_t cookie;       /* Opaque to the switch. */
+	uint16_t idle_timeout; /* Seconds without a packet before removal; 0: never. */
+	uint16_t hard_timeout; /* Seconds after installation before removal; 0: never. */
+	unsigned n_acts;       /* Actions in acts; 0 means drop. */
 	struct ofp_action acts[OFP_ACTIONS_MAX];
 	/* Run-time state (not parsed, not compared). */
-	uint64_t created_ms;       /* When added (monotonic ms). */
-	uint64_t modified_ms;      /* When last added or modified (monotonic ms): hard timeout. */
-	uint64_t used_ms;          /* Last time a packet matched, as far as known. */
+	uint64_t created_ms;  /* When added (monotonic ms). */
+	uint64_t modified_ms; /* When last added or modified (monotonic ms): hard timeout. */
+	uint64_t used_ms;     /* Last time a packet matched, as far as known. */
 	struct dp_flow_credit *credit; /* Where the datapath credits the rule's packets. */
 };
 
@@ -117,9 +117,9 @@ struct ofp_ports {
 
 /* What a flow string may contain. */
 enum ofp_parse_mode {
-	OFP_PARSE_ADD,     /* add-flow: match, priority, cookie, timeouts, table, actions (required). */
-	OFP_PARSE_MATCH,   /* del-flows, dump-flows: match, priority, table, cookie; no actions. */
-	OFP_PARSE_TRACE,   /* ofproto/trace: field values only, no masks or priority. */
+	OFP_PARSE_ADD, /* add-flow: match, priority, cookie, timeouts, table, actions (required). */
+	OFP_PARSE_MATCH, /* del-flows, dump-flows: match, priority, table, cookie; no actions. */
+	OFP_PARSE_TRACE, /* ofproto/trace: field values only, no masks or priority. */
 };
 /*
  * Parses s into rule (zeroed first; priority defaults to 32768). Port names are resolved by
@@ -218,8 +218,7 @@ void ofp_txn_modify_actions(struct ofp_txn *txn, unsigned i, const struct ofp_ru
  * Ends the transaction: returns the new version of the tables, and in *dead (an array to free)
  * the *n_dead rules it removed or replaced.
  */
-struct ofp_tables *ofp_txn_finish(struct ofp_txn *txn, struct ofp_rule ***dead,
-	unsigned *n_dead);
+struct ofp_tables *ofp_txn_finish(struct ofp_txn *txn, struct ofp_rule ***dead, unsigned *n_dead);
 
 /* ---- Translation ---- */
 
@@ -234,11 +233,11 @@ struct ofp_xlate_in {
 };
 
 struct ofp_xlate_out {
-	struct dp_actions acts;          /* Datapath actions. */
-	struct flow_key mask;            /* Bits the decision depended on. */
-	bool normal;                     /* NORMAL ran (the flow depends on the MAC table). */
-	bool flooded;                    /* NORMAL flooded an unknown unicast destination. */
-	unsigned n_credits;              /* Rules the packet went through ... */
+	struct dp_actions acts; /* Datapath actions. */
+	struct flow_key mask;   /* Bits the decision depended on. */
+	bool normal;            /* NORMAL ran (the flow depends on the MAC table). */
+	bool flooded;           /* NORMAL flooded an unknown unicast destination. */
+	unsigned n_credits;     /* Rules the packet went through ... */
 	struct dp_flow_credit *credits[OFP_XLATE_MAX_CREDITS]; /* ... their counters. */
 };
 
@@ -246,7 +245,6 @@ struct ofp_xlate_out {
  * Translates a packet with key (in_port a datapath number) through the tables, starting at
  * table 0. Returns 0 or -EINVAL when the ingress port is not the bridge's.
  */
-int ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key,
-	struct ofp_xlate_out *out);
+int ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_xlate_out *out);
 
 #endif

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev libnuma-dev
-      libjansson-dev libcmocka-dev iproute2 iputils-ping iputils-arping python3-scapy tcpdump jq procps"
+      libjansson-dev libcmocka-dev clang-format iproute2 iputils-ping iputils-arping python3-scapy tcpdump jq procps"
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS openvswitch-switch-dpdk gnuplot-nox"
 fi

@@ -4,7 +4,8 @@
 # trestled, both with the normal build and with the ASan/UBSan one (build-asan). Prints
 # "N passed, N failed" lines; exits non-zero on any failure.
 #   scripts/test.sh                   everything (what CI runs)
-#   scripts/test.sh unit              unit tests only (both builds)
+#   scripts/test.sh unit              the layout check (scripts/format.sh) and the unit tests
+#                                     (both builds)
 #   scripts/test.sh functional        functional tests, normal build
 #   scripts/test.sh functional-asan   functional tests against build-asan: any sanitizer report
 #                                     fails its test file; reports kept in build-asan/sanitizer-logs/
@@ -30,6 +31,8 @@ ASAN_BUILD_OPTS=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=deb
 
 rc=0
 if [ "$what" = all ] || [ "$what" = unit ]; then
+	echo "== layout (.clang-format)"
+	bash scripts/format.sh || rc=1
 	echo "== build"
 	build build
 	echo "== unit tests"

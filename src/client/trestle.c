@@ -34,14 +34,17 @@ static void
 usage(void)
 {
 	printf("usage: %s [--ctl SOCKET] [--timeout SECS] COMMAND [ARG...]\n"
-	       "  trestle [OPTIONS] VSCTL-COMMAND ...   ovs-vsctl grammar (add-br, add-port, show,\n"
+	       "  trestle [OPTIONS] VSCTL-COMMAND ...   ovs-vsctl grammar (add-br, add-port, "
+	       "show,\n"
 	       "                                        list, set, ... chained with --)\n"
 	       "  trestle ofctl COMMAND ...             flow-table commands, as ovs-ofctl\n"
 	       "  trestle appctl COMMAND ...            runtime commands, as ovs-appctl\n"
-	       "  trestle MODULE/VERB ...               same as appctl (e.g. trestle fdb/show br0)\n"
+	       "  trestle MODULE/VERB ...               same as appctl (e.g. trestle fdb/show "
+	       "br0)\n"
 	       "  trestle list-commands | version       the daemon's commands and version\n"
 	       "Options:\n"
-	       "  --ctl SOCKET (appctl: -t SOCKET)      command socket (default $TRESTLE_CTL, else\n"
+	       "  --ctl SOCKET (appctl: -t SOCKET)      command socket (default $TRESTLE_CTL, "
+	       "else\n"
 	       "                                        " DEFAULT_CTL ")\n"
 	       "  --timeout SECS                        give up after SECS seconds\n"
 	       "  -h, --help / -V, --version\n"
@@ -183,7 +186,8 @@ transact(const char *ctl, double timeout, const char *method, int argc, const ch
 		if (deadline) {
 			double left = deadline - now();
 			if (left <= 0) {
-				fprintf(stderr, "%s: timed out after %g seconds waiting for trestled\n",
+				fprintf(stderr,
+					"%s: timed out after %g seconds waiting for trestled\n",
 					prog, timeout);
 				goto fail;
 			}
@@ -197,7 +201,8 @@ transact(const char *ctl, double timeout, const char *method, int argc, const ch
 		char buf[65536];
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n <= 0) {
-			fprintf(stderr, "%s: trestled closed the connection without a reply\n", prog);
+			fprintf(stderr, "%s: trestled closed the connection without a reply\n",
+				prog);
 			goto fail;
 		}
 		if (jsonrpc_rxbuf_append(&rx, buf, (size_t)n) < 0) {
@@ -264,7 +269,7 @@ parse_client_options(int argc, char **argv, int *i, struct request *r)
 		const char *a = argv[*i];
 
 		if (!strcmp(a, "--ctl") ||
-				(r->mode == MODE_APPCTL && (!strcmp(a, "-t") || !strcmp(a, "--target")))) {
+			(r->mode == MODE_APPCTL && (!strcmp(a, "-t") || !strcmp(a, "--target")))) {
 			if (++*i >= argc) {
 				fprintf(stderr, "%s: %s needs an argument\n", prog, a);
 				return 2;
@@ -272,14 +277,15 @@ parse_client_options(int argc, char **argv, int *i, struct request *r)
 			r->ctl = argv[*i];
 		} else if (!strncmp(a, "--ctl=", 6) || !strncmp(a, "--target=", 9)) {
 			r->ctl = strchr(a, '=') + 1;
-		} else if (!strcmp(a, "--timeout") || (!strcmp(a, "-t") && r->mode != MODE_APPCTL)) {
+		} else if (!strcmp(a, "--timeout") ||
+			   (!strcmp(a, "-t") && r->mode != MODE_APPCTL)) {
 			if (++*i >= argc || parse_timeout(argv[*i], &r->timeout) < 0)
 				return 2;
 		} else if (!strncmp(a, "--timeout=", 10)) {
 			if (parse_timeout(a + 10, &r->timeout) < 0)
 				return 2;
-		} else if (!strncmp(a, "--db=", 5) || !strcmp(a, "--no-wait") ||
-				!strcmp(a, "-v") || !strncmp(a, "--verbose", 9)) {
+		} else if (!strncmp(a, "--db=", 5) || !strcmp(a, "--no-wait") || !strcmp(a, "-v") ||
+			   !strncmp(a, "--verbose", 9)) {
 			/* ovs-vsctl options that mean nothing here (libvirt passes some). */
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage();
@@ -312,7 +318,7 @@ pick_method(int argc, char **argv, int *i, struct request *r)
 			r->mode = MODE_APPCTL;
 			for ((*i)++; *i < argc; (*i)++) {
 				if ((!strcmp(argv[*i], "-t") || !strcmp(argv[*i], "--target")) &&
-						*i + 1 < argc) {
+					*i + 1 < argc) {
 					r->ctl = argv[++*i];
 				} else if (!strcmp(argv[*i], "--timeout") && *i + 1 < argc) {
 					if (parse_timeout(argv[++*i], &r->timeout) < 0)
@@ -322,7 +328,7 @@ pick_method(int argc, char **argv, int *i, struct request *r)
 				}
 			}
 		} else if (strchr(cmd, '/') || !strcmp(cmd, "list-commands") ||
-				!strcmp(cmd, "version")) {
+			   !strcmp(cmd, "version")) {
 			r->mode = MODE_APPCTL;
 		}
 	}
@@ -347,14 +353,14 @@ forward_args(int argc, char **argv, int i, enum mode mode, const char **fwd)
 
 	for (; i < argc; i++) {
 		if (mode == MODE_OFCTL) {
-			/* OpenFlow versions and name display do not apply: accept and ignore them. */
+			/* OpenFlow versions and name display do not apply: accepted, ignored. */
 			if (!strcmp(argv[i], "-O") || !strcmp(argv[i], "--protocols")) {
 				i++;
 				continue;
 			}
 			if (!strncmp(argv[i], "-O", 2) || !strncmp(argv[i], "--protocols=", 12) ||
-					!strcmp(argv[i], "--names") || !strcmp(argv[i], "--no-names") ||
-					!strcmp(argv[i], "--readd"))
+				!strcmp(argv[i], "--names") || !strcmp(argv[i], "--no-names") ||
+				!strcmp(argv[i], "--readd"))
 				continue;
 		}
 		fwd[n++] = argv[i];
@@ -385,8 +391,9 @@ main(int argc, char **argv)
 	int nfwd = forward_args(argc, argv, i, r.mode, fwd);
 	char *text = NULL;
 	/* add-flows, replace-flows, diff-flows BR FILE: the daemon gets the file's text. */
-	if (r.mode == MODE_OFCTL && nfwd == 3 && (!strcmp(fwd[0], "add-flows") ||
-			!strcmp(fwd[0], "replace-flows") || !strcmp(fwd[0], "diff-flows"))) {
+	if (r.mode == MODE_OFCTL && nfwd == 3 &&
+		(!strcmp(fwd[0], "add-flows") || !strcmp(fwd[0], "replace-flows") ||
+			!strcmp(fwd[0], "diff-flows"))) {
 		text = read_text(fwd[2]);
 		if (text == NULL) {
 			fprintf(stderr, "%s: %s: %s\n", prog, fwd[2], strerror(errno));

@@ -155,7 +155,10 @@ test_value_parser(void **state)
 	parse_ok(T_BRIDGE, "stp_enable", "true", "true");
 	/* A control character prints as \u001a, as ovs-vsctl prints it, and reads back so (found by
 	 * fuzz_value); JSON's other escapes too. */
-	parse_ok(T_IFACE, "type", "\"a\x1a\x01" "b\"", "\"a\\u001a\\u0001b\"");
+	parse_ok(T_IFACE, "type",
+		"\"a\x1a\x01"
+		"b\"",
+		"\"a\\u001a\\u0001b\"");
 	parse_ok(T_IFACE, "type", "\"a\\u001a\\u0001b\"", "\"a\\u001a\\u0001b\"");
 	parse_ok(T_IFACE, "type", "\"\\u00e9\\u20AC\\ud83d\\ude00\\b\\f\"",
 		"\"\u00e9\u20ac\U0001f600\\u0008\\u000c\"");
@@ -195,17 +198,20 @@ test_bridges_and_ports(void **state)
 	assert_string_equal(output(&db, "get port vnet100 tag"), "100\n");
 	assert_string_equal(output(&db, "get Interface vnet100 type"), "internal\n");
 	const char *show = output(&db, "show");
-	assert_non_null(strstr(show, "    Bridge solbr\n        Port eth0\n            Interface eth0\n"
-				     "        Port solbr\n            Interface solbr\n"
-				     "                type: internal\n        Port vnet100\n"
-				     "            tag: 100\n            Interface vnet100\n"
-				     "                type: internal\n"));
+	assert_non_null(
+		strstr(show, "    Bridge solbr\n        Port eth0\n            Interface eth0\n"
+			     "        Port solbr\n            Interface solbr\n"
+			     "                type: internal\n        Port vnet100\n"
+			     "            tag: 100\n            Interface vnet100\n"
+			     "                type: internal\n"));
 
 	/* ovs-vsctl's errors, word for word. */
-	fails(&db, "add-br solbr", "cannot create a bridge named solbr because a bridge named "
-				   "solbr already exists");
-	fails(&db, "add-port solbr vnet100", "cannot create a port named vnet100 because a port "
-					     "named vnet100 already exists on bridge solbr");
+	fails(&db, "add-br solbr",
+		"cannot create a bridge named solbr because a bridge named "
+		"solbr already exists");
+	fails(&db, "add-port solbr vnet100",
+		"cannot create a port named vnet100 because a port "
+		"named vnet100 already exists on bridge solbr");
 	fails(&db, "del-port solbr nope", "no port named nope");
 	fails(&db, "del-br br9", "no bridge named br9");
 	fails(&db, "list nosuch", "unknown table \"nosuch\"");
@@ -274,7 +280,8 @@ test_generic_commands(void **state)
 	ok(&db, "remove Interface p1 external_ids k");
 	assert_string_equal(output(&db, "get Interface p1 external_ids"), "{}\n");
 	/* find with a map key. */
-	assert_string_equal(output(&db, "--columns=name find Interface options:dpdk-devargs=\"net_pcap0,rx_pcap=/x\""),
+	assert_string_equal(output(&db, "--columns=name find Interface "
+					"options:dpdk-devargs=\"net_pcap0,rx_pcap=/x\""),
 		"name                : p1\n");
 	assert_string_equal(output(&db, "--columns=name find Interface type=internal"),
 		"name                : br0\n");
@@ -300,7 +307,8 @@ test_formats(void **state)
 	t = output(&db, "--format=json --columns=name,tag list port vnet100");
 	assert_string_equal(t, "{\"data\":[[\"vnet100\",100]],\"headings\":[\"name\",\"tag\"]}\n");
 	t = output(&db, "--format=json --columns=name,tag list port eth0");
-	assert_string_equal(t, "{\"data\":[[\"eth0\",[\"set\",[]]]],\"headings\":[\"name\",\"tag\"]}\n");
+	assert_string_equal(t,
+		"{\"data\":[[\"eth0\",[\"set\",[]]]],\"headings\":[\"name\",\"tag\"]}\n");
 	t = output(&db, "--columns=name,tag,trunks,vlan_mode list port vnet100");
 	assert_string_equal(t, "name                : vnet100\ntag                 : 100\n"
 			       "trunks              : []\nvlan_mode           : []\n");
@@ -369,7 +377,8 @@ test_store(void **state)
 	 * A port listed by two bridges, once in upper case, is refused, not run in both (found
 	 * by fuzz_dbload); a row written twice in two cases too.
 	 */
-	static const char two_owners[] = "{\"format\":\"trestle-conf\",\"version\":1,"
+	static const char two_owners[] =
+		"{\"format\":\"trestle-conf\",\"version\":1,"
 		"\"Open_vSwitch\":{\"00000000-0000-4000-8000-000000000001\":{\"bridges\":[\"set\","
 		"[[\"uuid\",\"00000000-0000-4000-8000-0000000000b0\"],"
 		"[\"uuid\",\"00000000-0000-4000-8000-0000000000b1\"]]]}},"
@@ -377,7 +386,8 @@ test_store(void **state)
 		"[\"uuid\",\"00000000-0000-4000-8000-00000000000a\"]},"
 		"\"00000000-0000-4000-8000-0000000000b1\":{\"name\":\"br1\",\"ports\":"
 		"[\"uuid\",\"00000000-0000-4000-8000-00000000000A\"]}},"
-		"\"Port\":{\"00000000-0000-4000-8000-00000000000a\":{\"name\":\"p1\",\"interfaces\":"
+		"\"Port\":{\"00000000-0000-4000-8000-00000000000a\":{\"name\":\"p1\","
+		"\"interfaces\":"
 		"[\"uuid\",\"00000000-0000-4000-8000-00000000000c\"]}},"
 		"\"Interface\":{\"00000000-0000-4000-8000-00000000000C\":{\"name\":\"p1\"}}}";
 	f = fopen(path, "w");
@@ -388,8 +398,9 @@ test_store(void **state)
 	assert_non_null(strstr(ds_cstr(&err), "in two Bridge rows"));
 	f = fopen(path, "w");
 	fputs("{\"format\":\"trestle-conf\",\"version\":1,\"Open_vSwitch\":{"
-		"\"00000000-0000-4000-8000-00000000000a\":{},"
-		"\"00000000-0000-4000-8000-00000000000A\":{}}}", f);
+	      "\"00000000-0000-4000-8000-00000000000a\":{},"
+	      "\"00000000-0000-4000-8000-00000000000A\":{}}}",
+		f);
 	fclose(f);
 	ds_clear(&err);
 	assert_int_not_equal(db_load(path, &bad, &err), 0);
@@ -462,7 +473,7 @@ test_refusal_table(void **state)
 		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY)
 			assert_true(col_is_scalar(c));
 		if (f->kind == REFUSE_VALUES || f->kind == REFUSE_OTHERS ||
-				f->kind == REFUSE_INVALID)
+			f->kind == REFUSE_INVALID)
 			assert_non_null(f->values);
 		if (f->kind == REFUSE_RANGE)
 			assert_true(f->min <= f->max);
@@ -474,10 +485,10 @@ test_refusal_table(void **state)
 		for (unsigned j = 0; j < k; j++) {
 			const struct refusal *g = &refusals[j];
 			if (g->column && !strcmp(g->table, f->table) &&
-					!strcmp(g->column, f->column) &&
-					(g->key == NULL) == (f->key == NULL) &&
-					(f->key == NULL || !strcmp(g->key, f->key)) &&
-					g->when[0].column == NULL && f->when[0].column == NULL)
+				!strcmp(g->column, f->column) &&
+				(g->key == NULL) == (f->key == NULL) &&
+				(f->key == NULL || !strcmp(g->key, f->key)) &&
+				g->when[0].column == NULL && f->when[0].column == NULL)
 				fail_msg("%s %s:%s listed twice", f->table, f->column, f->key);
 		}
 	}
@@ -502,7 +513,8 @@ test_refused(void **state)
 
 	/* The issue's example, word for word; the client prints it after "trestle: ". */
 	assert_int_equal(run(&db, "set Bridge br0 stp_enable=true", &out), -ENOTSUP);
-	assert_string_equal(ds_cstr(&out), "Bridge br0: stp_enable=true is not supported yet "
+	assert_string_equal(ds_cstr(&out),
+		"Bridge br0: stp_enable=true is not supported yet "
 		"(Trestle has no spanning tree; see docs/compatibility.md)");
 
 	/* Columns and keys of the schema Trestle keeps: stored, then ignored, so refused. */
@@ -603,15 +615,19 @@ test_refused(void **state)
 	fails(&db, "set Port p2 bond_mode=balance-slb", "Port column bond_mode");
 	fails(&db, "set Port p2 lacp=active", "Port column lacp");
 	fails(&db, "get Port p2 qos", "Port column qos is not supported yet (Trestle has no QoS");
-	fails(&db, "set Interface p2 ingress_policing_rate=1000", "Interface column "
+	fails(&db, "set Interface p2 ingress_policing_rate=1000",
+		"Interface column "
 		"ingress_policing_rate is not supported yet (Trestle has no QoS or policing;");
-	fails(&db, "list QoS", "table QoS is not supported yet (Trestle has no QoS or policing; "
+	fails(&db, "list QoS",
+		"table QoS is not supported yet (Trestle has no QoS or policing; "
 		"see docs/compatibility.md)");
 	fails(&db, "find queue external-ids:vm-id=x", "table Queue is not supported yet");
 	fails(&db, "list Mirror", "table Mirror is not supported yet");
 	/* What libvirt sends for <bandwidth>: refused as a whole, with the reason. */
-	fails(&db, "set port p2 qos=@qos1 -- --id=@qos1 create qos type=linux-htb "
-		"other_config:min-rate=8000", "Port column qos is not supported yet");
+	fails(&db,
+		"set port p2 qos=@qos1 -- --id=@qos1 create qos type=linux-htb "
+		"other_config:min-rate=8000",
+		"Port column qos is not supported yet");
 	fails(&db, "set Interface p2 ingress_policing_rate=0 ingress_policing_burst=0",
 		"ingress_policing_rate is not supported yet");
 	/* Not OVS's names at all: ovs-vsctl's own errors, as before. */
@@ -643,8 +659,8 @@ test_refusal_neighbours(void **state)
 	ok(&db, "set Open_vSwitch . other_config:tx-flush-interval=0 other_config:pmd-sleep-max=0");
 	ok(&db, "set Open_vSwitch . other_config:hw-offload=false external_ids:system-id=h1");
 	for (const char *const *t = (const char *const[]){"internal", "system", "\"\"", "dpdk",
-			     "dpdkvhostuser", "dpdkvhostuserclient", NULL};
-			*t; t++) {
+		     "dpdkvhostuser", "dpdkvhostuserclient", NULL};
+		*t; t++) {
 		char line[128];
 		snprintf(line, sizeof(line), "set Interface p2 type=%s", *t);
 		ok(&db, line);
@@ -748,7 +764,7 @@ test_refusal_old_file(void **state)
 	/* Other changes still go through (libvirt must still attach guests); the old
 	 * settings can be cleared, and then not set again. */
 	ok(&back, "add-port br0 vnet0 tag=42 -- set Interface vnet0 "
-		"external-ids:iface-status=active");
+		  "external-ids:iface-status=active");
 	ok(&back, "set Bridge br0 stp_enable=true");
 	fails(&back, "set Interface vx0 options:remote_ip=192.0.2.1", "no tunnels");
 	ok(&back, "set Bridge br0 stp_enable=false -- set Interface vx0 type=internal");

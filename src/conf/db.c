@@ -19,15 +19,30 @@
 
 #define UNL UINT32_MAX
 #define RTE_DIM_(a) (sizeof(a) / sizeof((a)[0]))
-#define STR_OPT(n) {n, AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, false}
-#define STR(n) {n, AT_STRING, AT_NONE, 1, 1, 0, 0, NULL, -1, false}
-#define INT_OPT(n, lo, hi) {n, AT_INTEGER, AT_NONE, 0, 1, lo, hi, NULL, -1, false}
-#define MAP(n) {n, AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, false}
-#define REFS(n, t, lo) {n, AT_UUID, AT_NONE, lo, UNL, 0, 0, NULL, t, false}
+#define STR_OPT(n) \
+	{ \
+		n, AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, false \
+	}
+#define STR(n) \
+	{ \
+		n, AT_STRING, AT_NONE, 1, 1, 0, 0, NULL, -1, false \
+	}
+#define INT_OPT(n, lo, hi) \
+	{ \
+		n, AT_INTEGER, AT_NONE, 0, 1, lo, hi, NULL, -1, false \
+	}
+#define MAP(n) \
+	{ \
+		n, AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, false \
+	}
+#define REFS(n, t, lo) \
+	{ \
+		n, AT_UUID, AT_NONE, lo, UNL, 0, 0, NULL, t, false \
+	}
 
 static const char *const fail_modes[] = {"secure", "standalone", NULL};
-static const char *const vlan_modes[] = {
-	"access", "dot1q-tunnel", "native-tagged", "native-untagged", "trunk", NULL};
+static const char *const vlan_modes[] = {"access", "dot1q-tunnel", "native-tagged",
+	"native-untagged", "trunk", NULL};
 static const char *const up_down[] = {"down", "up", NULL};
 
 /* Columns are sorted by name: list prints them in this order after _uuid. */
@@ -260,23 +275,28 @@ int
 datum_check(const struct column *c, const struct datum *d, struct ds *err)
 {
 	if (d->n < c->min) {
-		ds_put_format(err, "%u value(s) specified but the minimum number is %u", d->n, c->min);
+		ds_put_format(err, "%u value(s) specified but the minimum number is %u", d->n,
+			c->min);
 		return -EINVAL;
 	}
 	if (d->n > c->max) {
-		ds_put_format(err, "%u value(s) specified but the maximum number is %u", d->n, c->max);
+		ds_put_format(err, "%u value(s) specified but the maximum number is %u", d->n,
+			c->max);
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < d->n; i++) {
 		const union atom *a = &d->keys[i];
 		if (c->key == AT_INTEGER && (a->i < c->imin || a->i > c->imax)) {
 			if (c->imax == INT64_MAX)
-				ds_put_format(err, "constraint violation: %lld is less than minimum "
-					"allowed value %lld", (long long)a->i, (long long)c->imin);
+				ds_put_format(err,
+					"constraint violation: %lld is less than minimum "
+					"allowed value %lld",
+					(long long)a->i, (long long)c->imin);
 			else
-				ds_put_format(err, "constraint violation: %lld is not in the valid range "
-					"%lld to %lld (inclusive)", (long long)a->i, (long long)c->imin,
-					(long long)c->imax);
+				ds_put_format(err,
+					"constraint violation: %lld is not in the valid range "
+					"%lld to %lld (inclusive)",
+					(long long)a->i, (long long)c->imin, (long long)c->imax);
 			return -ERANGE;
 		}
 		if (c->key == AT_STRING && c->enums) {
@@ -284,8 +304,10 @@ datum_check(const struct column *c, const struct datum *d, struct ds *err)
 			for (const char *const *e = c->enums; *e; e++)
 				ok |= !strcmp(*e, a->s);
 			if (!ok) {
-				ds_put_format(err, "constraint violation: %s is not one of the allowed "
-					"values ([", a->s);
+				ds_put_format(err,
+					"constraint violation: %s is not one of the allowed "
+					"values ([",
+					a->s);
 				for (const char *const *e = c->enums; *e; e++)
 					ds_put_format(err, "%s%s", e == c->enums ? "" : ", ", *e);
 				ds_put_cstr(err, "])");
@@ -522,11 +544,14 @@ db_check(const struct db *db, struct ds *err)
 					continue;
 				for (unsigned k = 0; k < r->d[c].n; k++) {
 					if (!db_row_find(db, col->ref, r->d[c].keys[k].s)) {
-						ds_put_format(err, "transaction error: table %s column %s "
-							"row %s references nonexistent row %s in table %s "
+						ds_put_format(err,
+							"transaction error: table %s column %s "
+							"row %s references nonexistent row %s in "
+							"table %s "
 							"(referential integrity violation)",
 							db_tables[t].name, col->name, r->uuid,
-							r->d[c].keys[k].s, db_tables[col->ref].name);
+							r->d[c].keys[k].s,
+							db_tables[col->ref].name);
 						return -EINVAL;
 					}
 				}
@@ -535,8 +560,10 @@ db_check(const struct db *db, struct ds *err)
 			for (unsigned j = i + 1; name && j < db->n[t]; j++) {
 				const char *other = db_row_name(t, db->rows[t][j]);
 				if (other && !strcmp(name, other)) {
-					ds_put_format(err, "transaction error: two %s rows are named %s "
-						"(names must be unique)", db_tables[t].name, name);
+					ds_put_format(err,
+						"transaction error: two %s rows are named %s "
+						"(names must be unique)",
+						db_tables[t].name, name);
 					return -EEXIST;
 				}
 			}
@@ -550,9 +577,11 @@ db_check(const struct db *db, struct ds *err)
 			for (unsigned k = 0; k < d->n; k++) {
 				for (unsigned j = i + 1; j < db->n[t]; j++) {
 					if (datum_find(&db_tables[t].cols[c], &db->rows[t][j]->d[c],
-							&d->keys[k]) >= 0) {
-						ds_put_format(err, "transaction error: %s %s is in two "
-							"%s rows", t == T_BRIDGE ? "port" : "interface",
+						    &d->keys[k]) >= 0) {
+						ds_put_format(err,
+							"transaction error: %s %s is in two "
+							"%s rows",
+							t == T_BRIDGE ? "port" : "interface",
 							d->keys[k].s, db_tables[t].name);
 						return -EINVAL;
 					}
@@ -603,7 +632,8 @@ db_refresh_status(struct db *db, db_status_fn fn, void *aux)
 		bool known = fn(db_row_name(T_IFACE, r), &st, aux);
 
 		set_int(r, T_IFACE, "ofport", known, known ? st.ofport : 0);
-		set_string(r, T_IFACE, "mac_in_use", known && st.mac_in_use[0] ? st.mac_in_use : NULL);
+		set_string(r, T_IFACE, "mac_in_use",
+			known && st.mac_in_use[0] ? st.mac_in_use : NULL);
 		set_string(r, T_IFACE, "link_state", known ? st.link_state : NULL);
 		set_string(r, T_IFACE, "admin_state", known ? st.admin_state : NULL);
 		set_int(r, T_IFACE, "mtu", known && st.mtu >= 0, known ? st.mtu : 0);

@@ -32,15 +32,15 @@ union atom {
 enum table_id { T_OVS, T_BRIDGE, T_PORT, T_IFACE, T__N };
 
 struct column {
-	const char *name;          /* Column name. */
-	enum atom_type key;        /* Type of its elements (keys, for a map). */
-	enum atom_type value;      /* AT_NONE, or the map's value type. */
-	unsigned min;              /* Fewest elements. */
-	unsigned max;              /* Most elements (UINT32_MAX: unlimited). */
-	int64_t imin, imax;        /* Integer range (keys). */
-	const char *const *enums;  /* Allowed string keys, NULL-terminated, or NULL. */
-	int ref;                   /* Referenced table for AT_UUID keys, else -1. */
-	bool status;               /* Filled by the daemon: not saved, not settable. */
+	const char *name;         /* Column name. */
+	enum atom_type key;       /* Type of its elements (keys, for a map). */
+	enum atom_type value;     /* AT_NONE, or the map's value type. */
+	unsigned min;             /* Fewest elements. */
+	unsigned max;             /* Most elements (UINT32_MAX: unlimited). */
+	int64_t imin, imax;       /* Integer range (keys). */
+	const char *const *enums; /* Allowed string keys, NULL-terminated, or NULL. */
+	int ref;                  /* Referenced table for AT_UUID keys, else -1. */
+	bool status;              /* Filled by the daemon: not saved, not settable. */
 };
 
 struct table {
@@ -55,14 +55,14 @@ extern const struct table db_tables[T__N];
 
 /* A column's value: n atoms (sorted, no duplicates), with values for a map. */
 struct datum {
-	unsigned n;          /* Number of elements. */
-	union atom *keys;    /* Elements, or map keys. */
-	union atom *values;  /* Map values, or NULL. */
+	unsigned n;         /* Number of elements. */
+	union atom *keys;   /* Elements, or map keys. */
+	union atom *values; /* Map values, or NULL. */
 };
 
 struct row {
-	char uuid[37];       /* Row's _uuid. */
-	struct datum *d;     /* One datum per column of its table. */
+	char uuid[37];   /* Row's _uuid. */
+	struct datum *d; /* One datum per column of its table. */
 };
 
 struct db {
@@ -143,22 +143,22 @@ enum refuse {
 
 /* A condition on another column of the same row. */
 struct refusal_when {
-	const char *column;         /* The column, or NULL for no condition. */
-	const char *const *values;  /* Its values that make the condition hold ("" for an empty
-	                             * column), NULL-terminated; NULL: any value, not empty. */
+	const char *column;        /* The column, or NULL for no condition. */
+	const char *const *values; /* Its values that make the condition hold ("" for an empty
+				    * column), NULL-terminated; NULL: any value, not empty. */
 };
 
 /* One line of the table: a setting of OVS's schema that Trestle would store and ignore. */
 struct refusal {
-	const char *table;          /* Table, as OVS spells it. */
-	const char *column;         /* Column, or NULL: the whole table (REFUSE_ABSENT). */
-	const char *key;            /* Map key, or NULL: the column's own value. */
-	enum refuse kind;           /* Which values are refused. */
-	const char *const *values;  /* REFUSE_VALUES, _OTHERS, _INVALID: NULL-terminated. */
-	int64_t min, max;           /* REFUSE_RANGE: the integers accepted. */
+	const char *table;                /* Table, as OVS spells it. */
+	const char *column;               /* Column, or NULL: the whole table (REFUSE_ABSENT). */
+	const char *key;                  /* Map key, or NULL: the column's own value. */
+	enum refuse kind;                 /* Which values are refused. */
+	const char *const *values;        /* REFUSE_VALUES, _OTHERS, _INVALID: NULL-terminated. */
+	int64_t min, max;                 /* REFUSE_RANGE: the integers accepted. */
 	bool (*valid)(const char *value); /* REFUSE_FORMAT: whether value is well formed. */
-	struct refusal_when when[2]; /* Applies only while both hold (a trunk port's tag). */
-	const char *why;            /* What Trestle does instead, or the form it wants. */
+	struct refusal_when when[2];      /* Applies only while both hold (a trunk port's tag). */
+	const char *why;                  /* What Trestle does instead, or the form it wants. */
 };
 
 extern const struct refusal refusals[];

@@ -42,7 +42,8 @@ db_to_json(const struct db *db)
 			for (unsigned c = 0; c < db_tables[t].n_cols; c++) {
 				const struct column *col = &db_tables[t].cols[c];
 				if (!col->status)
-					json_object_set_new(rj, col->name, datum_to_json(col, &rows[i]->d[c]));
+					json_object_set_new(rj, col->name,
+						datum_to_json(col, &rows[i]->d[c]));
 			}
 			json_object_set_new(tj, rows[i]->uuid, rj);
 		}
@@ -139,7 +140,8 @@ db_load(const char *path, struct db **dbp, struct ds *err)
 	}
 	const char *key;
 	json_t *tj;
-	json_object_foreach(top, key, tj) {
+	json_object_foreach(top, key, tj)
+	{
 		if (!strcmp(key, "format") || !strcmp(key, "version"))
 			continue;
 		int t = table_by_name(key);
@@ -149,7 +151,8 @@ db_load(const char *path, struct db **dbp, struct ds *err)
 		}
 		const char *uuid;
 		json_t *rj;
-		json_object_foreach(tj, uuid, rj) {
+		json_object_foreach(tj, uuid, rj)
+		{
 			if (!uuid_is_valid(uuid) || !json_is_object(rj)) {
 				ds_put_format(err, "table %s: bad row \"%s\"", key, uuid);
 				goto fail;
@@ -169,16 +172,19 @@ db_load(const char *path, struct db **dbp, struct ds *err)
 			struct row *r = db_row_new(db, t, lc);
 			const char *cname;
 			json_t *cj;
-			json_object_foreach(rj, cname, cj) {
+			json_object_foreach(rj, cname, cj)
+			{
 				int c = db_column_index(t, cname);
 				if (c < 0) {
-					ds_put_format(err, "table %s: unknown column \"%s\"", key, cname);
+					ds_put_format(err, "table %s: unknown column \"%s\"", key,
+						cname);
 					goto fail;
 				}
 				const struct column *col = &db_tables[t].cols[c];
 				struct datum d;
 				if (datum_from_json(col, cj, &d, err) < 0) {
-					ds_put_format(err, " (table %s, row %s, column %s)", key, uuid, cname);
+					ds_put_format(err, " (table %s, row %s, column %s)", key,
+						uuid, cname);
 					goto fail;
 				}
 				datum_free(col, &r->d[c]);

@@ -93,8 +93,8 @@ static const char *const qinq_ethtypes[] = {"802.1ad", "802.1q", NULL};
 static const char *const priority_tags[] = {"never", "if-nonzero", "always", "true", "false", NULL};
 static const char *const tx_steering[] = {"thread", NULL};
 /* The types port.c opens (port_devargs()). */
-static const char *const iface_types[] = {
-	"", "system", "internal", "dpdk", "dpdkvhostuser", "dpdkvhostuserclient", NULL};
+static const char *const iface_types[] = {"", "system", "internal", "dpdk", "dpdkvhostuser",
+	"dpdkvhostuserclient", NULL};
 
 static const char no_stp[] = "Trestle has no spanning tree";
 static const char no_rstp[] = "Trestle has no rapid spanning tree";

@@ -138,8 +138,9 @@ datum_to_json(const struct column *c, const struct datum *d)
 	if (col_is_map(c)) {
 		json_t *pairs = json_array();
 		for (unsigned i = 0; i < d->n; i++)
-			json_array_append_new(pairs, json_pack("[o,o]", atom_to_json(c->key, &d->keys[i]),
-				atom_to_json(c->value, &d->values[i])));
+			json_array_append_new(pairs,
+				json_pack("[o,o]", atom_to_json(c->key, &d->keys[i]),
+					atom_to_json(c->value, &d->values[i])));
 		return json_pack("[s,o]", "map", pairs);
 	}
 	if (d->n == 1)
@@ -167,7 +168,7 @@ atom_from_json(enum atom_type t, const json_t *j, union atom *a, struct ds *err)
 	case AT_UUID: {
 		const char *tag = NULL, *u = NULL;
 		if (json_unpack((json_t *)j, "[s,s]", &tag, &u) < 0 || strcmp(tag, "uuid") ||
-				!uuid_is_valid(u))
+			!uuid_is_valid(u))
 			goto bad;
 		a->s = xstrdup(u);
 		for (char *p = a->s; *p; p++) /* As atom_parse(): one row, one string. */
@@ -190,8 +191,8 @@ datum_from_json(const struct column *c, const json_t *j, struct datum *d, struct
 {
 	datum_init(d);
 	if (json_is_array(j) && json_array_size(j) == 2 && json_is_string(json_array_get(j, 0)) &&
-			(!strcmp(json_string_value(json_array_get(j, 0)), "set") ||
-				!strcmp(json_string_value(json_array_get(j, 0)), "map"))) {
+		(!strcmp(json_string_value(json_array_get(j, 0)), "set") ||
+			!strcmp(json_string_value(json_array_get(j, 0)), "map"))) {
 		bool map = !strcmp(json_string_value(json_array_get(j, 0)), "map");
 		const json_t *elems = json_array_get(j, 1);
 		if (map != col_is_map(c) || !json_is_array(elems))
@@ -242,7 +243,7 @@ static bool
 is_delim(char c, bool in_key)
 {
 	return c == '\0' || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' ||
-		isspace((unsigned char)c) || (in_key && c == '=');
+	       isspace((unsigned char)c) || (in_key && c == '=');
 }
 
 /* The value of the four hex digits at p, or -1. */
@@ -336,8 +337,10 @@ read_token(const char **pp, bool in_key, struct ds *err)
 					break;
 				case 'u':
 					if (read_u_escape(&p, &tok) < 0) {
-						ds_put_format(err, "%s: bad \\u escape (want "
-							"\\u and four hex digits, not 0000)", *pp);
+						ds_put_format(err,
+							"%s: bad \\u escape (want "
+							"\\u and four hex digits, not 0000)",
+							*pp);
 						ds_destroy(&tok);
 						return NULL;
 					}
@@ -384,7 +387,8 @@ atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *
 		else if (!strcmp(s, "false"))
 			a->i = 0;
 		else {
-			ds_put_format(err, "\"%s\" is not a valid boolean (use \"true\" or \"false\")", s);
+			ds_put_format(err,
+				"\"%s\" is not a valid boolean (use \"true\" or \"false\")", s);
 			return -EINVAL;
 		}
 		return 0;
@@ -392,8 +396,10 @@ atom_parse(const struct column *c, enum atom_type t, const char *s, union atom *
 		if (s[0] == '@') {
 			const char *u = st ? symtab_get(st, s) : NULL;
 			if (u == NULL) {
-				ds_put_format(err, "row id \"%s\" is referenced but never created (e.g. "
-					"with \"-- --id=%s create ...\")", s, s);
+				ds_put_format(err,
+					"row id \"%s\" is referenced but never created (e.g. "
+					"with \"-- --id=%s create ...\")",
+					s, s);
 				return -EINVAL;
 			}
 			a->s = xstrdup(u);
@@ -446,8 +452,8 @@ datum_parse(const struct column *c, const char *s, struct datum *d, const struct
 				ds_put_format(err, "%s: empty value (quote it: \"\")", s);
 				return -EINVAL;
 			}
-			ds_put_format(err, "\"\" is not a valid %s", c->key == AT_INTEGER ?
-				"integer or range" : "value");
+			ds_put_format(err, "\"\" is not a valid %s",
+				c->key == AT_INTEGER ? "integer or range" : "value");
 			return -EINVAL;
 		}
 		if (atom_parse(c, c->key, p, &a, st, err) < 0)
@@ -464,7 +470,8 @@ datum_parse(const struct column *c, const char *s, struct datum *d, const struct
 		if (map) {
 			skip_space(&p);
 			if (*p != '=') {
-				ds_put_format(err, "%s: syntax error: missing \"=\" after key \"%s\"", s, k);
+				ds_put_format(err,
+					"%s: syntax error: missing \"=\" after key \"%s\"", s, k);
 				free(k);
 				goto fail;
 			}

@@ -23,25 +23,25 @@ enum vsctl_data { DATA_STRING, DATA_BARE, DATA_JSON };
 
 /* One command of the line with its options. */
 struct vsctl_cmd {
-	int argc;           /* Words, the command name first. */
+	int argc;                /* Words, the command name first. */
 	const char *const *argv; /* The words. */
-	bool if_exists;     /* --if-exists. */
-	bool may_exist;     /* --may-exist. */
-	bool all;           /* --all (destroy). */
-	const char *id;     /* --id=@name, or NULL. */
+	bool if_exists;          /* --if-exists. */
+	bool may_exist;          /* --may-exist. */
+	bool all;                /* --all (destroy). */
+	const char *id;          /* --id=@name, or NULL. */
 };
 
 struct vsctl_ctx {
-	struct db *db;              /* The working copy. */
-	struct ds *out;             /* Output of every command, in order. */
-	struct ds err;              /* The error, when a command fails. */
-	bool changed;               /* A command modified the copy. */
-	int exit_status;            /* Non-zero: the line's exit status (br-exists). */
-	struct symtab syms;         /* --id=@name rows created so far. */
-	enum vsctl_format format;   /* --format. */
-	enum vsctl_data data;       /* --data. */
-	bool headings;              /* Not --no-headings. */
-	const char *columns;        /* --columns, or NULL for all. */
+	struct db *db;            /* The working copy. */
+	struct ds *out;           /* Output of every command, in order. */
+	struct ds err;            /* The error, when a command fails. */
+	bool changed;             /* A command modified the copy. */
+	int exit_status;          /* Non-zero: the line's exit status (br-exists). */
+	struct symtab syms;       /* --id=@name rows created so far. */
+	enum vsctl_format format; /* --format. */
+	enum vsctl_data data;     /* --data. */
+	bool headings;            /* Not --no-headings. */
+	const char *columns;      /* --columns, or NULL for all. */
 };
 
 /* ---- Names ---- */
@@ -151,7 +151,8 @@ port_of_iface(struct vsctl_ctx *ctx, const struct row *iface)
 
 	for (unsigned i = 0; i < ctx->db->n[T_PORT]; i++) {
 		struct row *p = ctx->db->rows[T_PORT][i];
-		if (datum_find(column(T_PORT, "interfaces"), cell(p, T_PORT, "interfaces"), &a) >= 0)
+		if (datum_find(column(T_PORT, "interfaces"), cell(p, T_PORT, "interfaces"), &a) >=
+			0)
 			return p;
 	}
 	return NULL;
@@ -221,20 +222,25 @@ cmd_add_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	const char *what;
 
 	if (c->argc > 2) {
-		ds_put_cstr(&ctx->err, "fake bridges (add-br BRIDGE PARENT VLAN) are not supported");
+		ds_put_cstr(&ctx->err,
+			"fake bridges (add-br BRIDGE PARENT VLAN) are not supported");
 		return -ENOTSUP;
 	}
 	if (db_row_by_name(ctx->db, T_BRIDGE, name)) {
 		if (c->may_exist)
 			return 0;
-		ds_put_format(&ctx->err, "cannot create a bridge named %s because a bridge named %s "
-			"already exists", name, name);
+		ds_put_format(&ctx->err,
+			"cannot create a bridge named %s because a bridge named %s "
+			"already exists",
+			name, name);
 		return -EEXIST;
 	}
 	const char *br = where_is(ctx, name, &what);
 	if (br != NULL) {
-		ds_put_format(&ctx->err, "cannot create a bridge named %s because a %s named %s "
-			"already exists on bridge %s", name, what, name, br);
+		ds_put_format(&ctx->err,
+			"cannot create a bridge named %s because a %s named %s "
+			"already exists on bridge %s",
+			name, what, name, br);
 		return -EEXIST;
 	}
 	struct row *i = db_row_new(ctx->db, T_IFACE, NULL);
@@ -358,11 +364,15 @@ cmd_add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		if (c->may_exist && !strcmp(on, brname) && !strcmp(what, "port"))
 			return 0;
 		if (c->may_exist && strcmp(on, brname))
-			ds_put_format(&ctx->err, "\"--may-exist add-port %s %s\" but %s is actually "
-				"attached to bridge %s", brname, name, name, on);
+			ds_put_format(&ctx->err,
+				"\"--may-exist add-port %s %s\" but %s is actually "
+				"attached to bridge %s",
+				brname, name, name, on);
 		else
-			ds_put_format(&ctx->err, "cannot create a port named %s because a %s named %s "
-				"already exists on bridge %s", name, what, name, on);
+			ds_put_format(&ctx->err,
+				"cannot create a port named %s because a %s named %s "
+				"already exists on bridge %s",
+				name, what, name, on);
 		return -EEXIST;
 	}
 	struct row *i = db_row_new(ctx->db, T_IFACE, NULL);
@@ -396,7 +406,8 @@ cmd_del_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		if (want == NULL)
 			return -ENOENT;
 		if (want != b) {
-			ds_put_format(&ctx->err, "bridge %s does not have a port %s", c->argv[1], name);
+			ds_put_format(&ctx->err, "bridge %s does not have a port %s", c->argv[1],
+				name);
 			return -ENOENT;
 		}
 	}
@@ -461,8 +472,9 @@ show_rows(struct vsctl_ctx *ctx, enum table_id t, const struct datum *refs, stru
 	}
 	/* By name: a stable, readable order. */
 	for (unsigned i = 1; i < *n; i++)
-		for (unsigned j = i; j > 0 && strcmp(db_row_name(t, out[j - 1]),
-						     db_row_name(t, out[j])) > 0; j--) {
+		for (unsigned j = i;
+			j > 0 && strcmp(db_row_name(t, out[j - 1]), db_row_name(t, out[j])) > 0;
+			j--) {
 			struct row *tmp = out[j];
 			out[j] = out[j - 1];
 			out[j - 1] = tmp;
@@ -528,8 +540,8 @@ cmd_show(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 
 /* Splits "COLUMN[:KEY]=VALUE" (or without "=VALUE" when need_value is false). */
 static int
-parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool need_value,
-	int *col, char **key, const char **value)
+parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool need_value, int *col,
+	char **key, const char **value)
 {
 	size_t n = strcspn(arg, ":=");
 	const char *p = arg + n;
@@ -553,8 +565,10 @@ parse_column_arg(struct vsctl_ctx *ctx, enum table_id t, const char *arg, bool n
 		}
 		*key = xstrndup(start, (size_t)(p - start));
 		if (**key != '"' && (**key == '\0' || strpbrk(*key, "{}[],") != NULL)) {
-			ds_put_format(&ctx->err, "%s: argument does not end in \"=\" followed by a "
-				"value.", arg);
+			ds_put_format(&ctx->err,
+				"%s: argument does not end in \"=\" followed by a "
+				"value.",
+				arg);
 			free(*key);
 			return -EINVAL;
 		}
@@ -624,8 +638,10 @@ set_one(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const char *arg)
 		return -EINVAL;
 	const struct column *c = &db_tables[t].cols[col];
 	if (c->status) {
-		ds_put_format(&ctx->err, "cannot set %s: it is a read-only column of %s, filled by "
-			"trestled from the running port", c->name, db_tables[t].name);
+		ds_put_format(&ctx->err,
+			"cannot set %s: it is a read-only column of %s, filled by "
+			"trestled from the running port",
+			c->name, db_tables[t].name);
 		free(key);
 		return -EPERM;
 	}
@@ -703,8 +719,10 @@ cmd_get(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 			atom_free(cd->key, &ka);
 			if (i < 0) {
 				if (!c->if_exists) {
-					ds_put_format(&ctx->err, "no key \"%s\" in %s record \"%s\" column "
-						"%s", key, db_tables[t].name, c->argv[2], cd->name);
+					ds_put_format(&ctx->err,
+						"no key \"%s\" in %s record \"%s\" column "
+						"%s",
+						key, db_tables[t].name, c->argv[2], cd->name);
 					free(key);
 					return -ENOENT;
 				}
@@ -808,7 +826,7 @@ cmd_remove(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 			if (at < 0)
 				continue;
 			if (col_is_map(cd) &&
-					atom_cmp(cd->value, &r->d[col].values[at], &d.values[i]))
+				atom_cmp(cd->value, &r->d[col].values[at], &d.values[i]))
 				continue;
 			datum_remove_at(cd, &r->d[col], (unsigned)at);
 		}
@@ -836,9 +854,10 @@ cmd_clear(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 			return -EINVAL;
 		const struct column *cd = &db_tables[t].cols[col];
 		if (cd->status || cd->min > 0) {
-			ds_put_format(&ctx->err, "\"clear\" operation cannot be applied to column %s "
-				"of table %s, which is not allowed to be empty", cd->name,
-				db_tables[t].name);
+			ds_put_format(&ctx->err,
+				"\"clear\" operation cannot be applied to column %s "
+				"of table %s, which is not allowed to be empty",
+				cd->name, db_tables[t].name);
 			return -EINVAL;
 		}
 		datum_free(cd, &r->d[col]);
@@ -927,8 +946,8 @@ cmp_row_order(const void *a, const void *b)
 }
 
 static void
-print_rows(struct vsctl_ctx *ctx, enum table_id t, struct row **rows, unsigned n,
-	const int *cols, int ncols)
+print_rows(struct vsctl_ctx *ctx, enum table_id t, struct row **rows, unsigned n, const int *cols,
+	int ncols)
 {
 	struct ds *out = ctx->out;
 
@@ -951,10 +970,12 @@ print_rows(struct vsctl_ctx *ctx, enum table_id t, struct row **rows, unsigned n
 			json_t *row = json_array();
 			for (int k = 0; k < ncols; k++) {
 				if (cols[k] == COL_UUID)
-					json_array_append_new(row, json_pack("[s,s]", "uuid", rows[i]->uuid));
+					json_array_append_new(row,
+						json_pack("[s,s]", "uuid", rows[i]->uuid));
 				else
-					json_array_append_new(row, datum_to_json(&db_tables[t].cols[cols[k]],
-						&rows[i]->d[cols[k]]));
+					json_array_append_new(row,
+						datum_to_json(&db_tables[t].cols[cols[k]],
+							&rows[i]->d[cols[k]]));
 			}
 			json_array_append_new(data, row);
 		}
@@ -1050,8 +1071,8 @@ static int
 match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const char *cond,
 	bool *match)
 {
-	static const char *const ops[] = {"{!=}", "{>=}", "{<=}", "{=}", "{>}", "{<}", "!=", ">=",
-		"<=", "=", ">", "<"};
+	static const char *const ops[] = {"{!=}", "{>=}", "{<=}", "{=}", "{>}", "{<}",
+		"!=", ">=", "<=", "=", ">", "<"};
 	const char *op = NULL, *at = NULL;
 
 	/* The operator is the first one found after the column (and key) name. */
@@ -1085,7 +1106,8 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 	struct column vcol = *cd;
 	if (colon) {
 		if (!col_is_map(cd)) {
-			ds_put_format(&ctx->err, "cannot specify key for non-map column %s", cd->name);
+			ds_put_format(&ctx->err, "cannot specify key for non-map column %s",
+				cd->name);
 			return -EINVAL;
 		}
 		char *key = xstrndup(colon + 1, (size_t)(at - colon - 1));
@@ -1096,8 +1118,8 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 			return -EINVAL;
 		int i = datum_find(cd, have, &ka);
 		atom_free(cd->key, &ka);
-		vcol = (struct column){cd->name, cd->value, AT_NONE, 0, 1, INT64_MIN, INT64_MAX, NULL,
-			-1, false};
+		vcol = (struct column){cd->name, cd->value, AT_NONE, 0, 1, INT64_MIN, INT64_MAX,
+			NULL, -1, false};
 		if (i >= 0)
 			datum_add(&vcol, &keyed, &have->values[i], NULL);
 		have = &keyed;
@@ -1144,8 +1166,10 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 	else if (!strcmp(op, "{>}"))
 		*match = superset && !eq;
 	else if (have->n == 1 && want.n == 1)
-		*match = !strcmp(op, "<") ? cmp < 0 : !strcmp(op, ">") ? cmp > 0 :
-			!strcmp(op, "<=") ? cmp <= 0 : cmp >= 0;
+		*match = !strcmp(op, "<")    ? cmp < 0
+			 : !strcmp(op, ">")  ? cmp > 0
+			 : !strcmp(op, "<=") ? cmp <= 0
+					     : cmp >= 0;
 	else
 		*match = false;
 	datum_free(&vcol, &want);
@@ -1198,8 +1222,8 @@ cmd_create(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	struct row *r = db_row_new(ctx->db, t, NULL);
 	if (c->id) {
 		if (c->id[0] != '@' || symtab_get(&ctx->syms, c->id) || symtab_full(&ctx->syms)) {
-			ds_put_format(&ctx->err, "row id \"%s\" must start with \"@\" and be used once",
-				c->id);
+			ds_put_format(&ctx->err,
+				"row id \"%s\" must start with \"@\" and be used once", c->id);
 			return -EINVAL;
 		}
 		symtab_add(&ctx->syms, c->id, r->uuid);
@@ -1245,8 +1269,8 @@ cmd_destroy(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 /* ---- The command line ---- */
 
 struct vsctl_command_def {
-	const char *name;  /* Command name. */
-	int min, max;      /* Arguments, not counting the name. */
+	const char *name; /* Command name. */
+	int min, max;     /* Arguments, not counting the name. */
 	int (*fn)(struct vsctl_ctx *, struct vsctl_cmd *);
 };
 
@@ -1308,8 +1332,10 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		else if (v && !strcmp(v, "json"))
 			ctx->format = FMT_JSON;
 		else if (v == NULL || (strcmp(v, "list") && strcmp(v, "html"))) {
-			ds_put_format(&ctx->err, "unknown output format \"%s\" (use table, list, csv "
-				"or json)", v ? v : "");
+			ds_put_format(&ctx->err,
+				"unknown output format \"%s\" (use table, list, csv "
+				"or json)",
+				v ? v : "");
 			return -1;
 		}
 	} else if (!strncmp(a, "--data=", 7) || !strcmp(a, "-d") || !strcmp(a, "--data")) {
@@ -1322,15 +1348,17 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		else if (v && !strcmp(v, "json"))
 			ctx->data = DATA_JSON;
 		else {
-			ds_put_format(&ctx->err, "unknown data format \"%s\" (use string, bare or "
-				"json)", v ? v : "");
+			ds_put_format(&ctx->err,
+				"unknown data format \"%s\" (use string, bare or "
+				"json)",
+				v ? v : "");
 			return -1;
 		}
 	} else if (!strncmp(a, "--timeout", 9) || !strcmp(a, "-t")) {
 		*used = strchr(a, '=') ? 0 : 1; /* The client enforces it. */
 	} else if (!strcmp(a, "--no-wait") || !strcmp(a, "--oneline") || !strncmp(a, "--db", 4) ||
-			!strcmp(a, "--dry-run") || !strcmp(a, "--with-iface") ||
-			!strcmp(a, "--no-syslog") || !strncmp(a, "-v", 2)) {
+		   !strcmp(a, "--dry-run") || !strcmp(a, "--with-iface") ||
+		   !strcmp(a, "--no-syslog") || !strncmp(a, "-v", 2)) {
 		/* Accepted for compatibility; nothing to do here. */
 	} else {
 		return 0;
@@ -1351,7 +1379,8 @@ split_commands(struct vsctl_ctx *ctx, int argc, const char *const argv[], struct
 		struct vsctl_cmd *c = &cmds[ncmds];
 		while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--")) {
 			int used;
-			int r = parse_option(ctx, c, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &used);
+			int r = parse_option(ctx, c, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+				&used);
 			if (r < 0)
 				return -1;
 			if (r == 0) {
@@ -1433,8 +1462,11 @@ int
 vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
 	struct ds *out)
 {
-	struct vsctl_ctx ctx = {.out = out, .format = FMT_LIST, .data = DATA_STRING,
-		.headings = true, .db = NULL};
+	struct vsctl_ctx ctx = {.out = out,
+		.format = FMT_LIST,
+		.data = DATA_STRING,
+		.headings = true,
+		.db = NULL};
 	int ncmds, ret = 0, max_cmds = 1;
 
 	*newdb = NULL;
@@ -1446,7 +1478,7 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 	const struct vsctl_command_def **defs = xcalloc((size_t)max_cmds, sizeof(*defs));
 
 	if ((ncmds = split_commands(&ctx, argc, argv, cmds)) < 0 ||
-			check_commands(&ctx, cmds, ncmds, defs) < 0)
+		check_commands(&ctx, cmds, ncmds, defs) < 0)
 		goto error;
 	ctx.db = db_clone(db);
 	for (int k = 0; k < ncmds; k++)

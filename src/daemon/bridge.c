@@ -34,10 +34,10 @@
 
 /* A bridge's state that outlives snapshots. */
 struct bridge {
-	char name[64];          /* Bridge name. */
-	struct mac_table *macs; /* Its MAC learning table. */
+	char name[64];             /* Bridge name. */
+	struct mac_table *macs;    /* Its MAC learning table. */
 	struct ofp_tables *tables; /* Its OpenFlow tables (PMDs read them through snapshots). */
-	bool secure;            /* fail_mode was secure when its tables were last reset. */
+	bool secure;               /* fail_mode was secure when its tables were last reset. */
 };
 
 static struct bridge *bridges[BRIDGE_MAX];
@@ -126,7 +126,8 @@ bridge_set_tables(const char *name, struct ofp_tables *t, struct ofp_rule **dead
 	struct ofp_tables *old = br->tables;
 
 	if (ofp_tables_index(t) < 0)
-		TLOG(WARNING, "bridge %s: no memory for the flow table index; lookups scan the rules",
+		TLOG(WARNING,
+			"bridge %s: no memory for the flow table index; lookups scan the rules",
 			name);
 	__atomic_store_n(&br->tables, t, __ATOMIC_RELEASE);
 	/* Every megaflow was decided by the old rules: drop them all (they credit their rules as
@@ -249,7 +250,8 @@ rxq_target(const struct dp_snapshot *s, const struct port *p, uint16_t q, unsign
 	/* pmd-rxq-affinity="queue:core,...", as OVS. */
 	if (p->rxq_affinity) {
 		char *copy = xstrdup(p->rxq_affinity), *save = NULL;
-		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (char *tok = strtok_r(copy, ",", &save); tok;
+			tok = strtok_r(NULL, ",", &save)) {
 			unsigned qq, core;
 			if (sscanf(tok, "%u:%u", &qq, &core) != 2 || qq != q)
 				continue;
@@ -257,7 +259,8 @@ rxq_target(const struct dp_snapshot *s, const struct port *p, uint16_t q, unsign
 				if (pmd_lcore(i) == core)
 					target = i;
 			if (target == UINT32_MAX)
-				TLOG(WARNING, "%s: pmd-rxq-affinity names core %u, which runs no PMD",
+				TLOG(WARNING,
+					"%s: pmd-rxq-affinity names core %u, which runs no PMD",
 					p->name, core);
 		}
 		free(copy);
@@ -294,7 +297,9 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 					continue;
 				unsigned t = rxq_target(s, p, q, np);
 				if (s->n_rxqs[t] >= PMD_MAX_RXQS) {
-					TLOG(ERR, "%s: queue %u not served, PMD %u has %u queues already",
+					TLOG(ERR,
+						"%s: queue %u not served, PMD %u has %u queues "
+						"already",
 						p->name, q, t, PMD_MAX_RXQS);
 					continue;
 				}
@@ -330,8 +335,8 @@ snapshot_build(const struct conf *conf, const bool *skip)
 
 	s->free_fn = snapshot_free;
 	s->flow_limit = map_uint(&conf->other_config, "flow-limit", PMD_FLOW_LIMIT, 0, UINT32_MAX);
-	s->max_idle_ms = map_uint(&conf->other_config, "max-idle", PMD_MAX_IDLE_MS, 500,
-		UINT32_MAX);
+	s->max_idle_ms =
+		map_uint(&conf->other_config, "max-idle", PMD_MAX_IDLE_MS, 500, UINT32_MAX);
 	s->bridges = xcalloc(conf->n_bridges ? conf->n_bridges : 1, sizeof(*s->bridges));
 	for (unsigned b = 0; b < conf->n_bridges; b++) {
 		const struct conf_bridge *cb = &conf->bridges[b];
@@ -345,8 +350,8 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		db->macs = br->macs;
 		db->tables = &br->tables;
 		db->snap = s;
-		db->emc_inv_prob = map_uint(&conf->other_config, "emc-insert-inv-prob", 100, 0,
-			UINT32_MAX);
+		db->emc_inv_prob =
+			map_uint(&conf->other_config, "emc-insert-inv-prob", 100, 0, UINT32_MAX);
 		unsigned n = 0, cap = 0;
 		for (unsigned p = 0; p < cb->n_ports; p++)
 			cap += cb->ports[p].n_ifaces;
@@ -444,7 +449,7 @@ assign_bridge_ofports(const struct conf_bridge *cb)
 	for (unsigned k = 0; k < n; k++) {
 		int64_t have = ps[k]->ofport, req = cis[k]->ofport_request;
 		bool keep = ofport_valid(have) && !ofport_test(&used, have) &&
-			(req < 0 ? !ofport_test(&requested, have) : req == have);
+			    (req < 0 ? !ofport_test(&requested, have) : req == have);
 
 		if (keep)
 			ofport_mark(&used, have);
@@ -515,7 +520,8 @@ wants_of(const struct conf *conf, unsigned *n_want)
 					cap = cap ? cap * 2 : 16;
 					want = xrealloc(want, cap * sizeof(*want));
 				}
-				want[n++] = (struct want){cb, &cb->ports[p], &cb->ports[p].ifaces[i]};
+				want[n++] =
+					(struct want){cb, &cb->ports[p], &cb->ports[p].ifaces[i]};
 			}
 		}
 	}
@@ -733,7 +739,7 @@ refresh_flow(const struct dp_flow *f, void *aux)
 	uint32_t in = f->key.in_port;
 
 	if (in >= PORT_MAX || c->snap->ports[in].br == NULL || f->stats.used_tsc == 0 ||
-			c->now_tsc - f->stats.used_tsc > c->window_tsc)
+		c->now_tsc - f->stats.used_tsc > c->window_tsc)
 		return;
 	normal_refresh(&c->snap->ports[in].br->l2, &f->key, c->now_s);
 }

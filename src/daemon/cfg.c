@@ -101,8 +101,8 @@ cfg_vsctl(int argc, const char *const argv[], struct ds *out)
 	return 0;
 }
 
-static const struct ctl_command vsctl_cmd = {
-	"vsctl", "[OPTIONS] COMMAND [ARG...] [-- COMMAND [ARG...]]...", 0, INT_MAX, cfg_vsctl};
+static const struct ctl_command vsctl_cmd = {"vsctl",
+	"[OPTIONS] COMMAND [ARG...] [-- COMMAND [ARG...]]...", 0, INT_MAX, cfg_vsctl};
 CTL_REGISTER(vsctl_cmd)
 
 /* The 100 ms housekeeping of the bridges (MAC aging, kernel flags, guests that came or went). */
@@ -123,6 +123,8 @@ cfg_module_init(struct ds *err)
 }
 
 /* Last: the saved configuration is applied once every module can take its part. */
-static const struct module cfg_module = {.name = "cfg", .order = 90, .init = cfg_module_init,
+static const struct module cfg_module = {.name = "cfg",
+	.order = 90,
+	.init = cfg_module_init,
 	.fini = cfg_fini};
 MODULE_REGISTER(cfg_module)

@@ -230,7 +230,8 @@ ctl_server_open(const char *path, struct ctl_server **srvp, struct ds *err)
 			close(probe);
 		if (live) {
 			ds_put_format(err,
-				"%s is in use by a running trestled; stop it first or choose another "
+				"%s is in use by a running trestled; stop it first or choose "
+				"another "
 				"socket with --ctl",
 				path);
 			close(fd);
@@ -294,7 +295,7 @@ ctl_conn_drop(struct ctl_server *srv, struct ctl_conn *c)
 
 /* Closes c, and says in the log whose connection it was and why. */
 static void __rte_format_printf(3, 4)
-ctl_conn_close(struct ctl_server *srv, struct ctl_conn *c, const char *why, ...)
+	ctl_conn_close(struct ctl_server *srv, struct ctl_conn *c, const char *why, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -364,7 +365,9 @@ ctl_accept(struct ctl_server *srv)
 	for (unsigned i = 0; i < CTL_MAX_CONNS; i++) {
 		const struct ctl_conn *o = &srv->conns[i];
 		slots[i] = (struct ctl_admit_slot){.used = o->fd >= 0,
-			.idle = o->wait == CTL_WAIT_IDLE, .pid = o->pid, .uid = o->uid,
+			.idle = o->wait == CTL_WAIT_IDLE,
+			.pid = o->pid,
+			.uid = o->uid,
 			.since = o->since};
 	}
 	struct ctl_conn *c = &srv->conns[ctl_admit(slots, CTL_MAX_CONNS, cred.pid, cred.uid, &lim,

@@ -12,7 +12,7 @@ static bool
 in_group(const struct ctl_admit_slot *s, enum group g, pid_t pid, uid_t uid)
 {
 	return s->used && (g == GROUP_ALL || (g == GROUP_PID && s->pid == pid) ||
-		(g == GROUP_UID && s->uid == uid));
+				  (g == GROUP_UID && s->uid == uid));
 }
 
 /* The slot of g to close: nothing in flight before something, then the longest waited on. */
@@ -28,7 +28,7 @@ pick(const struct ctl_admit_slot *slots, unsigned n, enum group g, pid_t pid, ui
 			continue;
 		bool busy = !slots[i].idle || has_input(i, arg);
 		if (best == n || (best_busy && !busy) ||
-				(busy == best_busy && slots[i].since < slots[best].since)) {
+			(busy == best_busy && slots[i].since < slots[best].since)) {
 			best = i;
 			best_busy = busy;
 		}

@@ -28,8 +28,11 @@ static struct ctl_admit_slot slots[N];
 static void
 set(unsigned i, pid_t pid, uid_t uid, uint64_t since)
 {
-	slots[i] = (struct ctl_admit_slot){
-		.used = true, .idle = true, .pid = pid, .uid = uid, .since = since};
+	slots[i] = (struct ctl_admit_slot){.used = true,
+		.idle = true,
+		.pid = pid,
+		.uid = uid,
+		.since = since};
 }
 
 static int

@@ -233,8 +233,8 @@ dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct 
  * hash is the key's, or NULL when the burst skipped the EMC.
  */
 static struct dp_flow *
-dp_upcall_one(
-	struct pmd *pmd, const struct flow_key *key, const uint32_t *hash, struct dp_actions *acts)
+dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
+	struct dp_actions *acts)
 {
 	const struct dp_port_ref *ref = &pmd->snap->ports[key->in_port];
 	struct dp_bridge *br = ref->br;

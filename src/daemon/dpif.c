@@ -195,11 +195,11 @@ CTL_REGISTER_ARRAY(fdb_cmds)
 /* ---- dpctl ---- */
 
 struct dump_ctx {
-	struct ds *out;    /* Where flows go. */
-	bool more;         /* -m: print the full mask, even of wildcarded fields. */
-	uint64_t now_tsc;  /* For "used". */
-	uint64_t hz;       /* TSC frequency. */
-	unsigned n;        /* Flows printed. */
+	struct ds *out;   /* Where flows go. */
+	bool more;        /* -m: print the full mask, even of wildcarded fields. */
+	uint64_t now_tsc; /* For "used". */
+	uint64_t hz;      /* TSC frequency. */
+	unsigned n;       /* Flows printed. */
 };
 
 static void
@@ -216,7 +216,8 @@ dump_flow(const struct dp_flow *f, void *aux)
 		ds_put_cstr(c->out, "never");
 	else
 		ds_put_format(c->out, "%.3fs",
-			(double)(c->now_tsc - RTE_MIN(f->stats.used_tsc, c->now_tsc)) / (double)c->hz);
+			(double)(c->now_tsc - RTE_MIN(f->stats.used_tsc, c->now_tsc)) /
+				(double)c->hz);
 	ds_put_cstr(c->out, ", actions:");
 	dp_actions_format(c->out, dp_flow_actions(f));
 	ds_put_char(c->out, '\n');
@@ -278,8 +279,9 @@ dpif_show(int argc, const char *const argv[], struct ds *out)
 			ds_put_format(out, "    %s %" PRId64 "/%u: (%s", p->name, p->ofport, d,
 				p->type[0] ? p->type : "system");
 			if (!strcmp(p->type, "dpdk") || !strcmp(p->type, "dpdkvhostuser") ||
-					!strcmp(p->type, "dpdkvhostuserclient"))
-				ds_put_format(out, ": configured_rx_queues=%u, configured_tx_queues=%u",
+				!strcmp(p->type, "dpdkvhostuserclient"))
+				ds_put_format(out,
+					": configured_rx_queues=%u, configured_tx_queues=%u",
 					p->n_rxq, p->n_txq);
 			ds_put_cstr(out, ")\n");
 		}
@@ -343,11 +345,13 @@ pmd_stats_show(int argc, const char *const argv[], struct ds *out)
 		put_ratio(out, "idle cycles", idle, idle + busy);
 		put_ratio(out, "processing cycles", busy, idle + busy);
 		if (pkts)
-			ds_put_format(out, "  avg cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
+			ds_put_format(out,
+				"  avg cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
 				(double)(busy + idle) / (double)pkts, busy + idle, pkts);
 		if (pkts)
 			ds_put_format(out,
-				"  avg processing cycles per packet: %.2f (%" PRIu64 "/%" PRIu64 ")\n",
+				"  avg processing cycles per packet: %.2f (%" PRIu64 "/%" PRIu64
+				")\n",
 				(double)busy / (double)pkts, busy, pkts);
 	}
 	return 0;

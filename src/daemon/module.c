@@ -38,8 +38,8 @@ cmp_order(const void *a, const void *b)
 	const struct module *x = *(const struct module *const *)a;
 	const struct module *y = *(const struct module *const *)b;
 
-	return x->order != y->order ? (x->order > y->order) - (x->order < y->order) :
-				      strcmp(x->name, y->name);
+	return x->order != y->order ? (x->order > y->order) - (x->order < y->order)
+				    : strcmp(x->name, y->name);
 }
 
 int
@@ -198,8 +198,8 @@ loop_run_once(void (*other)(int fd, uint32_t events, void *arg), void *arg)
 		if (t->fn == NULL || t->next_ms > now)
 			continue;
 		/* Late (a long command): once, then back on its period from now. */
-		t->next_ms = t->next_ms + t->period_ms > now ? t->next_ms + t->period_ms :
-							       now + t->period_ms;
+		t->next_ms = t->next_ms + t->period_ms > now ? t->next_ms + t->period_ms
+							     : now + t->period_ms;
 		t->fn(t->arg);
 	}
 }

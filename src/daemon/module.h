@@ -36,7 +36,7 @@ struct module {
 	 * the new one. Called after the ports changed and before the snapshot is built.
 	 */
 	void (*reconfigure)(const struct conf *old, const struct conf *conf);
-	/* Adds the module's part to a snapshot being built for the PMDs (immutable once published). */
+	/* Adds the module's part to a snapshot being built for the PMDs (immutable once out). */
 	void (*snapshot)(struct dp_snapshot *snap);
 };
 

@@ -46,7 +46,7 @@ port_by_name(const void *aux, const char *name)
 /* ---- Rule counters: what removed megaflows credited, plus the live ones ---- */
 
 struct live_counts {
-	unsigned n;                       /* Slots (a power of two). */
+	unsigned n;                        /* Slots (a power of two). */
 	const struct dp_flow_credit **key; /* Open addressing by credit pointer. */
 	uint64_t *packets, *bytes, *used;
 };
@@ -86,8 +86,8 @@ live_insert(struct live_counts *lc, const struct dp_flow_credit *k)
 }
 
 static void
-live_get(const struct live_counts *lc, const struct ofp_rule *r, uint64_t *packets,
-	uint64_t *bytes, uint64_t *used_tsc)
+live_get(const struct live_counts *lc, const struct ofp_rule *r, uint64_t *packets, uint64_t *bytes,
+	uint64_t *used_tsc)
 {
 	const struct dp_flow_credit *k = r->credit;
 	unsigned h = live_slot(lc, k);
@@ -179,7 +179,7 @@ selected(const struct ofp_rule *r, const struct ofp_rule *filter, bool strict, b
 		return false;
 	if (strict)
 		return r->priority == filter->priority && flow_key_equal(&r->mask, &filter->mask) &&
-			flow_key_equal(&r->match, &filter->match);
+		       flow_key_equal(&r->match, &filter->match);
 	return ofp_rule_covered_by(r, filter);
 }
 
@@ -237,10 +237,13 @@ format_rule(struct ds *out, const struct ofp_rule *r, const struct live_counts *
 		live_get(lc, r, &packets, &bytes, &used_tsc);
 		uint64_t age_ms = now - r->created_ms;
 		uint64_t tsc = rte_rdtsc(), hz = rte_get_tsc_hz();
-		uint64_t idle = !used_tsc ? age_ms / 1000 : used_tsc >= tsc ? 0 : (tsc - used_tsc) / hz;
-		ds_put_format(out, " cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03" PRIu64 "s, "
-			"table=%u, n_packets=%" PRIu64 ", n_bytes=%" PRIu64 ", ", r->cookie,
-			age_ms / 1000, age_ms % 1000, r->table_id, packets, bytes);
+		uint64_t idle = !used_tsc         ? age_ms / 1000
+				: used_tsc >= tsc ? 0
+						  : (tsc - used_tsc) / hz;
+		ds_put_format(out,
+			" cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03" PRIu64 "s, "
+			"table=%u, n_packets=%" PRIu64 ", n_bytes=%" PRIu64 ", ",
+			r->cookie, age_ms / 1000, age_ms % 1000, r->table_id, packets, bytes);
 		if (r->idle_timeout)
 			ds_put_format(out, "idle_timeout=%u, ", r->idle_timeout);
 		if (r->hard_timeout)
@@ -476,7 +479,8 @@ cmd_show(const char *br, struct ds *out)
 			for (int b = 0; b < RTE_ETHER_ADDR_LEN; b++)
 				dpid = dpid << 8 | v[i]->mac.addr_bytes[b];
 	ds_put_format(out, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016" PRIx64 "\n", dpid);
-	ds_put_cstr(out, "n_tables:254, n_buffers:0\n"
+	ds_put_cstr(out,
+		"n_tables:254, n_buffers:0\n"
 		"capabilities: FLOW_STATS TABLE_STATS PORT_STATS ARP_MATCH_IP\n"
 		"actions: output set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst "
 		"mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst\n");
@@ -512,7 +516,9 @@ cmd_dump_ports(const char *br, const char *which, struct ds *out)
 		if (want < 0) {
 			char *end;
 			long long x = strtoll(which, &end, 10);
-			want = *end == '\0' && x > 0 ? x : (!strcasecmp(which, "LOCAL") ? OFPP_LOCAL : -1);
+			want = *end == '\0' && x > 0
+				       ? x
+				       : (!strcasecmp(which, "LOCAL") ? OFPP_LOCAL : -1);
 		}
 		if (want < 0) {
 			ds_put_format(out, "%s: unknown port", which);
@@ -526,14 +532,17 @@ cmd_dump_ports(const char *br, const char *which, struct ds *out)
 		pmd_port_stats_get(v[i]->dp_no, &st);
 		ds_put_cstr(&body, "  port ");
 		put_ofport(&body, v[i]->ofport, 2);
-		ds_put_format(&body, ": rx pkts=%" PRIu64 ", bytes=%" PRIu64 ", drop=%" PRIu64
-			", errs=0, frame=0, over=0, crc=0\n", st.rx_packets, st.rx_bytes, st.rx_dropped);
-		ds_put_format(&body, "           tx pkts=%" PRIu64 ", bytes=%" PRIu64 ", drop=%" PRIu64
-			", errs=0, coll=0\n", st.tx_packets, st.tx_bytes, st.tx_dropped);
+		ds_put_format(&body,
+			": rx pkts=%" PRIu64 ", bytes=%" PRIu64 ", drop=%" PRIu64
+			", errs=0, frame=0, over=0, crc=0\n",
+			st.rx_packets, st.rx_bytes, st.rx_dropped);
+		ds_put_format(&body,
+			"           tx pkts=%" PRIu64 ", bytes=%" PRIu64 ", drop=%" PRIu64
+			", errs=0, coll=0\n",
+			st.tx_packets, st.tx_bytes, st.tx_dropped);
 		shown++;
 	}
-	ds_put_format(out, "OFPST_PORT reply (xid=0x2): %u ports\n%s", shown,
-		body.s ? body.s : "");
+	ds_put_format(out, "OFPST_PORT reply (xid=0x2): %u ports\n%s", shown, body.s ? body.s : "");
 	ds_destroy(&body);
 	return 0;
 }
@@ -640,8 +649,9 @@ expire_bridge(const char *br, struct mac_table *macs, void *aux)
 		if (r->idle_timeout) {
 			live_get(&lc, r, &packets, &bytes, &used_tsc);
 			/* A use after tsc was read (the PMD runs on) is a use now. */
-			uint64_t idle_ms = !used_tsc ? now - r->created_ms :
-				used_tsc >= tsc ? 0 : (tsc - used_tsc) * 1000 / hz;
+			uint64_t idle_ms = !used_tsc         ? now - r->created_ms
+					   : used_tsc >= tsc ? 0
+							     : (tsc - used_tsc) * 1000 / hz;
 			if (idle_ms >= r->idle_timeout * 1000ull)
 				expired[i] = true;
 		}
@@ -688,8 +698,10 @@ ofctl_module_fini(void)
 }
 
 /* The rule timeouts; before cfg (90), which applies the saved configuration. */
-static const struct module ofctl_module = {.name = "ofctl", .order = 80,
-	.init = ofctl_module_init, .fini = ofctl_module_fini};
+static const struct module ofctl_module = {.name = "ofctl",
+	.order = 80,
+	.init = ofctl_module_init,
+	.fini = ofctl_module_fini};
 MODULE_REGISTER(ofctl_module)
 
 /* ---- ofproto/trace ---- */

@@ -10,13 +10,13 @@
 
 /* Command-line settings of trestled (after the EAL's "--"). */
 struct trestled_opts {
-	const char *db_path;	    /* Saved configuration (--db). */
-	const char *ctl_path;	    /* Command socket (--ctl). */
-	const char *run_dir;	    /* vhost-user server sockets live here (--run-dir). */
-	const char *pidfile;	    /* --pidfile, or NULL. */
-	const char *log_file;	    /* --log-file, or NULL for stderr. */
-	bool detach;		    /* --detach: run in the background once ready. */
-	unsigned int mbufs;	    /* --mbufs: packet buffers in the shared pool. */
+	const char *db_path;        /* Saved configuration (--db). */
+	const char *ctl_path;       /* Command socket (--ctl). */
+	const char *run_dir;        /* vhost-user server sockets live here (--run-dir). */
+	const char *pidfile;        /* --pidfile, or NULL. */
+	const char *log_file;       /* --log-file, or NULL for stderr. */
+	bool detach;                /* --detach: run in the background once ready. */
+	unsigned int mbufs;         /* --mbufs: packet buffers in the shared pool. */
 	double ctl_idle_timeout;    /* --ctl-idle-timeout: seconds a client may begin nothing. */
 	double ctl_request_timeout; /* --ctl-request-timeout: to send a request, read a reply. */
 };

@@ -269,8 +269,8 @@ pmd_main(void *arg)
 
 		uint64_t end = rte_rdtsc();
 		if (unlikely(it.storm)) {
-			pmd->storm_debt = dp_storm_debt(pmd->storm_debt, it.storm_cycles, end - start,
-				it.others_busy, debt_max);
+			pmd->storm_debt = dp_storm_debt(pmd->storm_debt, it.storm_cycles,
+				end - start, it.others_busy, debt_max);
 		}
 		pmd->n_busy_prev = it.n_busy;
 		if (it.got)
@@ -332,7 +332,8 @@ pmd_init(struct ds *err)
 		}
 		pmd->idx = n_pmds;
 		pmd->lcore = lcore;
-		pmd->flows = dp_flow_table_create(PMD_FLOW_LIMIT, (int)rte_lcore_to_socket_id(lcore));
+		pmd->flows =
+			dp_flow_table_create(PMD_FLOW_LIMIT, (int)rte_lcore_to_socket_id(lcore));
 		pmd->emc = emc_create((int)rte_lcore_to_socket_id(lcore));
 		if (pmd->flows == NULL || pmd->emc == NULL) {
 			ds_put_cstr(err, "cannot allocate a PMD's flow table");
@@ -346,11 +347,11 @@ pmd_init(struct ds *err)
 		char name[RTE_RING_NAMESIZE];
 		int socket = (int)rte_lcore_to_socket_id(lcore);
 		snprintf(name, sizeof(name), "punt%u", pmd->idx);
-		pmd->ex.punt_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		pmd->ex.punt_ring =
+			rte_ring_create(name, PMD_PUNT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "inject%u", pmd->idx);
-		pmd->inject_ring = rte_ring_create(name, PMD_PUNT_RING, socket,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		pmd->inject_ring =
+			rte_ring_create(name, PMD_PUNT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (pmd->ex.punt_ring == NULL || pmd->inject_ring == NULL) {
 			ds_put_cstr(err, "cannot allocate a PMD's punt and inject rings");
 			return -ENOMEM;
@@ -402,8 +403,9 @@ pmd_punt_fd(void)
 unsigned
 pmd_punt_take(unsigned idx, struct rte_mbuf **pkts, unsigned n)
 {
-	return idx < n_pmds ?
-		rte_ring_sc_dequeue_burst(pmds[idx]->ex.punt_ring, (void **)pkts, n, NULL) : 0;
+	return idx < n_pmds
+		       ? rte_ring_sc_dequeue_burst(pmds[idx]->ex.punt_ring, (void **)pkts, n, NULL)
+		       : 0;
 }
 
 int
@@ -505,6 +507,8 @@ pmd_fini(void)
 }
 
 /* After the mbuf pool (the PMDs receive into it), before anything that sends or publishes. */
-static const struct module pmd_module = {.name = "pmd", .order = 20, .init = pmd_init,
+static const struct module pmd_module = {.name = "pmd",
+	.order = 20,
+	.init = pmd_init,
 	.fini = pmd_fini};
 MODULE_REGISTER(pmd_module)

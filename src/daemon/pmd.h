@@ -21,7 +21,7 @@
 struct ds;
 struct mac_table;
 
-#define PMD_MAX 16       /* PMD threads at most. */
+#define PMD_MAX 16        /* PMD threads at most. */
 #define PMD_MAX_RXQS 1024 /* Receive queues one PMD serves at most (polled or waited on). */
 /* Open_vSwitch other_config:flow-limit and max-idle when unset, as OVS's defaults. */
 #define PMD_FLOW_LIMIT 200000
@@ -33,12 +33,12 @@ struct mac_table;
 struct ofp_tables;
 
 struct dp_bridge {
-	char name[64];              /* Bridge name. */
+	char name[64];                    /* Bridge name. */
 	struct ofp_tables *const *tables; /* The bridge's flow tables (swapped under RCU). */
-	const struct dp_snapshot *snap; /* The snapshot it belongs to. */
-	struct l2_bridge l2;        /* NORMAL's view: ports with VLAN settings, MAC table. */
-	struct mac_table *macs;     /* The bridge's MAC table (lives as long as the bridge). */
-	unsigned emc_inv_prob;      /* EMC insertion: 1 in this many (0: never). */
+	const struct dp_snapshot *snap;   /* The snapshot it belongs to. */
+	struct l2_bridge l2;              /* NORMAL's view: ports with VLAN settings, MAC table. */
+	struct mac_table *macs; /* The bridge's MAC table (lives as long as the bridge). */
+	unsigned emc_inv_prob;  /* EMC insertion: 1 in this many (0: never). */
 };
 
 /* Port numbering for ofp_xlate() (aux: a struct dp_bridge). */
@@ -47,17 +47,17 @@ uint32_t dp_bridge_dp_to_of(const void *aux, uint32_t dp_port);
 
 /* One datapath port number's entry in a snapshot. */
 struct dp_port_ref {
-	struct port *port;          /* The open port, NULL when the number is unused. */
-	struct dp_bridge *br;       /* Its bridge in this snapshot, NULL when none. */
+	struct port *port;    /* The open port, NULL when the number is unused. */
+	struct dp_bridge *br; /* Its bridge in this snapshot, NULL when none. */
 };
 
 /* One receive queue served by one PMD. */
 struct port;
 struct dp_rxq {
-	struct port *port;          /* Its port: port->ops->rx receives. */
-	uint16_t qid;               /* Queue index. */
-	uint32_t dp_no;             /* Datapath port number. */
-	int fd;                     /* A queue to wait on (epoll), -1 for one to poll. */
+	struct port *port; /* Its port: port->ops->rx receives. */
+	uint16_t qid;      /* Queue index. */
+	uint32_t dp_no;    /* Datapath port number. */
+	int fd;            /* A queue to wait on (epoll), -1 for one to poll. */
 };
 
 /*
@@ -74,10 +74,10 @@ struct dp_punt_match {
 
 /* Everything the PMDs read; immutable once published. */
 struct dp_snapshot {
-	struct dp_port_ref ports[PORT_MAX];      /* By datapath port number. */
-	struct dp_port_tx tx[PORT_MAX];          /* The same, as the transmit path sees them. */
-	unsigned n_bridges;                      /* Number of bridges. */
-	struct dp_bridge *bridges;               /* The bridges (array owned by the snapshot). */
+	struct dp_port_ref ports[PORT_MAX]; /* By datapath port number. */
+	struct dp_port_tx tx[PORT_MAX];     /* The same, as the transmit path sees them. */
+	unsigned n_bridges;                 /* Number of bridges. */
+	struct dp_bridge *bridges;          /* The bridges (array owned by the snapshot). */
 	/*
 	 * The queues each PMD serves, by PMD index: those it polls every iteration first
 	 * (n_polled: ethdev, vhost-user with a guest), then those it waits on with epoll (TAP).

@@ -40,8 +40,8 @@ port_init(struct ds *err)
 {
 	/* The default (64K) is enough for the ethdev ports' rings plus bursts in flight, far
 	 * below OVS-DPDK's 256K; --mbufs raises it. */
-	port_pool = rte_pktmbuf_pool_create("trestle_mbufs", trestled_opts.mbufs, PORT_MBUF_CACHE, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	port_pool = rte_pktmbuf_pool_create("trestle_mbufs", trestled_opts.mbufs, PORT_MBUF_CACHE,
+		0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (port_pool == NULL) {
 		ds_put_format(err,
 			"cannot allocate %u packet buffers (%s): reserve more hugepages "
@@ -108,7 +108,7 @@ port_identify(struct port *port, const struct conf_iface *cfg, const char *run_d
 		snprintf(port->devname, sizeof(port->devname), "%.*s", (int)n, s);
 	} else if (!strcmp(type, "dpdkvhostuser")) {
 		if (snprintf(port->vhost_path, sizeof(port->vhost_path), "%s/%s", run_dir,
-				cfg->name) >= (int)sizeof(port->vhost_path))
+			    cfg->name) >= (int)sizeof(port->vhost_path))
 			goto too_long;
 		snprintf(port->devargs, sizeof(port->devargs), "vhost-server:%s", port->vhost_path);
 		return &port_vhost_ops;
@@ -121,7 +121,7 @@ port_identify(struct port *port, const struct conf_iface *cfg, const char *run_d
 			return NULL;
 		}
 		if (snprintf(port->vhost_path, sizeof(port->vhost_path), "%s", s) >=
-				(int)sizeof(port->vhost_path))
+			(int)sizeof(port->vhost_path))
 			goto too_long;
 		snprintf(port->devargs, sizeof(port->devargs), "vhost-client:%s", s);
 		return &port_vhost_ops;
@@ -156,7 +156,7 @@ bool
 port_mtu_valid(struct port *port, const struct conf_iface *cfg)
 {
 	if (cfg->mtu_request <= 0 ||
-			(cfg->mtu_request >= PORT_MTU_MIN && cfg->mtu_request <= PORT_MTU_MAX))
+		(cfg->mtu_request >= PORT_MTU_MIN && cfg->mtu_request <= PORT_MTU_MAX))
 		return true;
 	snprintf(port->error, sizeof(port->error),
 		"could not set MTU %" PRId64 " on %s: an MTU is from %d to %d", cfg->mtu_request,
@@ -295,13 +295,13 @@ port_same_device(const struct port *port, const struct conf_iface *cfg, const ch
 	if (cfg->mtu_request != port->mtu_request)
 		return false;
 	if ((cfg->mac == NULL) != (port->mac_request == NULL) ||
-			(cfg->mac && strcmp(cfg->mac, port->mac_request)))
+		(cfg->mac && strcmp(cfg->mac, port->mac_request)))
 		return false;
 	if (port_n_rxq(cfg) != port->n_rxq_request && port->started)
 		return false;
 	const char *aff = conf_map_get(&cfg->other_config, "pmd-rxq-affinity");
 	if ((aff == NULL) != (port->rxq_affinity == NULL) ||
-			(aff && strcmp(aff, port->rxq_affinity)))
+		(aff && strcmp(aff, port->rxq_affinity)))
 		return false;
 	/* A failed system port is retried when the configuration is applied again. */
 	return port->started || strcmp(port->type, "") != 0;
@@ -324,7 +324,7 @@ bool
 port_rx_ready(const struct port *port)
 {
 	return port->started && (port->ops != &port_vhost_ops ||
-		__atomic_load_n(&port->vhost_vid, __ATOMIC_ACQUIRE) >= 0);
+					__atomic_load_n(&port->vhost_vid, __ATOMIC_ACQUIRE) >= 0);
 }
 
 static void
@@ -366,8 +366,7 @@ port_tx_view(struct port *port, struct dp_port_tx *tx)
 }
 
 void
-port_status(const struct port *port, const struct dp_port_stats *ps,
-	struct iface_status *st)
+port_status(const struct port *port, const struct dp_port_stats *ps, struct iface_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->ofport = port->started ? port->ofport : -1;
@@ -393,6 +392,8 @@ port_status(const struct port *port, const struct dp_port_stats *ps,
 }
 
 /* The mbuf pool, first: every port and PMD takes its buffers from it. */
-static const struct module port_module = {.name = "ports", .order = 10, .init = port_init,
+static const struct module port_module = {.name = "ports",
+	.order = 10,
+	.init = port_init,
 	.fini = port_fini};
 MODULE_REGISTER(port_module)

@@ -79,23 +79,23 @@ struct port {
 	 * (vhost-user), the TAP name. A configuration that gives another reopens the port.
 	 */
 	char devargs[1024];
-	bool started;               /* Opened: PMDs may use it. */
-	uint16_t n_rxq;             /* Receive queues. */
-	uint16_t n_txq;             /* Transmit queues. */
-	bool tx_shared;             /* Fewer txqs than PMDs: transmit under tx_lock. */
-	rte_spinlock_t tx_lock[8];  /* One lock per txq, used when tx_shared. */
-	uint32_t dp_no;             /* Datapath port number (flow key in_port), 1..PORT_MAX-1. */
-	int64_t ofport;             /* OpenFlow port number in its bridge, -1 when not open. */
-	int64_t mtu;                /* MTU in use, -1 when unknown. */
+	bool started;              /* Opened: PMDs may use it. */
+	uint16_t n_rxq;            /* Receive queues. */
+	uint16_t n_txq;            /* Transmit queues. */
+	bool tx_shared;            /* Fewer txqs than PMDs: transmit under tx_lock. */
+	rte_spinlock_t tx_lock[8]; /* One lock per txq, used when tx_shared. */
+	uint32_t dp_no;            /* Datapath port number (flow key in_port), 1..PORT_MAX-1. */
+	int64_t ofport;            /* OpenFlow port number in its bridge, -1 when not open. */
+	int64_t mtu;               /* MTU in use, -1 when unknown. */
 	/*
 	 * Longest frame the PMDs take from or give to this port: the MTU, the Ethernet header
 	 * and one 802.1Q tag (OVS-DPDK's MTU_TO_FRAME_LEN, the CRC aside); UINT32_MAX when the
 	 * MTU is unknown. Longer ones are dropped as oversize.
 	 */
 	uint32_t max_frame;
-	int64_t mtu_request;        /* mtu_request it was opened with, -1 when unset. */
-	struct rte_ether_addr mac;  /* MAC in use. */
-	bool internal;              /* An internal port: its kernel interface's flags are polled. */
+	int64_t mtu_request;       /* mtu_request it was opened with, -1 when unset. */
+	struct rte_ether_addr mac; /* MAC in use. */
+	bool internal;             /* An internal port: its kernel interface's flags are polled. */
 	/*
 	 * Nothing can be sent to it now: an internal port whose kernel interface is
 	 * administratively down (the kernel would refuse each frame), a vhost-user port with no
@@ -103,15 +103,15 @@ struct port {
 	 * OVS does. Written by the control thread and the vhost events thread.
 	 */
 	volatile bool down;
-	char error[1400];           /* Why it could not be opened, "" when fine. */
-	char *rxq_affinity;         /* other_config:pmd-rxq-affinity, NULL when unset. */
-	uint16_t n_rxq_request;     /* options:n_rxq it was opened with (n_rxq may be fewer). */
-	char *mac_request;          /* mac it was opened with, NULL when unset. */
+	char error[1400];       /* Why it could not be opened, "" when fine. */
+	char *rxq_affinity;     /* other_config:pmd-rxq-affinity, NULL when unset. */
+	uint16_t n_rxq_request; /* options:n_rxq it was opened with (n_rxq may be fewer). */
+	char *mac_request;      /* mac it was opened with, NULL when unset. */
 
 	/* ethdev backend (port_ethdev.c). */
-	char devname[64];           /* DPDK device name, for rte_eal_hotplug_remove(). */
-	bool hotplugged;            /* We probed the device and must remove it at close. */
-	uint16_t eth_port;          /* ethdev port id, valid when started. */
+	char devname[64];  /* DPDK device name, for rte_eal_hotplug_remove(). */
+	bool hotplugged;   /* We probed the device and must remove it at close. */
+	uint16_t eth_port; /* ethdev port id, valid when started. */
 
 	/*
 	 * vhost-user backend (port_vhost.c): vhost_vid is librte_vhost's device while a guest is
@@ -119,12 +119,12 @@ struct port {
 	 * before librte_vhost frees a device. Its queues are polled only once a snapshot that
 	 * has them is published (vhost_polled), so hundreds of unattached ports cost nothing.
 	 */
-	char vhost_path[108];       /* The socket (a Unix socket path has 107 bytes at most). */
+	char vhost_path[108]; /* The socket (a Unix socket path has 107 bytes at most). */
 	volatile int vhost_vid;
-	bool vhost_polled;          /* Its receive queue is in the snapshot in force. */
+	bool vhost_polled; /* Its receive queue is in the snapshot in force. */
 
 	/* TAP backend (port_tap.c). */
-	int tap_fd;                 /* /dev/net/tun file descriptor, -1 when closed. */
+	int tap_fd; /* /dev/net/tun file descriptor, -1 when closed. */
 };
 
 /* Creates the shared mbuf pool; called once at start-up. */
@@ -146,8 +146,7 @@ struct port *port_refused(const struct conf_iface *cfg, const char *why);
 /* Stops and closes the device; the PMDs must no longer use it. */
 void port_close(struct port *port);
 /* Whether cfg asks for the same device as port was opened with (else close and reopen). */
-bool port_same_device(const struct port *port, const struct conf_iface *cfg,
-	const char *run_dir);
+bool port_same_device(const struct port *port, const struct conf_iface *cfg, const char *run_dir);
 /*
  * Reads an internal port's kernel interface flags into down; called every 100 ms. An
  * interface this process cannot see (moved to another network namespace) counts as up.
@@ -159,8 +158,7 @@ void port_tx_view(struct port *port, struct dp_port_tx *tx);
  * Live status for the Interface row's read-only columns; ps is what the PMDs counted for the
  * port (pmd_port_stats_get()), added to the device's own counters.
  */
-void port_status(const struct port *port, const struct dp_port_stats *ps,
-	struct iface_status *st);
+void port_status(const struct port *port, const struct dp_port_stats *ps, struct iface_status *st);
 /* Current link state, and its speed in Mbps (0 when unknown; speed may be NULL). */
 bool port_link_up(const struct port *port, uint32_t *speed);
 /* Whether the port's receive queues are to be polled now (a vhost-user port: a guest is there). */

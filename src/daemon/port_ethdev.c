@@ -171,7 +171,8 @@ ethdev_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 	} else {
 		if (rte_eth_dev_count_total() >= RTE_MAX_ETHPORTS) {
 			snprintf(port->error, sizeof(port->error),
-				"could not open network device %s: DPDK's %u ethdev ports are all in "
+				"could not open network device %s: DPDK's %u ethdev ports are all "
+				"in "
 				"use (types dpdk and system take one each; internal and vhost-user "
 				"ports take none)",
 				cfg->name, RTE_MAX_ETHPORTS);
@@ -198,7 +199,8 @@ ethdev_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 	ret = ethdev_configure(port, cfg, n_txq);
 	if (ret < 0 && port->error[0] == '\0')
 		snprintf(port->error, sizeof(port->error),
-			"could not configure network device %s (%s)", cfg->name, rte_strerror(-ret));
+			"could not configure network device %s (%s)", cfg->name,
+			rte_strerror(-ret));
 	return ret;
 }
 
@@ -230,8 +232,7 @@ ethdev_counters(const struct port *port, uint64_t *rx_missed, uint64_t *rx_error
 }
 
 static uint16_t
-ethdev_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mempool *mp)
+ethdev_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n, struct rte_mempool *mp)
 {
 	return rte_eth_rx_burst(port->eth_port, q, pkts, n);
 }

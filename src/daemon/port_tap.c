@@ -179,8 +179,7 @@ tap_read_one(struct port *port, struct rte_mempool *mp)
 }
 
 static uint16_t
-tap_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mempool *mp)
+tap_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n, struct rte_mempool *mp)
 {
 	uint16_t got = 0;
 
@@ -204,7 +203,8 @@ tap_tx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 		} else {
 			struct iovec iov[TAP_MAX_SEGS];
 			int k = 0;
-			for (struct rte_mbuf *s = m; s != NULL && k < TAP_MAX_SEGS; s = s->next, k++) {
+			for (struct rte_mbuf *s = m; s != NULL && k < TAP_MAX_SEGS;
+				s = s->next, k++) {
 				iov[k].iov_base = rte_pktmbuf_mtod(s, void *);
 				iov[k].iov_len = s->data_len;
 			}

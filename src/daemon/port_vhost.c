@@ -26,8 +26,8 @@
 #include "port.h"
 
 /* A device's virtqueues: the guest's receive queue q is 2q, its transmit queue 2q+1. */
-#define VHOST_GUEST_RXQ(q) ((uint16_t)((q) * 2))
-#define VHOST_GUEST_TXQ(q) ((uint16_t)((q) * 2 + 1))
+#define VHOST_GUEST_RXQ(q) ((uint16_t)((q)*2))
+#define VHOST_GUEST_TXQ(q) ((uint16_t)((q)*2 + 1))
 
 static pthread_mutex_t vhost_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct port *vhost_ports[PORT_MAX]; /* Ports with a registered socket, by dp_no. */
@@ -118,10 +118,11 @@ vhost_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 	bool client = !strcmp(port->type, "dpdkvhostuserclient");
 	/* No offloads: the guest hands over whole, checksummed frames (OVS without TSO). */
 	const uint64_t offloads = 1ULL << VIRTIO_NET_F_HOST_TSO4 | 1ULL << VIRTIO_NET_F_HOST_TSO6 |
-		1ULL << VIRTIO_NET_F_HOST_ECN | 1ULL << VIRTIO_NET_F_HOST_UFO |
-		1ULL << VIRTIO_NET_F_GUEST_TSO4 | 1ULL << VIRTIO_NET_F_GUEST_TSO6 |
-		1ULL << VIRTIO_NET_F_GUEST_ECN | 1ULL << VIRTIO_NET_F_GUEST_UFO |
-		1ULL << VIRTIO_NET_F_CSUM | 1ULL << VIRTIO_NET_F_GUEST_CSUM;
+				  1ULL << VIRTIO_NET_F_HOST_ECN | 1ULL << VIRTIO_NET_F_HOST_UFO |
+				  1ULL << VIRTIO_NET_F_GUEST_TSO4 |
+				  1ULL << VIRTIO_NET_F_GUEST_TSO6 | 1ULL << VIRTIO_NET_F_GUEST_ECN |
+				  1ULL << VIRTIO_NET_F_GUEST_UFO | 1ULL << VIRTIO_NET_F_CSUM |
+				  1ULL << VIRTIO_NET_F_GUEST_CSUM;
 	struct stat st;
 
 	if (!client && stat(port->vhost_path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -138,8 +139,8 @@ vhost_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 	pthread_mutex_unlock(&vhost_lock);
 	port->down = true; /* Until a guest attaches. */
 	if (rte_vhost_driver_disable_features(port->vhost_path, offloads) < 0 ||
-			rte_vhost_driver_callback_register(port->vhost_path, &vhost_device_ops) < 0 ||
-			rte_vhost_driver_start(port->vhost_path) < 0) {
+		rte_vhost_driver_callback_register(port->vhost_path, &vhost_device_ops) < 0 ||
+		rte_vhost_driver_start(port->vhost_path) < 0) {
 		snprintf(port->error, sizeof(port->error),
 			"could not open network device %s (vhost-user socket %s could not be "
 			"started; see the log)",
@@ -165,8 +166,7 @@ vhost_link(const struct port *port, bool *up, uint32_t *speed)
 }
 
 static uint16_t
-vhost_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mempool *mp)
+vhost_rx(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n, struct rte_mempool *mp)
 {
 	int vid = __atomic_load_n(&port->vhost_vid, __ATOMIC_ACQUIRE);
 

@@ -38,7 +38,7 @@ static bool
 punt_same_frames(const struct punt_claim *a, const struct punt_claim *b)
 {
 	return rte_is_same_ether_addr(&a->dst, &b->dst) && a->any_type == b->any_type &&
-		(a->any_type || a->ethertype == b->ethertype);
+	       (a->any_type || a->ethertype == b->ethertype);
 }
 
 int
@@ -78,7 +78,8 @@ punt_snapshot(struct dp_snapshot *snap)
 		if (c->fn == NULL)
 			continue;
 		snap->punts[snap->n_punts++] = (struct dp_punt_match){.dst = c->dst,
-			.any_type = c->any_type, .dl_type = rte_cpu_to_be_16(c->ethertype),
+			.any_type = c->any_type,
+			.dl_type = rte_cpu_to_be_16(c->ethertype),
 			.claim = (uint32_t)i};
 	}
 }
@@ -101,7 +102,8 @@ punt_drain(int fd, uint32_t events, void *arg)
 				/* A claim deleted after the frame was punted: dropped. */
 				if (claim < DP_PUNT_MAX && slots[claim].c.fn != NULL) {
 					slots[claim].n_frames++;
-					slots[claim].c.fn(pkts[i]->port, pkts[i], slots[claim].c.arg);
+					slots[claim].c.fn(pkts[i]->port, pkts[i],
+						slots[claim].c.arg);
 				}
 				rte_pktmbuf_free(pkts[i]);
 			}
@@ -143,14 +145,14 @@ punt_inject(uint32_t dp_no, const void *data, size_t len, struct ds *err)
 /* ---- punt/capture: a claim that keeps the last frames ---- */
 
 struct capture {
-	int claim;                          /* Its claim id, -1 when unused. */
-	unsigned next;                      /* Where the next frame goes in frames[]. */
+	int claim;     /* Its claim id, -1 when unused. */
+	unsigned next; /* Where the next frame goes in frames[]. */
 	struct {
-		uint32_t dp_no;                 /* Where it came in. */
-		uint16_t len;                   /* Its length. */
-		uint8_t data[64];               /* Its first bytes. */
+		uint32_t dp_no;   /* Where it came in. */
+		uint16_t len;     /* Its length. */
+		uint8_t data[64]; /* Its first bytes. */
 	} frames[PUNT_CAPTURE_KEEP];
-	uint64_t n;                         /* Frames seen. */
+	uint64_t n; /* Frames seen. */
 };
 
 static struct capture captures[DP_PUNT_MAX];
@@ -217,8 +219,8 @@ cmd_capture(int argc, const char *const argv[], struct ds *out)
 	cap->claim = punt_claim_add(&c);
 	if (cap->claim < 0) {
 		ret = cap->claim;
-		ds_put_format(out, "%s", ret == -EEXIST ? "those frames are claimed already" :
-			"at most 16 claims");
+		ds_put_format(out, "%s",
+			ret == -EEXIST ? "those frames are claimed already" : "at most 16 claims");
 		return ret;
 	}
 	ds_put_format(out, "capturing as claim %d\n", cap->claim);
@@ -258,8 +260,9 @@ cmd_show(int argc, const char *const argv[], struct ds *out)
 	uint64_t punted, dropped, injected;
 
 	pmd_punt_counters(&punted, &dropped, &injected);
-	ds_put_format(out, "punted: %" PRIu64 ", dropped (queue full): %" PRIu64
-		", injected: %" PRIu64 "\n", punted, dropped, injected);
+	ds_put_format(out,
+		"punted: %" PRIu64 ", dropped (queue full): %" PRIu64 ", injected: %" PRIu64 "\n",
+		punted, dropped, injected);
 	for (int i = 0; i < DP_PUNT_MAX; i++) {
 		const struct punt_slot *s = &slots[i];
 		if (s->c.fn == NULL)
@@ -305,7 +308,8 @@ cmd_inject(int argc, const char *const argv[], struct ds *out)
 		return -ENOENT;
 	}
 	if (n % 2 != 0 || n / 2 > sizeof(frame)) {
-		ds_put_format(out, "a frame is an even number of hexadecimal digits, %zu bytes at most",
+		ds_put_format(out,
+			"a frame is an even number of hexadecimal digits, %zu bytes at most",
 			sizeof(frame));
 		return -EINVAL;
 	}
@@ -313,8 +317,8 @@ cmd_inject(int argc, const char *const argv[], struct ds *out)
 		int hi = hex_value((unsigned char)argv[2][2 * i]);
 		int lo = hex_value((unsigned char)argv[2][2 * i + 1]);
 		if (hi < 0 || lo < 0) {
-			ds_put_format(out, "\"%c%c\" at byte %zu is not hexadecimal", argv[2][2 * i],
-				argv[2][2 * i + 1], i);
+			ds_put_format(out, "\"%c%c\" at byte %zu is not hexadecimal",
+				argv[2][2 * i], argv[2][2 * i + 1], i);
 			return -EINVAL;
 		}
 		frame[i] = (uint8_t)(hi << 4 | lo);
@@ -351,6 +355,9 @@ punt_fini(void)
 }
 
 /* After the PMDs (their rings and eventfd), before the features that claim frames. */
-static const struct module punt_module = {.name = "punt", .order = 30, .init = punt_init,
-	.fini = punt_fini, .snapshot = punt_snapshot};
+static const struct module punt_module = {.name = "punt",
+	.order = 30,
+	.init = punt_init,
+	.fini = punt_fini,
+	.snapshot = punt_snapshot};
 MODULE_REGISTER(punt_module)

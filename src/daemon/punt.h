@@ -20,7 +20,7 @@
 struct ds;
 struct rte_mbuf;
 
-/* Called on the control thread for each claimed frame from datapath port dp_no; m is freed after. */
+/* Called on the control thread for each claimed frame m from datapath port dp_no; freed after. */
 typedef void (*punt_handler_fn)(uint32_t dp_no, const struct rte_mbuf *m, void *arg);
 
 struct punt_claim {

@@ -131,20 +131,22 @@ parse_opts(int argc, char **argv)
 			errno = 0;
 			n = strtoul(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || n < 4096 || n > 16u * 1024 * 1024) {
-				fprintf(stderr, "trestled: --mbufs wants a number from 4096 to 16777216, "
-						"not \"%s\"\n", optarg);
+				fprintf(stderr,
+					"trestled: --mbufs wants a number from 4096 to 16777216, "
+					"not \"%s\"\n",
+					optarg);
 				return -EINVAL;
 			}
 			trestled_opts.mbufs = (unsigned int)n;
 			break;
 		case 'I':
 			if (parse_seconds(optarg, "--ctl-idle-timeout",
-					&trestled_opts.ctl_idle_timeout) < 0)
+				    &trestled_opts.ctl_idle_timeout) < 0)
 				return -EINVAL;
 			break;
 		case 'R':
 			if (parse_seconds(optarg, "--ctl-request-timeout",
-					&trestled_opts.ctl_request_timeout) < 0)
+				    &trestled_opts.ctl_request_timeout) < 0)
 				return -EINVAL;
 			break;
 		case 'h':
@@ -334,7 +336,7 @@ write_pidfile(const char *path)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (f == NULL || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) != 0 ||
-			rename(tmp, path) < 0)
+		rename(tmp, path) < 0)
 		die("cannot write pidfile %s: %s", path, strerror(errno));
 }
 
@@ -385,8 +387,8 @@ control_loop(struct ctl_server *srv, int sigfd)
 static char **
 eal_args(int sep, char **argv, int *argc)
 {
-	static const char *const keep[] = {
-		"--huge-unlink", "--no-huge", "--in-memory", "--single-file-segments"};
+	static const char *const keep[] = {"--huge-unlink", "--no-huge", "--in-memory",
+		"--single-file-segments"};
 	char **v = xcalloc((size_t)sep + 2, sizeof(*v));
 	bool add = true;
 

@@ -128,8 +128,8 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 					rte_be_to_cpu_16(a->tpid), tci & FLOW_VLAN_VID_MASK,
 					tci >> FLOW_VLAN_PCP_SHIFT);
 			else
-				ds_put_format(out, "push_vlan(vid=%u,pcp=%u)", tci & FLOW_VLAN_VID_MASK,
-					tci >> FLOW_VLAN_PCP_SHIFT);
+				ds_put_format(out, "push_vlan(vid=%u,pcp=%u)",
+					tci & FLOW_VLAN_VID_MASK, tci >> FLOW_VLAN_PCP_SHIFT);
 			break;
 		case DPA_POP_VLAN:
 			ds_put_cstr(out, "pop_vlan");
@@ -137,13 +137,15 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 		case DPA_SET_ETH_SRC:
 		case DPA_SET_ETH_DST:
 			ds_put_format(out, "set(eth(%s=" RTE_ETHER_ADDR_PRT_FMT "))",
-				a->type == DPA_SET_ETH_SRC ? "src" : "dst", RTE_ETHER_ADDR_BYTES(&a->mac));
+				a->type == DPA_SET_ETH_SRC ? "src" : "dst",
+				RTE_ETHER_ADDR_BYTES(&a->mac));
 			break;
 		case DPA_SET_IPV4_SRC:
 		case DPA_SET_IPV4_DST: {
 			const uint8_t *b = (const uint8_t *)&a->ip;
 			ds_put_format(out, "set(ipv4(%s=%u.%u.%u.%u))",
-				a->type == DPA_SET_IPV4_SRC ? "src" : "dst", b[0], b[1], b[2], b[3]);
+				a->type == DPA_SET_IPV4_SRC ? "src" : "dst", b[0], b[1], b[2],
+				b[3]);
 			break;
 		}
 		case DPA_SET_IPV4_TOS:
@@ -151,8 +153,8 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 			break;
 		case DPA_SET_L4_SRC:
 		case DPA_SET_L4_DST:
-			ds_put_format(out, "set(l4(%s=%u))", a->type == DPA_SET_L4_SRC ? "src" : "dst",
-				rte_be_to_cpu_16(a->l4));
+			ds_put_format(out, "set(l4(%s=%u))",
+				a->type == DPA_SET_L4_SRC ? "src" : "dst", rte_be_to_cpu_16(a->l4));
 			break;
 		case DPA_DEC_TTL:
 			ds_put_cstr(out, "dec_ttl");

@@ -81,8 +81,8 @@ dp_exec_flush_port(struct dp_exec *ex, uint32_t dp_no)
 }
 
 void
-dp_exec_enqueue_many(
-	struct dp_exec *ex, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n, uint64_t bytes)
+dp_exec_enqueue_many(struct dp_exec *ex, uint32_t dp_no, struct rte_mbuf **pkts, unsigned n,
+	uint64_t bytes)
 {
 	if (unlikely(dp_no >= DP_PORT_MAX)) {
 		rte_pktmbuf_free_bulk(pkts, n);

@@ -39,18 +39,18 @@ struct dpcls_subtable {
 };
 
 struct dp_flow_table {
-	unsigned limit;                    /* Most flows allowed. */
-	unsigned count;                    /* Flows installed. */
-	unsigned n_chunks;                 /* Chunks allocated. */
-	struct dp_flow *chunks[MAX_CHUNKS]; /* The pool, CHUNK_FLOWS flows each. */
-	struct dp_flow *free_list;         /* Unused slots. */
-	unsigned n_subtables;              /* Subtables in use. */
-	unsigned n_l3_subtables;           /* Those whose masks reach past L2. */
+	unsigned limit;                                  /* Most flows allowed. */
+	unsigned count;                                  /* Flows installed. */
+	unsigned n_chunks;                               /* Chunks allocated. */
+	struct dp_flow *chunks[MAX_CHUNKS];              /* The pool, CHUNK_FLOWS flows each. */
+	struct dp_flow *free_list;                       /* Unused slots. */
+	unsigned n_subtables;                            /* Subtables in use. */
+	unsigned n_l3_subtables;                         /* Those whose masks reach past L2. */
 	struct dpcls_subtable *subtables[MAX_SUBTABLES]; /* In rank order. */
-	unsigned sweep_pos;                /* Where the next sweep slice starts. */
-	uint64_t n_lookups;                /* Keys looked up, since the last read. */
-	uint64_t n_probes;                 /* Subtable probes they took. */
-	int socket;                        /* Where flows and buckets come from (dp_mem.h). */
+	unsigned sweep_pos;                              /* Where the next sweep slice starts. */
+	uint64_t n_lookups;                              /* Keys looked up, since the last read. */
+	uint64_t n_probes;                               /* Subtable probes they took. */
+	int socket; /* Where flows and buckets come from (dp_mem.h). */
 	/*
 	 * Action buffers slots outgrew: a dump on the control thread may still read one, so
 	 * they are freed at the next flush, which runs while the control thread waits for it.
@@ -107,8 +107,7 @@ subtable_hash(const struct dpcls_subtable *st, const struct flow_key *key)
 
 /* Whether key under the subtable's mask equals flow's masked key. */
 static inline bool
-subtable_match(const struct dpcls_subtable *st, const struct flow_key *key,
-	const struct dp_flow *f)
+subtable_match(const struct dpcls_subtable *st, const struct flow_key *key, const struct dp_flow *f)
 {
 	const uint64_t *k = (const uint64_t *)key, *m = (const uint64_t *)&st->mask;
 	const uint64_t *v = (const uint64_t *)&f->key;
@@ -386,7 +385,8 @@ dp_flow_table_lookup(struct dp_flow_table *tbl, const struct flow_key *const key
 			 * compare of the covered words settles it without the hash and the chain.
 			 */
 			struct dp_flow *prev = i > 0 ? out[i - 1] : NULL;
-			if (prev != NULL && prev->subtable == st && subtable_match(st, keys[i], prev)) {
+			if (prev != NULL && prev->subtable == st &&
+				subtable_match(st, keys[i], prev)) {
 				out[i] = prev;
 				found++;
 				st->hits++;
@@ -437,8 +437,7 @@ dp_flow_table_full(const struct dp_flow_table *tbl)
 }
 
 void
-dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc,
-	bool all)
+dp_flow_table_sweep(struct dp_flow_table *tbl, uint64_t now_tsc, uint64_t max_idle_tsc, bool all)
 {
 	unsigned total = tbl->n_chunks * CHUNK_FLOWS;
 	unsigned visit = all ? total : SWEEP_SLICE;

@@ -77,7 +77,8 @@ static size_t
 udp4(uint8_t *p)
 {
 	size_t n = eth(p, 0x0800);
-	const uint8_t ip[20] = {0x45, 0x10, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+	const uint8_t ip[20] = {0x45, 0x10, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0,
+		2};
 	memcpy(p + n, ip, 20);
 	n += 20;
 	const uint8_t udp[8] = {0x04, 0xd2, 0x00, 0x35, 0, 8, 0, 0};
@@ -186,7 +187,7 @@ test_ipv6_ext_headers(void **state)
 	uint8_t *ip = p + n;
 
 	ip[0] = 0x60;
-	ip[6] = 0;   /* Hop-by-hop. */
+	ip[6] = 0; /* Hop-by-hop. */
 	ip[7] = 255;
 	ip[8] = 0xfe;
 	ip[39] = 1;
@@ -227,8 +228,8 @@ test_arp_icmp_jumbo(void **state)
 	struct flow_key k;
 	memset(p, 0, sizeof(p));
 	size_t n = eth(p, 0x0806);
-	const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1,
-		0, 0, 0, 0, 0, 0, 10, 0, 0, 9};
+	const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1, 0, 0, 0, 0,
+		0, 0, 10, 0, 0, 9};
 	memcpy(p + n, arp, 28);
 	assert_int_equal(extract(p, (uint16_t)(n + 28), &k), FLOW_OK);
 	assert_int_equal(k.nw_proto, 1);
@@ -319,7 +320,7 @@ test_emc(void **state)
 	dp_flow_table_remove(tbl, f);
 	assert_null(emc_lookup(emc, &k, h));
 	struct dp_flow *g = dp_flow_table_insert(tbl, &other, &mask, &acts, NULL, NULL);
-	assert_ptr_equal(g, f); /* Slot reused... */
+	assert_ptr_equal(g, f);              /* Slot reused... */
 	assert_null(emc_lookup(emc, &k, h)); /* ...and the old entry sees it. */
 	/* Insertion probability: 0 never inserts. */
 	emc_clear(emc);
@@ -434,8 +435,8 @@ test_classifier_differential(void **state)
 			for (int j = 0; j < 32; j++) {
 				struct dp_flow *want = NULL;
 				for (unsigned i = 0; i < n_rules; i++)
-					if (rules[i].flow &&
-							flow_key_match(&keys[j], &rules[i].mask, &rules[i].key))
+					if (rules[i].flow && flow_key_match(&keys[j],
+								     &rules[i].mask, &rules[i].key))
 						want = rules[i].flow;
 				assert_ptr_equal(out[j], want);
 			}
@@ -469,8 +470,8 @@ test_flow_table_limit_and_staleness(void **state)
 	for (uint32_t i = 0; i < 10; i++) {
 		memset(&k, 0, sizeof(k));
 		k.in_port = i;
-		assert_non_null(dp_flow_table_insert(tbl, &k, &mask, &acts, &gen,
-			i % 2 ? &learn : NULL));
+		assert_non_null(
+			dp_flow_table_insert(tbl, &k, &mask, &acts, &gen, i % 2 ? &learn : NULL));
 	}
 	k.in_port = 99;
 	assert_null(dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL));

@@ -55,7 +55,7 @@ emc_entry_hit(const struct emc_entry *e, const struct flow_key *key, uint32_t ha
 	const struct dp_flow *f = e->flow;
 
 	return f != NULL && e->hash == hash && e->seq == f->seq && f->in_use &&
-		!dp_flow_is_stale(f) && flow_key_match(key, &f->mask, &f->key);
+	       !dp_flow_is_stale(f) && flow_key_match(key, &f->mask, &f->key);
 }
 
 struct dp_flow *
@@ -91,8 +91,8 @@ emc_insert(struct emc *emc, const struct flow_key *key, uint32_t hash, struct dp
 }
 
 void
-emc_maybe_insert(struct emc *emc, const struct flow_key *key, uint32_t hash,
-	struct dp_flow *flow, unsigned inv_prob)
+emc_maybe_insert(struct emc *emc, const struct flow_key *key, uint32_t hash, struct dp_flow *flow,
+	unsigned inv_prob)
 {
 	if (inv_prob == 0)
 		return;

@@ -399,8 +399,8 @@ format_l2(struct ds *out, const struct flow_key *k, const struct flow_key *m)
 
 /* "src=A,dst=B" of two IPv4 addresses under their masks, as far as the mask covers them. */
 static void
-format_ip4_pair(struct ds *out, bool *first, const char *a, const char *b,
-	const struct flow_key *k, const struct flow_key *m)
+format_ip4_pair(struct ds *out, bool *first, const char *a, const char *b, const struct flow_key *k,
+	const struct flow_key *m)
 {
 	if (m->nw_src) {
 		put_ip4(out, a, k->nw_src, m->nw_src);
@@ -421,8 +421,8 @@ format_l3(struct ds *out, const struct flow_key *k, const struct flow_key *m)
 	uint16_t type = rte_be_to_cpu_16(k->dl_type);
 	bool first = true;
 
-	if (type == ETH_TYPE_IPV4 && (m->nw_src || m->nw_dst || m->nw_proto || m->nw_tos ||
-					     m->nw_ttl || m->nw_frag)) {
+	if (type == ETH_TYPE_IPV4 &&
+		(m->nw_src || m->nw_dst || m->nw_proto || m->nw_tos || m->nw_ttl || m->nw_frag)) {
 		ds_put_cstr(out, ",ipv4(");
 		format_ip4_pair(out, &first, "src", "dst", k, m);
 		put_u(out, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
@@ -430,11 +430,12 @@ format_l3(struct ds *out, const struct flow_key *k, const struct flow_key *m)
 		put_u(out, &first, "ttl", k->nw_ttl, m->nw_ttl, 0xff);
 		if (m->nw_frag)
 			ds_put_format(out, "%sfrag=%s", first ? "" : ",",
-				!(k->nw_frag & FLOW_FRAG_ANY) ? "no" :
-				(k->nw_frag & FLOW_FRAG_LATER) ? "later" : "first");
+				!(k->nw_frag & FLOW_FRAG_ANY)    ? "no"
+				: (k->nw_frag & FLOW_FRAG_LATER) ? "later"
+								 : "first");
 		ds_put_char(out, ')');
-	} else if (type == ETH_TYPE_IPV6 && (!all_zero(m->ipv6_src, 16) ||
-						    !all_zero(m->ipv6_dst, 16) || m->nw_proto)) {
+	} else if (type == ETH_TYPE_IPV6 &&
+		   (!all_zero(m->ipv6_src, 16) || !all_zero(m->ipv6_dst, 16) || m->nw_proto)) {
 		ds_put_cstr(out, ",ipv6(");
 		if (!all_zero(m->ipv6_src, 16)) {
 			put_ip6(out, "src", k->ipv6_src, m->ipv6_src);
@@ -462,9 +463,12 @@ format_l4(struct ds *out, const struct flow_key *k, const struct flow_key *m)
 {
 	if (!m->tp_src && !m->tp_dst)
 		return;
-	const char *l4 = k->nw_proto == 6 ? "tcp" : k->nw_proto == 17 ? "udp" :
-		k->nw_proto == 132 ? "sctp" : k->nw_proto == 1 ? "icmp" :
-		k->nw_proto == 58 ? "icmpv6" : "l4";
+	const char *l4 = k->nw_proto == 6     ? "tcp"
+			 : k->nw_proto == 17  ? "udp"
+			 : k->nw_proto == 132 ? "sctp"
+			 : k->nw_proto == 1   ? "icmp"
+			 : k->nw_proto == 58  ? "icmpv6"
+					      : "l4";
 	bool icmp = k->nw_proto == 1 || k->nw_proto == 58, first = true;
 	ds_put_format(out, ",%s(", l4);
 	put_u(out, &first, icmp ? "type" : "src", rte_be_to_cpu_16(k->tp_src),

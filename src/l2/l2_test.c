@@ -63,7 +63,7 @@ test_static_flush_del(void **state)
 
 	assert_int_equal(mac_table_add_static(t, 0, &a, 5, 0), 0);
 	assert_int_equal(mac_table_learn(t, 0, &a, 6, 10), MAC_LEARN_REFUSED); /* Never moves. */
-	assert_int_equal(mac_table_age(t, 100000), 0);                       /* Never ages. */
+	assert_int_equal(mac_table_age(t, 100000), 0);                         /* Never ages. */
 	assert_int_equal(mac_table_lookup(t, 0, &a, 100000), 5);
 	mac_table_learn(t, 0, &b, 6, 100000);
 	mac_table_learn(t, 7, &b, 7, 100000);
@@ -137,14 +137,14 @@ test_entry_pool(void **state)
 
 	for (int round = 0; round < 2; round++) {
 		for (unsigned i = 0; i < 10000; i++) {
-			struct rte_ether_addr m = {{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8),
-				(uint8_t)i}};
+			struct rte_ether_addr m = {
+				{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
 			assert_int_equal(mac_table_learn(t, 1, &m, 1 + i % 3, 0), MAC_LEARN_NEW);
 		}
 		assert_int_equal(mac_table_count(t), 10000);
 		for (unsigned i = 0; i < 10000; i++) {
-			struct rte_ether_addr m = {{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8),
-				(uint8_t)i}};
+			struct rte_ether_addr m = {
+				{0x02, 0, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
 			assert_int_equal(mac_table_lookup(t, 1, &m, 0), 1 + i % 3);
 		}
 		/* 10000 entries: three slabs, and the second round reuses them. */
@@ -157,8 +157,17 @@ test_entry_pool(void **state)
 
 /* ---- NORMAL and VLANs ---- */
 
-enum { P_ACCESS10 = 1, P_ACCESS20, P_TRUNK_ALL, P_TRUNK10, P_NATIVE_UNTAGGED, P_NATIVE_TAGGED,
-	P_TUNNEL, P_ACCESS10B, N_PORTS = P_ACCESS10B };
+enum {
+	P_ACCESS10 = 1,
+	P_ACCESS20,
+	P_TRUNK_ALL,
+	P_TRUNK10,
+	P_NATIVE_UNTAGGED,
+	P_NATIVE_TAGGED,
+	P_TUNNEL,
+	P_ACCESS10B,
+	N_PORTS = P_ACCESS10B
+};
 
 static struct l2_port ports[N_PORTS];
 static struct l2_bridge br;
@@ -225,11 +234,11 @@ test_vlan_rules(void **state)
 
 	setup_ports(macs);
 	static const struct {
-		uint32_t in;       /* Ingress port. */
-		int vid;           /* Frame's VID, -1 untagged. */
-		uint8_t pcp;       /* Frame's PCP. */
-		const char *acts;  /* Expected actions ("drop" with the reason below). */
-		uint8_t drop;      /* Expected drop reason. */
+		uint32_t in;      /* Ingress port. */
+		int vid;          /* Frame's VID, -1 untagged. */
+		uint8_t pcp;      /* Frame's PCP. */
+		const char *acts; /* Expected actions ("drop" with the reason below). */
+		uint8_t drop;     /* Expected drop reason. */
 	} cases[] = {
 		/* Access 10, untagged: to the other access-10 port and the native-untagged port as
 		 * they are, tagged 10 to the trunks, the native-tagged port. Never back to port 1,

@@ -20,16 +20,16 @@
 #include "mac_table.h"
 #include "xalloc.h"
 
-#define SLAB_ENTRIES 4096 /* Entries the pool grows by. */
+#define SLAB_ENTRIES 4096                     /* Entries the pool grows by. */
 #define MAX_SLABS ((1u << 24) / SLAB_ENTRIES) /* Enough for the largest cap. */
 
 struct mac_entry {
-	struct rte_ether_addr mac; /* The address. */
-	uint16_t vlan;             /* Its VLAN. */
-	uint32_t port;             /* Where it was seen. */
-	uint64_t used_s;           /* Last learned or refreshed. */
-	bool is_static;            /* fdb/add: never ages, never moves. */
-	struct mac_entry *hnext;   /* Hash chain. */
+	struct rte_ether_addr mac;     /* The address. */
+	uint16_t vlan;                 /* Its VLAN. */
+	uint32_t port;                 /* Where it was seen. */
+	uint64_t used_s;               /* Last learned or refreshed. */
+	bool is_static;                /* fdb/add: never ages, never moves. */
+	struct mac_entry *hnext;       /* Hash chain. */
 	struct mac_entry *prev, *next; /* Per-port list, oldest first (not for static entries). */
 };
 
@@ -40,23 +40,23 @@ struct port_list {
 
 /* Lock: lock protects every member but gen and learn_gen, which are only written under it. */
 struct mac_table {
-	rte_spinlock_t lock;           /* Taken by every function. */
-	unsigned max;                  /* Cap on entries. */
-	unsigned aging_s;              /* Idle time before an entry expires. */
-	unsigned count;                /* Entries. */
-	unsigned n_static;             /* Static entries. */
-	uint32_t n_buckets;            /* Power of two. */
-	struct mac_entry **buckets;    /* Hash chains. */
+	rte_spinlock_t lock;                         /* Taken by every function. */
+	unsigned max;                                /* Cap on entries. */
+	unsigned aging_s;                            /* Idle time before an entry expires. */
+	unsigned count;                              /* Entries. */
+	unsigned n_static;                           /* Static entries. */
+	uint32_t n_buckets;                          /* Power of two. */
+	struct mac_entry **buckets;                  /* Hash chains. */
 	struct port_list ports[MAC_TABLE_MAX_PORTS]; /* Dynamic entries by port. */
-	volatile uint32_t gen;         /* See mac_table.h. */
-	volatile uint32_t learn_gen;   /* See mac_table.h. */
-	uint64_t n_learned;            /* Statistics, as fdb/stats-show prints them. */
+	volatile uint32_t gen;                       /* See mac_table.h. */
+	volatile uint32_t learn_gen;                 /* See mac_table.h. */
+	uint64_t n_learned; /* Statistics, as fdb/stats-show prints them. */
 	uint64_t n_expired;
 	uint64_t n_evicted;
 	uint64_t n_moved;
-	int socket;                    /* Where the memory comes from (dp_mem.h). */
-	struct mac_entry *free_entries; /* The pool's unused entries, by hnext. */
-	unsigned n_slabs;              /* Allocations the pool is made of. */
+	int socket;                         /* Where the memory comes from (dp_mem.h). */
+	struct mac_entry *free_entries;     /* The pool's unused entries, by hnext. */
+	unsigned n_slabs;                   /* Allocations the pool is made of. */
 	struct mac_entry *slabs[MAX_SLABS]; /* SLAB_ENTRIES entries each. */
 };
 
@@ -187,7 +187,8 @@ evict_one(struct mac_table *t)
 	unsigned best = MAC_TABLE_MAX_PORTS;
 
 	for (unsigned p = 0; p < MAC_TABLE_MAX_PORTS; p++)
-		if (t->ports[p].n && (best == MAC_TABLE_MAX_PORTS || t->ports[p].n > t->ports[best].n))
+		if (t->ports[p].n &&
+			(best == MAC_TABLE_MAX_PORTS || t->ports[p].n > t->ports[best].n))
 			best = p;
 	if (best == MAC_TABLE_MAX_PORTS)
 		return false;
@@ -245,8 +246,8 @@ expired(const struct mac_table *t, const struct mac_entry *e, uint64_t now_s)
 }
 
 enum mac_learn_result
-mac_table_learn(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
-	uint32_t port, uint64_t now_s)
+mac_table_learn(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac, uint32_t port,
+	uint64_t now_s)
 {
 	enum mac_learn_result r;
 
@@ -312,8 +313,8 @@ mac_table_lookup(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr
 }
 
 void
-mac_table_touch(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
-	uint32_t port, uint64_t now_s)
+mac_table_touch(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac, uint32_t port,
+	uint64_t now_s)
 {
 	rte_spinlock_lock(&t->lock);
 	struct mac_entry *e = *find_slot(t, vlan, mac);

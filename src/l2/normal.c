@@ -98,7 +98,7 @@ egress_for(const struct l2_port *out, const struct l2_port *in, uint16_t vlan, u
 	switch (out->mode) {
 	case L2_VLAN_ACCESS:
 		if (out->priority_tags == L2_PRIO_ALWAYS ||
-				(out->priority_tags == L2_PRIO_IF_NONZERO && pcp != 0))
+			(out->priority_tags == L2_PRIO_IF_NONZERO && pcp != 0))
 			e = (struct egress){true, RTE_ETHER_TYPE_VLAN, (uint16_t)(pcp << 13)};
 		break;
 	case L2_VLAN_DOT1Q_TUNNEL:
@@ -132,8 +132,8 @@ is_reserved_mcast(const struct rte_ether_addr *a)
  * distinct tag.
  */
 static void
-build_actions(struct dp_actions *acts, const struct l2_port *const *outs,
-	const struct egress *eg, unsigned n, const struct flow_key *key, bool has_switch_tag)
+build_actions(struct dp_actions *acts, const struct l2_port *const *outs, const struct egress *eg,
+	unsigned n, const struct flow_key *key, bool has_switch_tag)
 {
 	bool done[L2_PORTS_MAX] = {false};
 	uint16_t in_tpid = rte_be_to_cpu_16(key->vlan_tpid);
@@ -141,8 +141,9 @@ build_actions(struct dp_actions *acts, const struct l2_port *const *outs,
 
 	/* 1. The frame as it arrived. */
 	for (unsigned i = 0; i < n; i++) {
-		bool same = has_switch_tag ? (eg[i].tagged && eg[i].tpid == in_tpid && eg[i].tci == in_tci)
-					   : !eg[i].tagged;
+		bool same = has_switch_tag
+				    ? (eg[i].tagged && eg[i].tpid == in_tpid && eg[i].tci == in_tci)
+				    : !eg[i].tagged;
 		if (same) {
 			dp_actions_output(acts, outs[i]->dp_port);
 			done[i] = true;
@@ -175,7 +176,7 @@ build_actions(struct dp_actions *acts, const struct l2_port *const *outs,
 		tagged_now = true;
 		for (unsigned j = i; j < n; j++) {
 			if (!done[j] && eg[j].tagged && eg[j].tpid == eg[i].tpid &&
-					eg[j].tci == eg[i].tci) {
+				eg[j].tci == eg[i].tci) {
 				dp_actions_output(acts, outs[j]->dp_port);
 				done[j] = true;
 			}
@@ -208,14 +209,15 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 		acts->drop = DP_DROP_VLAN_INVALID;
 		return 0;
 	}
-	uint16_t pcp = flow_vlan_present(key->vlan_tci) && in->mode != L2_VLAN_DOT1Q_TUNNEL ?
-		flow_vlan_tci(key->vlan_tci) >> FLOW_VLAN_PCP_SHIFT : 0;
+	uint16_t pcp = flow_vlan_present(key->vlan_tci) && in->mode != L2_VLAN_DOT1Q_TUNNEL
+			       ? flow_vlan_tci(key->vlan_tci) >> FLOW_VLAN_PCP_SHIFT
+			       : 0;
 
 	/* Learn the source. */
 	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
 	if (!rte_is_multicast_ether_addr(&key->dl_src) && !br->dry_run) {
-		enum mac_learn_result r = mac_table_learn(br->macs, vlan, &key->dl_src,
-			in->dp_port, now_s);
+		enum mac_learn_result r =
+			mac_table_learn(br->macs, vlan, &key->dl_src, in->dp_port, now_s);
 		res->learned = r == MAC_LEARN_NEW;
 		res->moved = r == MAC_LEARN_MOVED;
 	}
@@ -259,7 +261,7 @@ normal_refresh(const struct l2_bridge *br, const struct flow_key *key, uint64_t 
 	bool tag;
 
 	if (in == NULL || rte_is_multicast_ether_addr(&key->dl_src) ||
-			!ingress_vlan(in, key, &vlan, &tag))
+		!ingress_vlan(in, key, &vlan, &tag))
 		return;
 	mac_table_touch(br->macs, vlan, &key->dl_src, in->dp_port, now_s);
 }

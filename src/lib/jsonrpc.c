@@ -205,8 +205,8 @@ jsonrpc_parse_request(const json_t *msg, const char **method, const char ***argv
 	for (size_t k = 0; k < n; k++) {
 		json_t *s = json_array_get(p, k);
 		if (!json_is_string(s)) {
-			snprintf(err, err_len, "\"params\" must be an array of strings (element %zu is not)",
-				k);
+			snprintf(err, err_len,
+				"\"params\" must be an array of strings (element %zu is not)", k);
 			free(v);
 			return -EINVAL;
 		}

@@ -394,7 +394,8 @@ test_builders(void **state)
 	char err[64];
 	int argc;
 
-	assert_int_equal(jsonrpc_parse_request(r, &method, &params, &argc, &id, err, sizeof(err)), 0);
+	assert_int_equal(jsonrpc_parse_request(r, &method, &params, &argc, &id, err, sizeof(err)),
+		0);
 	assert_string_equal(method, "vsctl");
 	assert_int_equal(argc, 1);
 	assert_string_equal(params[0], "show");
@@ -404,7 +405,8 @@ test_builders(void **state)
 	json_decref(rep);
 	rep = jsonrpc_reply(NULL, "no bridge named br9", id);
 	assert_true(json_is_null(json_object_get(rep, "result")));
-	assert_string_equal(json_string_value(json_object_get(rep, "error")), "no bridge named br9");
+	assert_string_equal(json_string_value(json_object_get(rep, "error")),
+		"no bridge named br9");
 	json_decref(rep);
 	free(params);
 	json_decref(r);

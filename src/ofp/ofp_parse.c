@@ -28,8 +28,7 @@ struct parse_ctx {
 	struct ds *err;
 };
 
-static int
-perr(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int perr(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int
 perr(struct parse_ctx *c, const char *fmt, ...)
@@ -179,9 +178,14 @@ parse_port(struct parse_ctx *c, const char *s, uint32_t *port)
 		const char *name;
 		uint32_t port;
 	} reserved[] = {
-		{"IN_PORT", OFPP_IN_PORT}, {"NORMAL", OFPP_NORMAL}, {"FLOOD", OFPP_FLOOD},
-		{"ALL", OFPP_ALL}, {"LOCAL", OFPP_LOCAL}, {"NONE", OFPP_NONE},
-		{"ANY", OFPP_NONE}, {"CONTROLLER", OFPP_CONTROLLER},
+		{"IN_PORT", OFPP_IN_PORT},
+		{"NORMAL", OFPP_NORMAL},
+		{"FLOOD", OFPP_FLOOD},
+		{"ALL", OFPP_ALL},
+		{"LOCAL", OFPP_LOCAL},
+		{"NONE", OFPP_NONE},
+		{"ANY", OFPP_NONE},
+		{"CONTROLLER", OFPP_CONTROLLER},
 	};
 	uint64_t v;
 
@@ -224,10 +228,17 @@ static const struct {
 	uint16_t dl_type;
 	int nw_proto; /* -1: none. */
 } shorthands[] = {
-	{"ip", ETH_IPV4, -1}, {"ipv6", ETH_IPV6, -1}, {"arp", ETH_ARP, -1},
-	{"icmp", ETH_IPV4, 1}, {"tcp", ETH_IPV4, 6}, {"udp", ETH_IPV4, 17},
-	{"sctp", ETH_IPV4, 132}, {"icmp6", ETH_IPV6, 58}, {"tcp6", ETH_IPV6, 6},
-	{"udp6", ETH_IPV6, 17}, {"sctp6", ETH_IPV6, 132},
+	{"ip", ETH_IPV4, -1},
+	{"ipv6", ETH_IPV6, -1},
+	{"arp", ETH_ARP, -1},
+	{"icmp", ETH_IPV4, 1},
+	{"tcp", ETH_IPV4, 6},
+	{"udp", ETH_IPV4, 17},
+	{"sctp", ETH_IPV4, 132},
+	{"icmp6", ETH_IPV6, 58},
+	{"tcp6", ETH_IPV6, 6},
+	{"udp6", ETH_IPV6, 17},
+	{"sctp6", ETH_IPV6, 132},
 };
 
 /*
@@ -241,7 +252,7 @@ static const struct {
 /* The parse modes a keyword is allowed in; elsewhere it is an unknown keyword. */
 #define IN_ALL ((1u << OFP_PARSE_ADD) | (1u << OFP_PARSE_MATCH) | (1u << OFP_PARSE_TRACE))
 #define IN_RULE ((1u << OFP_PARSE_ADD) | (1u << OFP_PARSE_MATCH)) /* Not a packet's field. */
-#define IN_ADD (1u << OFP_PARSE_ADD)                             /* Only when adding a rule. */
+#define IN_ADD (1u << OFP_PARSE_ADD)                              /* Only when adding a rule. */
 
 #define F_NO_MASK 0x1 /* "/MASK" is refused. */
 #define F_ARP 0x2     /* The keyword also matches dl_type=arp. */
@@ -285,7 +296,7 @@ field_mac(struct parse_ctx *c, const struct match_field *f, const char *value, u
 	struct ofp_rule *r = c->rule;
 
 	if (parse_mac_masked(value, KEY_FIELD(&r->match, f, struct rte_ether_addr),
-			KEY_FIELD(&r->mask, f, struct rte_ether_addr)) < 0)
+		    KEY_FIELD(&r->mask, f, struct rte_ether_addr)) < 0)
 		return perr(c, "%s: bad MAC address \"%s\"", f->name, value);
 	return 0;
 }
@@ -297,7 +308,7 @@ field_ipv4(struct parse_ctx *c, const struct match_field *f, const char *value, 
 	struct ofp_rule *r = c->rule;
 
 	if (parse_ipv4_masked(value, KEY_FIELD(&r->match, f, rte_be32_t),
-			KEY_FIELD(&r->mask, f, rte_be32_t)) < 0)
+		    KEY_FIELD(&r->mask, f, rte_be32_t)) < 0)
 		return perr(c, "%s: bad IPv4 address \"%s\"", f->name, value);
 	return 0;
 }
@@ -309,7 +320,7 @@ field_ipv6(struct parse_ctx *c, const struct match_field *f, const char *value, 
 	struct ofp_rule *r = c->rule;
 
 	if (parse_ipv6_masked(value, KEY_FIELD(&r->match, f, uint8_t),
-			KEY_FIELD(&r->mask, f, uint8_t)) < 0)
+		    KEY_FIELD(&r->mask, f, uint8_t)) < 0)
 		return perr(c, "%s: bad IPv6 address \"%s\"", f->name, value);
 	return 0;
 }
@@ -346,15 +357,15 @@ field_dl_vlan(struct parse_ctx *c, const struct match_field *f, const char *valu
 }
 
 static int
-field_dl_vlan_pcp(struct parse_ctx *c, const struct match_field *f, const char *value,
-	uint64_t v, uint64_t m)
+field_dl_vlan_pcp(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
 {
 	struct ofp_rule *r = c->rule;
 	uint16_t tci = rte_be_to_cpu_16(r->match.vlan_tci);
 	uint16_t tm = rte_be_to_cpu_16(r->mask.vlan_tci);
 
 	tci = (uint16_t)((tci & ~FLOW_VLAN_PCP_MASK) | (v << FLOW_VLAN_PCP_SHIFT) |
-		FLOW_VLAN_PRESENT);
+			 FLOW_VLAN_PRESENT);
 	tm |= FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT;
 	r->match.vlan_tci = rte_cpu_to_be_16(tci);
 	r->mask.vlan_tci = rte_cpu_to_be_16(tm);
@@ -363,8 +374,8 @@ field_dl_vlan_pcp(struct parse_ctx *c, const struct match_field *f, const char *
 
 /* A 16-bit field in network order, with its mask (vlan_tci, tp_src, tp_dst). */
 static int
-field_be16_masked(struct parse_ctx *c, const struct match_field *f, const char *value,
-	uint64_t v, uint64_t m)
+field_be16_masked(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
 {
 	struct ofp_rule *r = c->rule;
 
@@ -437,16 +448,16 @@ field_cookie(struct parse_ctx *c, const struct match_field *f, const char *value
 }
 
 static int
-field_idle_timeout(struct parse_ctx *c, const struct match_field *f, const char *value,
-	uint64_t v, uint64_t m)
+field_idle_timeout(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
 {
 	c->rule->idle_timeout = (uint16_t)v;
 	return 0;
 }
 
 static int
-field_hard_timeout(struct parse_ctx *c, const struct match_field *f, const char *value,
-	uint64_t v, uint64_t m)
+field_hard_timeout(struct parse_ctx *c, const struct match_field *f, const char *value, uint64_t v,
+	uint64_t m)
 {
 	c->rule->hard_timeout = (uint16_t)v;
 	return 0;
@@ -550,8 +561,8 @@ check_prerequisites(struct parse_ctx *c)
 	if ((r->mask.nw_proto || r->mask.nw_tos || r->mask.nw_ttl) && !ip4 && !ip6 && !arp)
 		return perr(c, "nw_proto/nw_tos/nw_ttl need an IP match (add \"ip\" or \"ipv6\")");
 	if ((r->mask.tp_src || r->mask.tp_dst) &&
-			(!(ip4 || ip6) || !(proto == 6 || proto == 17 || proto == 132 || proto == 1 ||
-				proto == 58)))
+		(!(ip4 || ip6) ||
+			!(proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58)))
 		return perr(c, "tp_src/tp_dst/icmp_type/icmp_code need a transport protocol "
 			       "(add \"tcp\", \"udp\", \"sctp\" or \"icmp\")");
 	if (!rte_is_zero_ether_addr(&r->mask.arp_sha) || !rte_is_zero_ether_addr(&r->mask.arp_tha))
@@ -597,7 +608,7 @@ parse_set(struct parse_ctx *c, const char *field, const char *value, uint8_t syn
 			return -EINVAL;
 		a->value = (uint32_t)v;
 	} else if (!strcmp(field, "eth_src") || !strcmp(field, "dl_src") ||
-			!strcmp(field, "eth_dst") || !strcmp(field, "dl_dst")) {
+		   !strcmp(field, "eth_dst") || !strcmp(field, "dl_dst")) {
 		struct rte_ether_addr mac;
 		if (parse_mac(value, &mac) < 0)
 			return perr(c, "%s: bad MAC address \"%s\"", field, value);
@@ -606,8 +617,8 @@ parse_set(struct parse_ctx *c, const char *field, const char *value, uint8_t syn
 			return -EINVAL;
 		a->mac = mac;
 	} else if (!strcmp(field, "ip_src") || !strcmp(field, "nw_src") ||
-			!strcmp(field, "ipv4_src") || !strcmp(field, "ip_dst") ||
-			!strcmp(field, "nw_dst") || !strcmp(field, "ipv4_dst")) {
+		   !strcmp(field, "ipv4_src") || !strcmp(field, "ip_dst") ||
+		   !strcmp(field, "nw_dst") || !strcmp(field, "ipv4_dst")) {
 		struct in_addr ip;
 		if (inet_pton(AF_INET, value, &ip) != 1)
 			return perr(c, "%s: bad IPv4 address \"%s\"", field, value);
@@ -624,8 +635,8 @@ parse_set(struct parse_ctx *c, const char *field, const char *value, uint8_t syn
 			return -EINVAL;
 		a->value = (uint32_t)(v << shift);
 	} else if (!strcmp(field, "tp_src") || !strcmp(field, "tcp_src") ||
-			!strcmp(field, "udp_src") || !strcmp(field, "tp_dst") ||
-			!strcmp(field, "tcp_dst") || !strcmp(field, "udp_dst")) {
+		   !strcmp(field, "udp_src") || !strcmp(field, "tp_dst") ||
+		   !strcmp(field, "tcp_dst") || !strcmp(field, "udp_dst")) {
 		if (parse_uint(value, UINT16_MAX, &v) < 0)
 			return perr(c, "%s: bad port \"%s\"", field, value);
 		a = act_new(c, strstr(field, "src") ? OFPACT_SET_L4_SRC : OFPACT_SET_L4_DST);
@@ -669,9 +680,15 @@ parse_action(struct parse_ctx *c, char *s)
 	static const struct {
 		const char *action, *field;
 	} mods[] = {
-		{"mod_vlan_vid", "vlan_vid"}, {"mod_vlan_pcp", "vlan_pcp"}, {"mod_dl_src", "eth_src"},
-		{"mod_dl_dst", "eth_dst"}, {"mod_nw_src", "ip_src"}, {"mod_nw_dst", "ip_dst"},
-		{"mod_nw_tos", "nw_tos"}, {"mod_tp_src", "tp_src"}, {"mod_tp_dst", "tp_dst"},
+		{"mod_vlan_vid", "vlan_vid"},
+		{"mod_vlan_pcp", "vlan_pcp"},
+		{"mod_dl_src", "eth_src"},
+		{"mod_dl_dst", "eth_dst"},
+		{"mod_nw_src", "ip_src"},
+		{"mod_nw_dst", "ip_dst"},
+		{"mod_nw_tos", "nw_tos"},
+		{"mod_tp_src", "tp_src"},
+		{"mod_tp_dst", "tp_dst"},
 	};
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
 		if (!strcmp(s, mods[i].action) && arg)
@@ -790,8 +807,7 @@ parse_actions(struct parse_ctx *c, char *s)
 
 int
 ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
-	int64_t (*port_by_name)(const void *aux, const char *name), const void *aux,
-	struct ds *err)
+	int64_t (*port_by_name)(const void *aux, const char *name), const void *aux, struct ds *err)
 {
 	struct parse_ctx c = {rule, mode, port_by_name, aux, err};
 	char *copy = xstrdup(s), *acts = NULL;
@@ -814,7 +830,8 @@ ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
 		goto out;
 	}
 	char *save = NULL;
-	for (char *tok = strtok_r(copy, ", \t\n", &save); tok; tok = strtok_r(NULL, ", \t\n", &save)) {
+	for (char *tok = strtok_r(copy, ", \t\n", &save); tok;
+		tok = strtok_r(NULL, ", \t\n", &save)) {
 		char *eq = strchr(tok, '=');
 		if (eq == NULL) {
 			size_t i;
@@ -826,7 +843,8 @@ ofp_rule_parse(struct ofp_rule *rule, const char *s, enum ofp_parse_mode mode,
 				goto out;
 			}
 			if (shorthands[i].nw_proto >= 0)
-				set_proto(rule, shorthands[i].dl_type, (uint8_t)shorthands[i].nw_proto);
+				set_proto(rule, shorthands[i].dl_type,
+					(uint8_t)shorthands[i].nw_proto);
 			else
 				set_dl_type(rule, shorthands[i].dl_type);
 			continue;
@@ -852,19 +870,33 @@ out:
 /* ---- Printing ---- */
 
 static void
-put_port(struct ds *out, uint32_t port,
-	const char *(*port_name)(const void *aux, uint32_t ofport), const void *aux)
+put_port(struct ds *out, uint32_t port, const char *(*port_name)(const void *aux, uint32_t ofport),
+	const void *aux)
 {
 	const char *name = NULL;
 
 	switch (port) {
-	case OFPP_IN_PORT: name = "IN_PORT"; break;
-	case OFPP_NORMAL: name = "NORMAL"; break;
-	case OFPP_FLOOD: name = "FLOOD"; break;
-	case OFPP_ALL: name = "ALL"; break;
-	case OFPP_CONTROLLER: name = "CONTROLLER"; break;
-	case OFPP_LOCAL: name = "LOCAL"; break;
-	case OFPP_NONE: name = "NONE"; break;
+	case OFPP_IN_PORT:
+		name = "IN_PORT";
+		break;
+	case OFPP_NORMAL:
+		name = "NORMAL";
+		break;
+	case OFPP_FLOOD:
+		name = "FLOOD";
+		break;
+	case OFPP_ALL:
+		name = "ALL";
+		break;
+	case OFPP_CONTROLLER:
+		name = "CONTROLLER";
+		break;
+	case OFPP_LOCAL:
+		name = "LOCAL";
+		break;
+	case OFPP_NONE:
+		name = "NONE";
+		break;
 	default:
 		if (port_name)
 			name = port_name(aux, port);
@@ -961,7 +993,7 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 	bool proto_shown = false, type_shown = false;
 	bool arp = type == ETH_ARP;
 	bool icmp = m->nw_proto && (k->nw_proto == 1 || k->nw_proto == 58) &&
-		(type == ETH_IPV4 || type == ETH_IPV6);
+		    (type == ETH_IPV4 || type == ETH_IPV6);
 
 	if (with_priority && r->priority != OFP_DEFAULT_PRIORITY)
 		ds_put_format(out, "priority=%u,", r->priority);
@@ -970,13 +1002,14 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 		for (size_t i = 0; i < sizeof(shorthands) / sizeof(shorthands[0]); i++) {
 			const int np = shorthands[i].nw_proto;
 			if (shorthands[i].dl_type == type && np >= 0 && m->nw_proto &&
-					k->nw_proto == np) {
+				k->nw_proto == np) {
 				ds_put_format(out, "%s,", shorthands[i].name);
 				type_shown = proto_shown = true;
 				break;
 			}
 		}
-		for (size_t i = 0; i < sizeof(shorthands) / sizeof(shorthands[0]) && !type_shown; i++) {
+		for (size_t i = 0; i < sizeof(shorthands) / sizeof(shorthands[0]) && !type_shown;
+			i++) {
 			if (shorthands[i].dl_type == type && shorthands[i].nw_proto < 0) {
 				ds_put_format(out, "%s,", shorthands[i].name);
 				type_shown = true;
@@ -991,8 +1024,8 @@ ofp_match_format(struct ds *out, const struct ofp_rule *r, bool with_priority,
 	uint16_t tci = rte_be_to_cpu_16(k->vlan_tci), tm = rte_be_to_cpu_16(m->vlan_tci);
 	/* dl_vlan and dl_vlan_pcp say "tagged": only a match on a present tag prints so. */
 	if ((tm == (FLOW_VLAN_VID_MASK | FLOW_VLAN_PRESENT) ||
-			tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) &&
-			(tci & FLOW_VLAN_PRESENT)) {
+		    tm == (FLOW_VLAN_PCP_MASK | FLOW_VLAN_PRESENT) || tm == 0xffff) &&
+		(tci & FLOW_VLAN_PRESENT)) {
 		if (tm & FLOW_VLAN_VID_MASK)
 			ds_put_format(out, "dl_vlan=%u,", tci & FLOW_VLAN_VID_MASK);
 		if (tm & FLOW_VLAN_PCP_MASK)
@@ -1059,10 +1092,12 @@ ofp_actions_format(struct ds *out, const struct ofp_rule *r,
 			}
 			break;
 		case OFPACT_SET_VLAN_VID:
-			ds_put_format(out, sf ? "set_field:%u->vlan_vid" : "mod_vlan_vid:%u", a->value);
+			ds_put_format(out, sf ? "set_field:%u->vlan_vid" : "mod_vlan_vid:%u",
+				a->value);
 			break;
 		case OFPACT_SET_VLAN_PCP:
-			ds_put_format(out, sf ? "set_field:%u->vlan_pcp" : "mod_vlan_pcp:%u", a->value);
+			ds_put_format(out, sf ? "set_field:%u->vlan_pcp" : "mod_vlan_pcp:%u",
+				a->value);
 			break;
 		case OFPACT_STRIP_VLAN:
 			ds_put_cstr(out, "strip_vlan");
@@ -1077,8 +1112,8 @@ ofp_actions_format(struct ds *out, const struct ofp_rule *r,
 				ds_put_format(out, "set_field:" MAC_FMT "->%s",
 					RTE_ETHER_ADDR_BYTES(&a->mac), src ? "eth_src" : "eth_dst");
 			else
-				ds_put_format(out, "%s:" MAC_FMT,
-					src ? "mod_dl_src" : "mod_dl_dst", RTE_ETHER_ADDR_BYTES(&a->mac));
+				ds_put_format(out, "%s:" MAC_FMT, src ? "mod_dl_src" : "mod_dl_dst",
+					RTE_ETHER_ADDR_BYTES(&a->mac));
 			break;
 		}
 		case OFPACT_SET_IPV4_SRC:
@@ -1086,7 +1121,8 @@ ofp_actions_format(struct ds *out, const struct ofp_rule *r,
 			bool src = a->type == OFPACT_SET_IPV4_SRC;
 			inet_ntop(AF_INET, &a->ip, ip, sizeof(ip));
 			if (sf)
-				ds_put_format(out, "set_field:%s->%s", ip, src ? "ip_src" : "ip_dst");
+				ds_put_format(out, "set_field:%s->%s", ip,
+					src ? "ip_src" : "ip_dst");
 			else
 				ds_put_format(out, "%s:%s", src ? "mod_nw_src" : "mod_nw_dst", ip);
 			break;
@@ -1101,9 +1137,11 @@ ofp_actions_format(struct ds *out, const struct ofp_rule *r,
 		case OFPACT_SET_L4_DST: {
 			bool src = a->type == OFPACT_SET_L4_SRC;
 			if (sf)
-				ds_put_format(out, "set_field:%u->%s", a->value, src ? "tp_src" : "tp_dst");
+				ds_put_format(out, "set_field:%u->%s", a->value,
+					src ? "tp_src" : "tp_dst");
 			else
-				ds_put_format(out, "%s:%u", src ? "mod_tp_src" : "mod_tp_dst", a->value);
+				ds_put_format(out, "%s:%u", src ? "mod_tp_src" : "mod_tp_dst",
+					a->value);
 			break;
 		}
 		case OFPACT_DEC_TTL:
@@ -1131,7 +1169,7 @@ bool
 ofp_rule_same_match(const struct ofp_rule *a, const struct ofp_rule *b)
 {
 	return a->priority == b->priority && a->table_id == b->table_id &&
-		flow_key_equal(&a->mask, &b->mask) && flow_key_equal(&a->match, &b->match);
+	       flow_key_equal(&a->mask, &b->mask) && flow_key_equal(&a->match, &b->match);
 }
 
 bool

@@ -14,8 +14,8 @@ struct ofp_index;
 
 /* A set of tables: rules sorted by table, then priority (highest first), then age. */
 struct ofp_tables {
-	unsigned n_rules;		  /* Rules in rules[]. */
-	struct ofp_rule **rules;	  /* The rules (shared between versions of the tables). */
+	unsigned n_rules;                 /* Rules in rules[]. */
+	struct ofp_rule **rules;          /* The rules (shared between versions of the tables). */
 	unsigned start[OFP_N_TABLES + 1]; /* Index of each table's first rule; start[255] = n. */
 	struct ofp_index *index; /* Tuple index (ofp_tables_index()), NULL when out of date. */
 };

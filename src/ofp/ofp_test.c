@@ -79,10 +79,12 @@ test_round_trip(void **state)
 		"vlan_tci=0x0005,actions=drop",
 		"vlan_tci=0x0000/0x1fff,actions=drop",
 		"vlan_tci=0x2000/0xf000,actions=drop",
-		"ip,nw_src=10.0.0.0/8,nw_dst=192.168.1.1,actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,output:1",
+		"ip,nw_src=10.0.0.0/"
+		"8,nw_dst=192.168.1.1,actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,output:1",
 		"ip,nw_src=10.1.0.0/255.255.0.255,actions=output:1",
 		"ip,nw_tos=32,nw_ttl=64,actions=mod_nw_tos:16,dec_ttl,output:1",
-		"tcp,tp_src=80,tp_dst=0x1000/0xf000,actions=mod_tp_src:8080,mod_tp_dst:443,output:1",
+		"tcp,tp_src=80,tp_dst=0x1000/"
+		"0xf000,actions=mod_tp_src:8080,mod_tp_dst:443,output:1",
 		"udp,nw_dst=10.0.0.1,tp_dst=53,actions=output:1",
 		"sctp,tp_dst=9,actions=drop",
 		"icmp,icmp_type=8,icmp_code=0,actions=output:1",
@@ -133,15 +135,15 @@ static void
 test_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"in_port=1",                               /* no actions */
-		"in_port=1,actions=",                      /* empty action list is fine? no: */
+		"in_port=1",          /* no actions */
+		"in_port=1,actions=", /* empty action list is fine? no: */
 		"bogus=1,actions=drop",
 		"dl_src=02:00:00:00:00,actions=drop",
 		"dl_src=02:00:00:00:00:0g,actions=drop",
-		"nw_src=10.0.0.1,actions=drop",             /* prerequisite: ip */
+		"nw_src=10.0.0.1,actions=drop", /* prerequisite: ip */
 		"ip,nw_src=10.0.0.300,actions=drop",
 		"ip,nw_src=10.0.0.0/33,actions=drop",
-		"tp_dst=80,actions=drop",                   /* prerequisite: tcp/udp */
+		"tp_dst=80,actions=drop", /* prerequisite: tcp/udp */
 		"ip,tp_dst=80,actions=drop",
 		"ipv6_src=::1,actions=drop",
 		"dl_vlan=4096,actions=drop",
@@ -159,7 +161,7 @@ test_malformed(void **state)
 		"actions=set_field:1->nosuchfield",
 		"actions=set_field:1",
 		"actions=CONTROLLER",
-		"actions=output:CONTROLLER",                /* It would print as the above. */
+		"actions=output:CONTROLLER", /* It would print as the above. */
 		"actions=output:NONE",
 		"actions=mod_nw_tos:3",
 		"dl_type=0x8000/0xf000,actions=drop",
@@ -185,10 +187,12 @@ test_malformed(void **state)
 	struct ofp_rule r;
 	struct ds err = DS_INIT;
 	assert_int_not_equal(ofp_rule_parse(&r, "ip,actions=drop", OFP_PARSE_MATCH, NULL, NULL,
-		&err), 0);
+				     &err),
+		0);
 	ds_clear(&err);
-	assert_int_not_equal(ofp_rule_parse(&r, "ip,nw_src=10.0.0.0/8", OFP_PARSE_TRACE, NULL,
-		NULL, &err), 0);
+	assert_int_not_equal(ofp_rule_parse(&r, "ip,nw_src=10.0.0.0/8", OFP_PARSE_TRACE, NULL, NULL,
+				     &err),
+		0);
 	ds_destroy(&err);
 }
 
@@ -232,7 +236,8 @@ random_key(struct flow_key *k)
 	k->dl_dst.addr_bytes[5] = (uint8_t)(rnd() % 8);
 	k->dl_src.addr_bytes[5] = (uint8_t)(rnd() % 8);
 	k->dl_type = rte_cpu_to_be_16(types[rnd() % 4]);
-	k->nw_src = rte_cpu_to_be_32(0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() % 4));
+	k->nw_src =
+		rte_cpu_to_be_32(0x0a000000u | (uint32_t)(rnd() % 4) << 16 | (uint32_t)(rnd() % 4));
 	k->nw_dst = rte_cpu_to_be_32(0xc0a80000u | (uint32_t)(rnd() % 16));
 	k->nw_proto = rnd() % 2 ? 6 : 17;
 	k->tp_src = rte_cpu_to_be_16((uint16_t)(1024 + rnd() % 4));
@@ -283,7 +288,7 @@ reference(struct ofp_rule *const *rules, unsigned n, const struct flow_key *k)
 
 	for (unsigned i = 0; i < n; i++)
 		if (flow_key_match(k, &rules[i]->mask, &rules[i]->match) &&
-				(best == NULL || rules[i]->priority > best->priority))
+			(best == NULL || rules[i]->priority > best->priority))
 			best = rules[i];
 	return best;
 }
@@ -296,8 +301,8 @@ decision(const struct dp_actions *a)
 
 /* Adds a random rule at a priority no live rule has, unless the one drawn is taken. */
 static void
-add_random_rule(struct ofp_tables *t, struct ofp_rule **live, unsigned *n_live,
-	unsigned *next_id, bool *used_prio)
+add_random_rule(struct ofp_tables *t, struct ofp_rule **live, unsigned *n_live, unsigned *next_id,
+	bool *used_prio)
 {
 	uint16_t p = (uint16_t)(1 + rnd() % 65534);
 
@@ -350,16 +355,19 @@ run_differential(bool indexed)
 			} else {
 				struct ofp_xlate_out xo;
 				if (i >= PACKETS)
-					fail_msg("round %u: a replayed packet missed the megaflows", round);
+					fail_msg("round %u: a replayed packet missed the megaflows",
+						round);
 				misses++;
 				assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
 				got = decision(&xo.acts);
-				assert_non_null(dp_flow_table_insert(ft, &k, &xo.mask, &xo.acts, NULL, NULL));
+				assert_non_null(dp_flow_table_insert(ft, &k, &xo.mask, &xo.acts,
+					NULL, NULL));
 			}
 			const struct ofp_rule *want = reference(live, n_live, &k);
 			uint32_t expect = want ? 1000 + (want->acts[0].port - 1000) : 0;
 			if (got != expect)
-				fail_msg("round %u packet %u: datapath says output %u, reference %u",
+				fail_msg(
+					"round %u packet %u: datapath says output %u, reference %u",
 					round, i, got, expect);
 		}
 		if (dp_flow_table_count(ft) > megaflows_max)
@@ -385,8 +393,9 @@ run_differential(bool indexed)
 		dp_flow_table_flush(ft);
 	}
 	print_message("differential (%s): %u rules, %u packets, %u megaflow hits, %u upcalls, "
-		"at most %u megaflows\n", indexed ? "tuple index" : "rule scan", n_live,
-		2 * ROUNDS * PACKETS, hits, misses, megaflows_max);
+		      "at most %u megaflows\n",
+		indexed ? "tuple index" : "rule scan", n_live, 2 * ROUNDS * PACKETS, hits, misses,
+		megaflows_max);
 	/* Beyond the replays, megaflows made for one packet served others. */
 	assert_true(hits > ROUNDS * PACKETS);
 	for (unsigned i = 0; i < n_live; i++)
@@ -449,7 +458,8 @@ test_wildcarding(void **state)
 			assert_int_equal(xo.mask.tp_src, 0);
 			assert_int_equal(xo.mask.tp_dst, 0);
 			assert_int_equal(xo.mask.dl_type, 0);
-			assert_non_null(dp_flow_table_insert(ft, &k, &xo.mask, &xo.acts, NULL, NULL));
+			assert_non_null(
+				dp_flow_table_insert(ft, &k, &xo.mask, &xo.acts, NULL, NULL));
 		} else {
 			assert_int_equal(decision(dp_flow_actions(f)), 2);
 		}
@@ -487,7 +497,8 @@ test_xlate_actions(void **state)
 	k.in_port = 1;
 	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
 	dp_actions_format(&d, &xo.acts);
-	assert_string_equal(ds_cstr(&d), "push_vlan(vid=10,pcp=0),set(eth(dst=02:00:00:00:00:99)),2");
+	assert_string_equal(ds_cstr(&d),
+		"push_vlan(vid=10,pcp=0),set(eth(dst=02:00:00:00:00:99)),2");
 	assert_int_equal(xo.n_credits, 2);
 	ds_clear(&d);
 	k.in_port = 3;

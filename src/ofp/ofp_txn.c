@@ -12,10 +12,10 @@
 #include "xalloc.h"
 
 struct ofp_txn {
-	struct ofp_tables *t;	/* The version being built (never indexed before the end). */
+	struct ofp_tables *t;   /* The version being built (never indexed before the end). */
 	struct ofp_rule **dead; /* Rules removed or replaced, to free once no PMD sees them. */
-	unsigned n_dead;	/* Entries in dead[]. */
-	unsigned cap_dead;	/* Allocated entries of dead[]. */
+	unsigned n_dead;        /* Entries in dead[]. */
+	unsigned cap_dead;      /* Allocated entries of dead[]. */
 };
 
 struct ofp_txn *

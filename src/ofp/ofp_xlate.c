@@ -166,10 +166,30 @@ ofp_rule_free(struct ofp_rule *r)
 static const struct {
 	uint8_t off, len;
 } key_fields[] = {
-#define F(field) {offsetof(struct flow_key, field), sizeof(((struct flow_key *)0)->field)}
-	F(in_port), F(dl_type), F(nw_proto), F(vlan_tci), F(vlan_tpid), F(cvlan_tci), F(nw_frag),
-	F(dl_dst), F(dl_src), F(tp_dst), F(tp_src), F(nw_dst), F(nw_src), F(ipv6_dst), F(ipv6_src),
-	F(nw_tos), F(nw_ttl), F(arp_sha), F(arp_tha), F(ipv6_label),
+#define F(field) \
+	{ \
+		offsetof(struct flow_key, field), sizeof(((struct flow_key *)0)->field) \
+	}
+	F(in_port),
+	F(dl_type),
+	F(nw_proto),
+	F(vlan_tci),
+	F(vlan_tpid),
+	F(cvlan_tci),
+	F(nw_frag),
+	F(dl_dst),
+	F(dl_src),
+	F(tp_dst),
+	F(tp_src),
+	F(nw_dst),
+	F(nw_src),
+	F(ipv6_dst),
+	F(ipv6_src),
+	F(nw_tos),
+	F(nw_ttl),
+	F(arp_sha),
+	F(arp_tha),
+	F(ipv6_label),
 #undef F
 };
 
@@ -188,24 +208,24 @@ static const struct {
 #define OFP_STAGES 3
 
 struct ofp_tuple {
-	struct flow_key mask;               /* Mask every rule here shares. */
-	unsigned best;                      /* Lowest rank (index in rules[]) among them. */
-	unsigned n_stages;                  /* Stage masks before the full one. */
-	struct flow_key stage[OFP_STAGES];  /* mask limited to stages 0..s, each adding bits. */
-	uint32_t *sets[OFP_STAGES];         /* Partial hashes of the rules (h | 1; 0 empty). */
-	uint32_t set_mask;                  /* Sets' size - 1 (a power of two). */
-	unsigned n;                         /* Rules here. */
-	unsigned *rank;                     /* Their ranks, ascending (chains keep that order). */
-	uint32_t *hash;                     /* Their hashes under mask. */
-	int *next;                          /* Bucket chains, -1 ends. */
-	int *heads;                         /* n_buckets heads. */
-	uint32_t bucket_mask;               /* n_buckets - 1. */
+	struct flow_key mask;              /* Mask every rule here shares. */
+	unsigned best;                     /* Lowest rank (index in rules[]) among them. */
+	unsigned n_stages;                 /* Stage masks before the full one. */
+	struct flow_key stage[OFP_STAGES]; /* mask limited to stages 0..s, each adding bits. */
+	uint32_t *sets[OFP_STAGES];        /* Partial hashes of the rules (h | 1; 0 empty). */
+	uint32_t set_mask;                 /* Sets' size - 1 (a power of two). */
+	unsigned n;                        /* Rules here. */
+	unsigned *rank;                    /* Their ranks, ascending (chains keep that order). */
+	uint32_t *hash;                    /* Their hashes under mask. */
+	int *next;                         /* Bucket chains, -1 ends. */
+	int *heads;                        /* n_buckets heads. */
+	uint32_t bucket_mask;              /* n_buckets - 1. */
 };
 
 struct ofp_index {
-	unsigned start[OFP_N_TABLES + 1];   /* Each table's first tuple. */
-	unsigned n;                         /* Tuples. */
-	struct ofp_tuple *tuples;           /* By table, then by best rank. */
+	unsigned start[OFP_N_TABLES + 1]; /* Each table's first tuple. */
+	unsigned n;                       /* Tuples. */
+	struct ofp_tuple *tuples;         /* By table, then by best rank. */
 };
 
 /* The fields of stages 0..s, cumulative: in_port; L2; L3 (L4 is the rest). */
@@ -315,7 +335,8 @@ tuple_build(struct ofp_tuple *tp, const struct ofp_tables *t, unsigned *rank, un
 			return -ENOMEM;
 		tp->n_stages++;
 		for (unsigned i = 0; i < n; i++)
-			set_add(tp->sets[k], tp->set_mask, masked_hash(&t->rules[rank[i]]->match, &sm));
+			set_add(tp->sets[k], tp->set_mask,
+				masked_hash(&t->rules[rank[i]]->match, &sm));
 	}
 	uint32_t nb = pow2_at_least(n);
 	tp->bucket_mask = nb - 1;
@@ -481,9 +502,9 @@ ofp_tables_lookup(const struct ofp_tables *t, uint8_t table, const struct flow_k
 struct xctx {
 	const struct ofp_xlate_in *in;
 	struct ofp_xlate_out *out;
-	struct flow_key key;   /* The packet as the actions so far left it (dp in_port). */
-	unsigned depth;        /* Resubmit depth. */
-	bool stop;             /* dec_ttl dropped the packet: no more actions. */
+	struct flow_key key; /* The packet as the actions so far left it (dp in_port). */
+	unsigned depth;      /* Resubmit depth. */
+	bool stop;           /* dec_ttl dropped the packet: no more actions. */
 };
 
 static void execute_rule(struct xctx *x, const struct ofp_rule *r, uint8_t table);
@@ -563,7 +584,7 @@ output_ofport(struct xctx *x, uint32_t ofport)
 		if (x->in->l2 == NULL)
 			break;
 		if (normal_xlate(x->in->l2, &x->key, &x->out->mask, &x->out->acts, x->in->now_s,
-				&res) == 0) {
+			    &res) == 0) {
 			x->out->normal = true;
 			x->out->flooded |= res.flooded;
 		}
@@ -628,7 +649,7 @@ is_tcp_udp(struct xctx *x)
 	x->out->mask.nw_proto = UINT8_MAX;
 	x->out->mask.nw_frag = UINT8_MAX;
 	return (x->key.nw_proto == 6 || x->key.nw_proto == 17) &&
-		!(x->key.nw_frag & FLOW_FRAG_LATER);
+	       !(x->key.nw_frag & FLOW_FRAG_LATER);
 }
 
 /* The VLAN actions: set the outer tag's VID or PCP (pushing one if none), strip, push. */
@@ -652,9 +673,10 @@ execute_vlan(struct xctx *x, const struct ofp_action *a)
 		x->out->mask.vlan_tpid = UINT16_MAX;
 		if (tagged)
 			set_tci(x, (uint16_t)((tci & FLOW_VLAN_VID_MASK) |
-				(a->value << FLOW_VLAN_PCP_SHIFT)));
+					      (a->value << FLOW_VLAN_PCP_SHIFT)));
 		else
-			push_tag(x, RTE_ETHER_TYPE_VLAN, (uint16_t)(a->value << FLOW_VLAN_PCP_SHIFT));
+			push_tag(x, RTE_ETHER_TYPE_VLAN,
+				(uint16_t)(a->value << FLOW_VLAN_PCP_SHIFT));
 		break;
 	case OFPACT_STRIP_VLAN:
 		if (tagged) {
@@ -662,8 +684,9 @@ execute_vlan(struct xctx *x, const struct ofp_action *a)
 			dp_actions_pop_vlan(&x->out->acts);
 			k->vlan_tci = k->cvlan_tci;
 			k->cvlan_tci = 0;
-			k->vlan_tpid = flow_vlan_present(k->vlan_tci) ?
-				rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) : 0;
+			k->vlan_tpid = flow_vlan_present(k->vlan_tci)
+					       ? rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)
+					       : 0;
 		}
 		break;
 	default: /* OFPACT_PUSH_VLAN */
@@ -795,7 +818,7 @@ execute_rule(struct xctx *x, const struct ofp_rule *r, uint8_t table)
 {
 	for (unsigned i = 0; i < r->n_acts && !x->stop; i++) {
 		if (x->in->trace && r->acts[i].type != OFPACT_RESUBMIT &&
-				r->acts[i].type != OFPACT_GOTO_TABLE) {
+			r->acts[i].type != OFPACT_GOTO_TABLE) {
 			struct ofp_rule one = {.n_acts = 1};
 			one.acts[0] = r->acts[i];
 			ds_put_char(x->in->trace, '\n');

@@ -119,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(b, segs[0].buf, RTE_ETHER_HDR_LEN);
 		for (unsigned i = RTE_ETHER_HDR_LEN; i < seg_len + 7u; i++)
-			b[i] = (uint8_t)~(i < seg_len ? segs[0].buf[i] : i);
+			b[i] = (uint8_t) ~(i < seg_len ? segs[0].buf[i] : i);
 		seg_init(&other, b, (uint16_t)(seg_len + 7u));
 		free(b);
 		if (flow_l2_same(&other.m, m)) {

@@ -163,8 +163,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seed = (seed ^ data[i]) * 1099511628211ull;
 	feed(data, size, whole, 0, &a);
 	feed(data, size, random_cut, seed | 1, &b);
-	FUZZ_CHECK(!strcmp(ds_cstr(&a), ds_cstr(&b)), "whole:\n%s\ncut at random:\n%s",
-		ds_cstr(&a), ds_cstr(&b));
+	FUZZ_CHECK(!strcmp(ds_cstr(&a), ds_cstr(&b)), "whole:\n%s\ncut at random:\n%s", ds_cstr(&a),
+		ds_cstr(&b));
 	if (size <= BYTE_BY_BYTE_MAX) {
 		ds_clear(&b);
 		feed(data, size, one, 0, &b);

@@ -91,7 +91,7 @@ static bool
 same_rule(const struct ofp_rule *a, const struct ofp_rule *b)
 {
 	return ofp_rule_same_match(a, b) && ofp_actions_equal(a, b) && a->cookie == b->cookie &&
-		a->idle_timeout == b->idle_timeout && a->hard_timeout == b->hard_timeout;
+	       a->idle_timeout == b->idle_timeout && a->hard_timeout == b->hard_timeout;
 }
 
 /* Parses line in mode; when it parses, checks the round trip and returns true. */
@@ -112,8 +112,8 @@ round_trip(const char *line, enum ofp_parse_mode mode, struct ofp_rule *a)
 	if (ofp_rule_parse(&b, text, mode, port_by_name, NULL, &err) < 0)
 		FUZZ_CHECK(false, "%s \"%s\" printed as \"%s\", which is refused: %s", names[mode],
 			line, text, ds_cstr(&err));
-	FUZZ_CHECK(same_rule(a, &b), "%s \"%s\" printed as \"%s\" parses differently",
-		names[mode], line, text);
+	FUZZ_CHECK(same_rule(a, &b), "%s \"%s\" printed as \"%s\" parses differently", names[mode],
+		line, text);
 	char *again = print(&b, mode);
 	FUZZ_CHECK(!strcmp(text, again), "%s \"%s\" printed as \"%s\", then \"%s\"", names[mode],
 		line, text, again);
@@ -127,7 +127,7 @@ static bool
 same_actions(const struct ofp_xlate_out *a, const struct ofp_xlate_out *b)
 {
 	return a->acts.n == b->acts.n && a->acts.drop == b->acts.drop &&
-		!memcmp(a->acts.a, b->acts.a, a->acts.n * sizeof(a->acts.a[0]));
+	       !memcmp(a->acts.a, b->acts.a, a->acts.n * sizeof(a->acts.a[0]));
 }
 
 /* Checks the lookups and the translation of the packet that is rule r's own match. */
@@ -160,10 +160,13 @@ check_tables(const struct ofp_tables *scan, const struct ofp_tables *indexed,
 	for (unsigned i = 0; i < FLOW_WORDS; i++)
 		w[i] ^= ~m[i];
 	FUZZ_CHECK(ofp_xlate(&in, &other, &o2) == 0, "xlate refused");
-	FUZZ_CHECK(same_actions(&o1, &o2), "packets that agree on the megaflow's mask are "
-		"translated differently (rule in table %u)", r->table_id);
+	FUZZ_CHECK(same_actions(&o1, &o2),
+		"packets that agree on the megaflow's mask are "
+		"translated differently (rule in table %u)",
+		r->table_id);
 	struct ds trace = DS_INIT;
-	const struct ofp_xlate_in tin = {.tables = scan, .ports = {of_to_dp, dp_to_of, NULL},
+	const struct ofp_xlate_in tin = {.tables = scan,
+		.ports = {of_to_dp, dp_to_of, NULL},
 		.trace = &trace};
 	FUZZ_CHECK(ofp_xlate(&tin, &key, &o2) == 0, "xlate refused");
 	FUZZ_CHECK(same_actions(&o1, &o2), "with a trace, another translation");
@@ -180,7 +183,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct ofp_tables *t = ofp_tables_create();
 	for (char *line = strtok_r(text, "\n", &save); line && n < MAX_LINES;
-			line = strtok_r(NULL, "\n", &save)) {
+		line = strtok_r(NULL, "\n", &save)) {
 		struct ofp_rule r;
 		round_trip(line, OFP_PARSE_MATCH, &r);
 		round_trip(line, OFP_PARSE_TRACE, &r);

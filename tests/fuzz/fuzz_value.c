@@ -23,7 +23,7 @@ find_column(const char *name)
 		return NULL;
 	for (int t = 0; t < T__N; t++) {
 		if (strncmp(db_tables[t].name, name, (size_t)(colon - name)) ||
-				db_tables[t].name[colon - name] != '\0')
+			db_tables[t].name[colon - name] != '\0')
 			continue;
 		int c = db_column_index(t, colon + 1);
 		return c < 0 ? NULL : &db_tables[t].cols[c];
