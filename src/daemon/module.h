@@ -22,9 +22,9 @@ struct ds;
 struct module {
 	const char *name; /* For logs: "pmd", "ports", "punt", "stp"... */
 	/*
-	 * Start-up order, lowest first (shutdown in reverse): the core takes 10-90 (PMDs 10,
-	 * the mbuf pool 20, punt and inject 30, the saved configuration applied 90); features
-	 * come between 40 and 80, after what they use.
+	 * Start-up order, lowest first (shutdown in reverse): the core takes 10-90 (ports and
+	 * the mbuf pool 10, the PMDs 20, punt and inject 30, the saved configuration applied
+	 * 90); features come between 40 and 80, after what they use.
 	 */
 	int order;
 	/* Start-up; returns 0, or a negative errno with err saying why (trestled exits). */
