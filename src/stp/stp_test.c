@@ -735,6 +735,35 @@ test_tcn_retransmit(void **state)
 	assert_int_equal(count_sent(&nodes[1], mark, 1, STP_TYPE_TCN), 0);
 }
 
+/* The root's TC flag: one flush as it rises, the flag itself while it lasts (8.3.5). */
+static void
+test_tc_from_root(void **state)
+{
+	struct stp *b = node_init(1, 32768, 1);
+	uint64_t root = bridge_id(4096, 9);
+	uint8_t bpdu[STP_CONFIG_BPDU_LEN];
+	unsigned i;
+
+	stp_port_enable(b, 1);
+	config(bpdu, root, 0, root, 0x8001, 0, 0);
+	stp_received(b, 1, bpdu, sizeof bpdu);
+	stp_check_and_reset_fdb_flush(b);
+	assert_false(stp_topology_change(b));
+	for (i = 0; i < 3; i++) {
+		config(bpdu, root, 0, root, 0x8001, 0, STP_FLAG_TC);
+		stp_received(b, 1, bpdu, sizeof bpdu);
+		assert_true(stp_topology_change(b));
+		assert_int_equal(stp_check_and_reset_fdb_flush(b), i == 0);
+	}
+	config(bpdu, root, 0, root, 0x8001, 0, 0);
+	stp_received(b, 1, bpdu, sizeof bpdu);
+	assert_false(stp_topology_change(b));
+	assert_false(stp_check_and_reset_fdb_flush(b));
+	config(bpdu, root, 0, root, 0x8001, 0, STP_FLAG_TC);
+	stp_received(b, 1, bpdu, sizeof bpdu);
+	assert_true(stp_check_and_reset_fdb_flush(b));
+}
+
 /* Hostile input. */
 
 static void
@@ -922,6 +951,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_three_bridges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topology_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcn_retransmit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tc_from_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_checks, setup, teardown),
 	};
