@@ -80,6 +80,7 @@ valid_rxq_affinity(const char *s)
 
 static const char *const v_true[] = {"true", NULL};
 static const char *const v_false[] = {"false", NULL};
+static const char *const v_bool[] = {"true", "false", NULL};
 static const char *const v_zero[] = {"0", NULL};
 static const char *const v_one[] = {"1", NULL};
 static const char *const v_empty[] = {"", NULL};
@@ -96,7 +97,6 @@ static const char *const tx_steering[] = {"thread", NULL};
 static const char *const iface_types[] = {"", "system", "internal", "dpdk", "dpdkvhostuser",
 	"dpdkvhostuserclient", NULL};
 
-static const char no_stp[] = "Trestle has no spanning tree";
 static const char no_rstp[] = "Trestle has no rapid spanning tree";
 static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods multicast "
 			       "within the VLAN";
@@ -215,14 +215,19 @@ const struct refusal refusals[] = {
 	{"Open_vSwitch", "system_version", NULL, REFUSE_ABSENT, .why = not_reported},
 
 	/* Bridge. */
-	{"Bridge", "stp_enable", NULL, REFUSE_VALUES, .values = v_true, .why = no_stp},
 	{"Bridge", "datapath_type", NULL, REFUSE_OTHERS, .values = datapath_types,
 		.why = "Trestle is a userspace datapath: netdev, or empty"},
-	{"Bridge", "other_config", "stp-system-id", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-priority", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-hello-time", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-max-age", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-forward-delay", REFUSE_ANY, .why = no_stp},
+	/* Spanning tree (src/daemon/stp.c): the ranges of 802.1D-1998 8.10.2, as OVS has them. */
+	{"Bridge", "other_config", "stp-system-id", REFUSE_FORMAT, .valid = valid_mac,
+		.why = "a unicast MAC such as 52:54:00:12:34:56"},
+	{"Bridge", "other_config", "stp-priority", REFUSE_RANGE, .min = 0, .max = 65535,
+		.why = "an integer from 0 to 65535"},
+	{"Bridge", "other_config", "stp-hello-time", REFUSE_RANGE, .min = 1, .max = 10,
+		.why = "seconds, an integer from 1 to 10"},
+	{"Bridge", "other_config", "stp-max-age", REFUSE_RANGE, .min = 6, .max = 40,
+		.why = "seconds, an integer from 6 to 40"},
+	{"Bridge", "other_config", "stp-forward-delay", REFUSE_RANGE, .min = 4, .max = 30,
+		.why = "seconds, an integer from 4 to 30"},
 	{"Bridge", "other_config", "rstp-address", REFUSE_ANY, .why = no_rstp},
 	{"Bridge", "other_config", "rstp-priority", REFUSE_ANY, .why = no_rstp},
 	{"Bridge", "other_config", "rstp-ageing-time", REFUSE_ANY, .why = no_rstp},
@@ -291,10 +296,14 @@ const struct refusal refusals[] = {
 	{"Port", "other_config", "lacp-system-priority", REFUSE_ANY, .why = no_bond},
 	{"Port", "other_config", "lacp-time", REFUSE_ANY, .why = no_bond},
 	{"Port", "other_config", "lacp-fallback-ab", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "stp-enable", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-port-num", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-port-priority", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-path-cost", REFUSE_ANY, .why = no_stp},
+	{"Port", "other_config", "stp-enable", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "stp-port-num", REFUSE_RANGE, .min = 1, .max = 255,
+		.why = "an integer from 1 to 255"},
+	{"Port", "other_config", "stp-port-priority", REFUSE_RANGE, .min = 0, .max = 255,
+		.why = "an integer from 0 to 255"},
+	{"Port", "other_config", "stp-path-cost", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
 	{"Port", "other_config", "rstp-enable", REFUSE_ANY, .why = no_rstp},
 	{"Port", "other_config", "rstp-port-priority", REFUSE_ANY, .why = no_rstp},
 	{"Port", "other_config", "rstp-port-num", REFUSE_ANY, .why = no_rstp},
@@ -321,7 +330,8 @@ const struct refusal refusals[] = {
 	{"Port", "rstp_statistics", NULL, REFUSE_ABSENT, .why = no_rstp},
 	{"Port", "statistics", NULL, REFUSE_ABSENT,
 		.why = "the Interface's statistics column has the port's counters"},
-	{"Port", "status", NULL, REFUSE_ABSENT, .why = no_stp},
+	{"Port", "status", NULL, REFUSE_ABSENT,
+		.why = "trestle appctl stp/show has the spanning tree's port states"},
 
 	/* Interface. */
 	{"Interface", "type", NULL, REFUSE_OTHERS, .values = iface_types,
