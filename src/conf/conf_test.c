@@ -734,8 +734,9 @@ test_refusal_by_result(void **state)
 	ok(&db, "set Bridge br0 other_config:forward-bpdu=true -- set Bridge br0 "
 		"other_config:forward-bpdu=false");
 	assert_string_equal(output(&db, "get Bridge br0 other_config:forward-bpdu"), "\"false\"\n");
-	fails(&db, "set Bridge br0 other_config:forward-bpdu=false -- set Bridge br0 "
-		   "other_config:forward-bpdu=true",
+	fails(&db,
+		"set Bridge br0 other_config:forward-bpdu=false -- set Bridge br0 "
+		"other_config:forward-bpdu=true",
 		"forward-bpdu=true is not supported yet");
 	ok(&db, "set Bridge br0 other_config:rstp-priority=1 -- remove Bridge br0 other_config "
 		"rstp-priority");

@@ -352,7 +352,8 @@ test_learning_and_unicast(void **state)
 	mac_table_destroy(macs);
 }
 
-/* Spanning tree's port states: a blocked port neither learns nor forwards, a learning one learns. */
+/* Spanning tree's port states: a blocked port neither learns nor forwards, a learning one learns.
+ */
 static void
 test_stp_states(void **state)
 {
