@@ -470,7 +470,7 @@ test_refusal_table(void **state)
 		const struct column *c = col_of(t, f->column);
 		if (f->key != NULL)
 			assert_true(col_is_map(c));
-		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY)
+		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY && f->kind != REFUSE_ROW)
 			assert_true(col_is_scalar(c));
 		if (f->kind == REFUSE_VALUES || f->kind == REFUSE_OTHERS ||
 			f->kind == REFUSE_INVALID)
@@ -479,6 +479,8 @@ test_refusal_table(void **state)
 			assert_true(f->min <= f->max);
 		if (f->kind == REFUSE_FORMAT)
 			assert_non_null(f->valid);
+		if (f->kind == REFUSE_ROW)
+			assert_non_null(f->row_valid);
 		for (unsigned w = 0; w < 2 && f->when[w].column; w++)
 			assert_true(db_column_index(t, f->when[w].column) >= 0);
 		/* One line per setting, but for conditions on the row. */
@@ -539,6 +541,22 @@ test_refused(void **state)
 	fails(&db, "set Port p2 other_config:stp-port-num=256", "from 1 to 255");
 	fails(&db, "set Port p2 other_config:stp-port-priority=256", "from 0 to 255");
 	fails(&db, "set Port p2 other_config:stp-enable=yes", "true or false");
+	/* Each time in range, but not together (802.1D 8.10.2), counting unset ones as their
+	 * defaults; with STP off they are only stored. */
+	ds_clear(&out);
+	assert_int_equal(run(&db, "set Bridge br0 other_config:stp-hello-time=10", &out), -EINVAL);
+	assert_string_equal(ds_cstr(&out), "Bridge br0: stp-hello-time 10 s, stp-max-age 6 s and "
+					   "stp-forward-delay 4 s are not "
+					   "valid together (802.1D wants 2 * (forward delay - 1) "
+					   ">= max age >= 2 * (hello time "
+					   "+ 1); unset keys count as 2, 20 and 15 s)");
+	fails(&db, "remove Bridge br0 other_config stp-max-age", "not valid together");
+	ok(&db, "set Bridge br0 other_config:stp-forward-delay=15 other_config:stp-max-age=20 "
+		"other_config:stp-hello-time=2");
+	ok(&db, "set Bridge br0 stp_enable=false -- set Bridge br0 other_config:stp-hello-time=10");
+	fails(&db, "set Bridge br0 stp_enable=true", "not valid together");
+	ok(&db, "set Bridge br0 stp_enable=true other_config:stp-hello-time=1 "
+		"other_config:stp-max-age=6 other_config:stp-forward-delay=4");
 	assert_string_equal(output(&db, "get Bridge br0 other_config:stp-hello-time"), "\"1\"\n");
 	ok(&db, "set Bridge br0 stp_enable=false");
 
