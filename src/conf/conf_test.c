@@ -743,6 +743,35 @@ test_refusal_neighbours(void **state)
 	db_destroy(db);
 }
 
+/* The daemon's STP module fills Port status for the ports in a spanning tree. */
+static bool
+fake_port_status(const char *name, struct port_status *st, void *aux)
+{
+	(void)aux;
+	if (strcmp(name, "p2"))
+		return false;
+	snprintf(st->kv[0].key, sizeof(st->kv[0].key), "stp_state");
+	snprintf(st->kv[0].value, sizeof(st->kv[0].value), "forwarding");
+	snprintf(st->kv[1].key, sizeof(st->kv[1].key), "stp_role");
+	snprintf(st->kv[1].value, sizeof(st->kv[1].value), "root");
+	st->n = 2;
+	return true;
+}
+
+static void
+test_port_status(void **state)
+{
+	struct db *db = refusal_db();
+
+	db_refresh_port_status(db, fake_port_status, NULL);
+	assert_string_equal(output(&db, "get Port p2 status:stp_state"), "forwarding\n");
+	assert_string_equal(output(&db, "get Port p2 status"),
+		"{stp_role=root, stp_state=forwarding}\n");
+	assert_string_equal(output(&db, "get Port p1 status"), "{}\n");
+	fails(&db, "set Port p2 status:stp_state=blocking", "read-only column");
+	db_destroy(db);
+}
+
 /* A transaction is judged by its result, as ovsdb judges it. */
 static void
 test_refusal_by_result(void **state)
@@ -841,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_refusal_neighbours),
 		cmocka_unit_test(test_refusal_by_result),
+		cmocka_unit_test(test_port_status),
 		cmocka_unit_test(test_refusal_old_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

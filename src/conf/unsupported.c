@@ -379,8 +379,6 @@ const struct refusal refusals[] = {
 	{"Port", "rstp_statistics", NULL, REFUSE_ABSENT, .why = no_rstp},
 	{"Port", "statistics", NULL, REFUSE_ABSENT,
 		.why = "the Interface's statistics column has the port's counters"},
-	{"Port", "status", NULL, REFUSE_ABSENT,
-		.why = "trestle appctl stp/show has the spanning tree's port states"},
 
 	/* Interface. */
 	{"Interface", "type", NULL, REFUSE_OTHERS, .values = iface_types,

@@ -36,13 +36,15 @@
 
 /* One port of a bridge running STP. */
 struct stp_mod_port {
-	bool present;     /* Added to the engine (stp-enable not false). */
-	bool enabled;     /* Enabled in the engine: its link is up. */
-	bool cost_auto;   /* No stp-path-cost: the cost follows the link speed. */
-	uint32_t dp_no;   /* Datapath port number. */
-	char name[64];    /* Interface name, for stp/show. */
-	uint64_t rx_bad;  /* Frames to the group address that are no 802.3/LLC BPDU. */
-	uint64_t tx_fail; /* BPDUs the inject path refused (ring full, port gone). */
+	bool present;       /* Added to the engine (stp-enable not false). */
+	bool enabled;       /* Enabled in the engine: its link is up. */
+	bool cost_auto;     /* No stp-path-cost: the cost follows the link speed. */
+	uint32_t dp_no;     /* Datapath port number. */
+	char name[64];      /* Interface name, for stp/show. */
+	char port_name[64]; /* Port name, for its status column. */
+	uint64_t since_ms;  /* When it entered its state (stp_sec_in_state). */
+	uint64_t rx_bad;    /* Frames to the group address that are no 802.3/LLC BPDU. */
+	uint64_t tx_fail;   /* BPDUs the inject path refused (ring full, port gone). */
 };
 
 /* A bridge running STP. */
@@ -104,6 +106,7 @@ stp_state_changed(unsigned port_no, enum stp_state old_state, enum stp_state new
 
 	TLOG(INFO, "stp %s: port %s %s -> %s", br->name, br->ports[port_no].name,
 		stp_state_name(old_state), stp_state_name(new_state));
+	br->ports[port_no].since_ms = bridge_now_ms();
 	if (macs != NULL && stp_learn_in_state(old_state) && !stp_learn_in_state(new_state))
 		mac_table_flush_port(macs, br->ports[port_no].dp_no);
 }
@@ -338,6 +341,8 @@ br_configure_ports(struct stp_mod_bridge *br, const struct conf_bridge *cb)
 			sp->present = true;
 			sp->dp_no = w[k].port->dp_no;
 			snprintf(sp->name, sizeof(sp->name), "%s", w[k].port->name);
+			snprintf(sp->port_name, sizeof(sp->port_name), "%s", w[k].cp->name);
+			sp->since_ms = bridge_now_ms();
 			br->port_of_dp[sp->dp_no] = (uint16_t)no;
 		} else {
 			stp_port_set_priority(br->stp, no, prio);
@@ -448,6 +453,40 @@ stp_snapshot(struct dp_snapshot *snap)
 			lps[i].stp_state = stp_forward_in_state(st) ? L2_STP_FORWARD
 					   : stp_learn_in_state(st) ? L2_STP_LEARN
 								    : L2_STP_BLOCK;
+		}
+	}
+}
+
+/* ---- Port status ---- */
+
+static void
+status_put(struct port_status *st, const char *key, const char *value)
+{
+	if (st->n >= PORT_STATUS_MAX)
+		return;
+	snprintf(st->kv[st->n].key, sizeof(st->kv[st->n].key), "%s", key);
+	snprintf(st->kv[st->n].value, sizeof(st->kv[st->n].value), "%s", value);
+	st->n++;
+}
+
+/* Port status as OVS publishes it: stp_port_id, stp_state, stp_sec_in_state, stp_role. */
+static void
+stp_port_status(const char *name, struct port_status *st)
+{
+	for (unsigned i = 0; i < n_brs; i++) {
+		const struct stp_mod_bridge *br = brs[i];
+		for (unsigned no = 1; no <= STP_MAX_PORT; no++) {
+			const struct stp_mod_port *sp = &br->ports[no];
+			if (!sp->present || strcmp(sp->port_name, name))
+				continue;
+			char v[32];
+			snprintf(v, sizeof(v), "%04x", stp_port_id(br->stp, no));
+			status_put(st, "stp_port_id", v);
+			status_put(st, "stp_state", stp_state_name(stp_port_state(br->stp, no)));
+			snprintf(v, sizeof(v), "%" PRIu64, (bridge_now_ms() - sp->since_ms) / 1000);
+			status_put(st, "stp_sec_in_state", v);
+			status_put(st, "stp_role", stp_role_name(stp_port_role(br->stp, no)));
+			return;
 		}
 	}
 }
@@ -606,5 +645,6 @@ static const struct module stp_module = {.name = "stp",
 	.init = stp_init,
 	.fini = stp_fini,
 	.reconfigure = stp_reconfigure,
-	.snapshot = stp_snapshot};
+	.snapshot = stp_snapshot,
+	.port_status = stp_port_status};
 MODULE_REGISTER(stp_module)
