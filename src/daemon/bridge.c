@@ -27,7 +27,6 @@
 #include "module.h"
 #include "pmd.h"
 #include "xalloc.h"
-#include "pmd_priv.h"
 #include "port.h"
 
 #define BRIDGE_MAX PORT_MAX /* Each has its internal port: ports run out first. */
@@ -759,7 +758,7 @@ bridge_run(void)
 	if (now - last_refresh >= hz) {
 		struct refresh_ctx c = {pmd_snapshot(), now, 2 * hz, now_s};
 		for (unsigned i = 0; i < pmd_count(); i++)
-			dp_flow_table_foreach(pmd_get(i)->flows, refresh_flow, &c);
+			dp_flow_table_foreach(pmd_flows(i), refresh_flow, &c);
 		last_refresh = now;
 	}
 	for (unsigned b = 0; b < n_bridges; b++)

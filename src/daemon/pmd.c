@@ -61,6 +61,12 @@ pmd_get(unsigned idx)
 	return idx < n_pmds ? pmds[idx] : NULL;
 }
 
+struct dp_flow_table *
+pmd_flows(unsigned idx)
+{
+	return idx < n_pmds ? pmds[idx]->flows : NULL;
+}
+
 unsigned
 pmd_count(void)
 {

@@ -18,6 +18,7 @@
 #include "normal.h"
 #include "port.h"
 
+struct dp_flow_table;
 struct ds;
 struct mac_table;
 
@@ -100,6 +101,11 @@ void pmd_stop(void);
 unsigned pmd_count(void);
 /* lcore id of PMD idx. */
 unsigned pmd_lcore(unsigned idx);
+/*
+ * PMD idx's megaflow table, for the control thread to walk (dp_flow_table_foreach(): rule
+ * counters, MAC aging); flows are never freed while the PMD lives.
+ */
+struct dp_flow_table *pmd_flows(unsigned idx);
 
 /* Publishes snap to the PMDs and returns once none uses the previous one (freed then). */
 void pmd_publish(struct dp_snapshot *snap);

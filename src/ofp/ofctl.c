@@ -25,7 +25,6 @@
 #include "normal.h"
 #include "ofp.h"
 #include "pmd.h"
-#include "pmd_priv.h"
 #include "port.h"
 #include "xalloc.h"
 
@@ -116,7 +115,7 @@ live_collect(struct live_counts *lc, const struct ofp_tables *t)
 	for (unsigned i = 0; i < ofp_tables_n_rules(t); i++)
 		live_insert(lc, ofp_tables_rule(t, i)->credit);
 	for (unsigned i = 0; i < pmd_count(); i++)
-		dp_flow_table_foreach(pmd_get(i)->flows, live_add, lc);
+		dp_flow_table_foreach(pmd_flows(i), live_add, lc);
 }
 
 static void
