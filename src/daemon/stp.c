@@ -577,6 +577,10 @@ cmd_show(int argc, const char *const argv[], struct ds *out)
 	for (unsigned i = 0; i < n_brs; i++)
 		if (br == NULL || brs[i] == br)
 			br_show(brs[i], out);
+	if (br == NULL && n_brs > 0 && rx_ignored > 0)
+		ds_put_format(out,
+			"BPDUs dropped from ports outside any spanning tree: %" PRIu64 "\n",
+			rx_ignored);
 	return 0;
 }
 
