@@ -89,6 +89,8 @@ check_eq "s1 is trestle's root port" "root forwarding" "$(role s1) $(state s1)"
 check_eq "s2 is trestle's alternate, blocked" "alternate blocking" "$(role s2) $(state s2)"
 check_eq "exactly one of the four ends blocks" "1" "$(blocked_ends)"
 check_eq "the kernel forwards on both its ends" "forwarding forwarding" "$(kstate l1) $(kstate l2)"
+check_eq "Port status as OVS publishes it" "blocking alternate 8002" \
+	"$(trestle get Port s2 status:stp_state) $(trestle get Port s2 status:stp_role) $(trestle get Port s2 status:stp_port_id | tr -d '"')"
 
 # A broadcast crosses once: ping works, and the counters of the loop's ports stay bounded.
 check_ok "ping across the loop" ip netns exec $SW ping -c 3 -i 0.2 -W 2 10.9.0.1
