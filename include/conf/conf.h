@@ -68,6 +68,20 @@ typedef bool (*db_status_fn)(const char *name, struct iface_status *st, void *au
 /* Sets the status columns of every Interface row from fn (rows fn knows nothing of are cleared). */
 void db_refresh_status(struct db *db, db_status_fn fn, void *aux);
 
+/* A Port's status column (spanning tree's stp_state, stp_role... as OVS publishes them). */
+#define PORT_STATUS_MAX 8
+struct port_status {
+	unsigned n; /* Entries in kv. */
+	struct {
+		char key[32];   /* "stp_state"... */
+		char value[64]; /* "forwarding"... */
+	} kv[PORT_STATUS_MAX];
+};
+/* Fills st for the port named name; returns false when there is nothing to say. */
+typedef bool (*db_port_status_fn)(const char *name, struct port_status *st, void *aux);
+/* Sets the status column of every Port row from fn (cleared where it returns false). */
+void db_refresh_port_status(struct db *db, db_port_status_fn fn, void *aux);
+
 /*
  * Runs one ovs-vsctl command line (argv without the program name: global options, then
  * commands separated by "--") against db, which it does not modify.

@@ -29,6 +29,17 @@ enum l2_priority_tags {
 	L2_PRIO_ALWAYS,     /* ... or always a VID 0 tag. */
 };
 
+/*
+ * What spanning tree lets a port do (802.1D 8.4); a port of a bridge without STP forwards. A
+ * blocked, listening or disabled port neither learns nor forwards; a learning port learns the
+ * sources of what it receives but forwards nothing, in either direction.
+ */
+enum l2_stp_state {
+	L2_STP_FORWARD, /* Learns and forwards (also: STP off). */
+	L2_STP_LEARN,   /* Learns, forwards nothing. */
+	L2_STP_BLOCK,   /* Neither. */
+};
+
 /* A bridge port as NORMAL sees it. Immutable once published. */
 struct l2_port {
 	uint32_t dp_port;           /* Datapath port number (flow_key.in_port). */
@@ -37,6 +48,7 @@ struct l2_port {
 	uint16_t qinq_ethtype;      /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
 	uint16_t tag;               /* Access / native / tunnel VLAN (0 when unset). */
 	bool trunk_all;             /* No trunks listed: every VLAN. */
+	uint8_t stp_state;          /* enum l2_stp_state, set by the STP module's snapshot hook. */
 	uint64_t trunks[4096 / 64]; /* Trunked VLANs, a bitmap. */
 };
 

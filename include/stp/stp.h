@@ -149,6 +149,12 @@ unsigned stp_forward_delay(const struct stp *stp);
  * the forward delay rather than its normal aging time (802.1D 8.3.5), as the Linux bridge does.
  */
 bool stp_topology_change(const struct stp *stp);
+/*
+ * A topology change, as if a port had changed state (8.6.14): the root sets its TC flag, any
+ * other bridge sends TCNs towards the root; stp_check_and_reset_fdb_flush() is true. For
+ * stp/tcn, as OVS has it.
+ */
+void stp_topology_change_now(struct stp *stp);
 /* True once after each topology change detected or announced by the root: flush the table. */
 bool stp_check_and_reset_fdb_flush(struct stp *stp);
 /* Bumps on every port state change and port addition or removal: republish when it moves. */
@@ -185,6 +191,8 @@ enum stp_state stp_port_state(const struct stp *stp, unsigned port_no);
 enum stp_role stp_port_role(const struct stp *stp, unsigned port_no);
 /* The port identifier (priority << 8 | number); 0 for an unknown port. */
 uint16_t stp_port_id(const struct stp *stp, unsigned port_no);
+/* The port's path cost; 0 for an unknown port. */
+unsigned stp_port_path_cost(const struct stp *stp, unsigned port_no);
 /* 0 or -ENOENT. */
 int stp_port_get_stats(const struct stp *stp, unsigned port_no, struct stp_port_stats *stats);
 /* Whether a port in this state forwards frames, and whether it learns their source. */

@@ -470,7 +470,7 @@ test_refusal_table(void **state)
 		const struct column *c = col_of(t, f->column);
 		if (f->key != NULL)
 			assert_true(col_is_map(c));
-		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY)
+		else if (f->kind != REFUSE_ANY && f->kind != REFUSE_MANY && f->kind != REFUSE_ROW)
 			assert_true(col_is_scalar(c));
 		if (f->kind == REFUSE_VALUES || f->kind == REFUSE_OTHERS ||
 			f->kind == REFUSE_INVALID)
@@ -479,6 +479,8 @@ test_refusal_table(void **state)
 			assert_true(f->min <= f->max);
 		if (f->kind == REFUSE_FORMAT)
 			assert_non_null(f->valid);
+		if (f->kind == REFUSE_ROW)
+			assert_non_null(f->row_valid);
 		for (unsigned w = 0; w < 2 && f->when[w].column; w++)
 			assert_true(db_column_index(t, f->when[w].column) >= 0);
 		/* One line per setting, but for conditions on the row. */
@@ -512,15 +514,52 @@ test_refused(void **state)
 	struct ds out = DS_INIT;
 
 	/* The example, word for word; the client prints it after "trestle: ". */
-	assert_int_equal(run(&db, "set Bridge br0 stp_enable=true", &out), -ENOTSUP);
+	assert_int_equal(run(&db, "set Bridge br0 other_config:mcast-snooping-table-size=10", &out),
+		-ENOTSUP);
 	assert_string_equal(ds_cstr(&out),
-		"Bridge br0: stp_enable=true is not supported yet "
-		"(Trestle has no spanning tree; see docs/compatibility.md)");
+		"Bridge br0: other_config:mcast-snooping-table-size=10 is not supported yet "
+		"(Trestle has no multicast snooping: NORMAL floods multicast within the VLAN; see "
+		"docs/compatibility.md)");
 
-	/* Columns and keys of the schema Trestle keeps: stored, then ignored, so refused. */
-	fails(&db, "set Bridge br0 other_config:stp-priority=100",
-		"Bridge br0: other_config:stp-priority=100 is not supported yet (Trestle has no "
-		"spanning tree; see docs/compatibility.md)");
+	/* Spanning tree is implemented: its settings are taken, out of range values refused
+	 * before anything is saved. */
+	ok(&db, "set Bridge br0 stp_enable=true other_config:stp-priority=100 "
+		"other_config:stp-hello-time=1 other_config:stp-max-age=6 "
+		"other_config:stp-forward-delay=4 other_config:stp-system-id=02:00:00:00:00:01");
+	ok(&db, "set Port p2 other_config:stp-path-cost=4 other_config:stp-port-num=7 "
+		"other_config:stp-port-priority=64 other_config:stp-enable=false");
+	ds_clear(&out);
+	assert_int_equal(run(&db, "set Bridge br0 other_config:stp-hello-time=0", &out), -EINVAL);
+	assert_string_equal(ds_cstr(&out), "Bridge br0: other_config:stp-hello-time=0 is not valid "
+					   "(seconds, an integer from 1 to 10)");
+	fails(&db, "set Bridge br0 other_config:stp-hello-time=11", "from 1 to 10");
+	fails(&db, "set Bridge br0 other_config:stp-max-age=41", "from 6 to 40");
+	fails(&db, "set Bridge br0 other_config:stp-forward-delay=3", "from 4 to 30");
+	fails(&db, "set Bridge br0 other_config:stp-priority=65536", "from 0 to 65535");
+	fails(&db, "set Bridge br0 other_config:stp-system-id=01:00:00:00:00:01", "unicast MAC");
+	fails(&db, "set Port p2 other_config:stp-path-cost=0", "from 1 to 65535");
+	fails(&db, "set Port p2 other_config:stp-port-num=256", "from 1 to 255");
+	fails(&db, "set Port p2 other_config:stp-port-priority=256", "from 0 to 255");
+	fails(&db, "set Port p2 other_config:stp-enable=yes", "true or false");
+	/* Each time in range, but not together (802.1D 8.10.2), counting unset ones as their
+	 * defaults; with STP off they are only stored. */
+	ds_clear(&out);
+	assert_int_equal(run(&db, "set Bridge br0 other_config:stp-hello-time=10", &out), -EINVAL);
+	assert_string_equal(ds_cstr(&out), "Bridge br0: stp-hello-time 10 s, stp-max-age 6 s and "
+					   "stp-forward-delay 4 s are not "
+					   "valid together (802.1D wants 2 * (forward delay - 1) "
+					   ">= max age >= 2 * (hello time "
+					   "+ 1); unset keys count as 2, 20 and 15 s)");
+	fails(&db, "remove Bridge br0 other_config stp-max-age", "not valid together");
+	ok(&db, "set Bridge br0 other_config:stp-forward-delay=15 other_config:stp-max-age=20 "
+		"other_config:stp-hello-time=2");
+	ok(&db, "set Bridge br0 stp_enable=false -- set Bridge br0 other_config:stp-hello-time=10");
+	fails(&db, "set Bridge br0 stp_enable=true", "not valid together");
+	ok(&db, "set Bridge br0 stp_enable=true other_config:stp-hello-time=1 "
+		"other_config:stp-max-age=6 other_config:stp-forward-delay=4");
+	assert_string_equal(output(&db, "get Bridge br0 other_config:stp-hello-time"), "\"1\"\n");
+	ok(&db, "set Bridge br0 stp_enable=false");
+
 	fails(&db, "set Bridge br0 other_config:rstp-priority=4096", "rapid spanning tree");
 	fails(&db, "set Bridge br0 other_config:mcast-snooping-table-size=10", "multicast");
 	fails(&db, "set Bridge br0 other_config:forward-bpdu=true", "01:80:c2:00:00:00");
@@ -548,7 +587,7 @@ test_refused(void **state)
 	fails(&db, "set Port p2 other_config:lacp-time=fast",
 		"Port p2: other_config:lacp-time=fast is not supported yet (Trestle has no bonds "
 		"or LACP");
-	fails(&db, "set Port p2 other_config:stp-path-cost=4", "spanning tree");
+	fails(&db, "set Port p2 other_config:rstp-path-cost=4", "rapid spanning tree");
 	fails(&db, "set Open_vSwitch . other_config:pmd-cpu-mask=0x6",
 		"Open_vSwitch: other_config:pmd-cpu-mask=0x6 is not supported yet (PMD threads run "
 		"on the lcores of trestled's -l after the first;");
@@ -704,30 +743,63 @@ test_refusal_neighbours(void **state)
 	db_destroy(db);
 }
 
+/* The daemon's STP module fills Port status for the ports in a spanning tree. */
+static bool
+fake_port_status(const char *name, struct port_status *st, void *aux)
+{
+	(void)aux;
+	if (strcmp(name, "p2"))
+		return false;
+	snprintf(st->kv[0].key, sizeof(st->kv[0].key), "stp_state");
+	snprintf(st->kv[0].value, sizeof(st->kv[0].value), "forwarding");
+	snprintf(st->kv[1].key, sizeof(st->kv[1].key), "stp_role");
+	snprintf(st->kv[1].value, sizeof(st->kv[1].value), "root");
+	st->n = 2;
+	return true;
+}
+
+static void
+test_port_status(void **state)
+{
+	struct db *db = refusal_db();
+
+	db_refresh_port_status(db, fake_port_status, NULL);
+	assert_string_equal(output(&db, "get Port p2 status:stp_state"), "forwarding\n");
+	assert_string_equal(output(&db, "get Port p2 status"),
+		"{stp_role=root, stp_state=forwarding}\n");
+	assert_string_equal(output(&db, "get Port p1 status"), "{}\n");
+	fails(&db, "set Port p2 status:stp_state=blocking", "read-only column");
+	db_destroy(db);
+}
+
 /* A transaction is judged by its result, as ovsdb judges it. */
 static void
 test_refusal_by_result(void **state)
 {
 	struct db *db = refusal_db();
 
-	ok(&db, "set Bridge br0 stp_enable=true -- set Bridge br0 stp_enable=false");
-	assert_string_equal(output(&db, "get Bridge br0 stp_enable"), "false\n");
-	fails(&db, "set Bridge br0 stp_enable=false -- set Bridge br0 stp_enable=true",
-		"stp_enable=true is not supported yet");
-	ok(&db, "set Bridge br0 other_config:stp-priority=1 -- remove Bridge br0 other_config "
-		"stp-priority");
+	ok(&db, "set Bridge br0 other_config:forward-bpdu=true -- set Bridge br0 "
+		"other_config:forward-bpdu=false");
+	assert_string_equal(output(&db, "get Bridge br0 other_config:forward-bpdu"), "\"false\"\n");
+	fails(&db,
+		"set Bridge br0 other_config:forward-bpdu=false -- set Bridge br0 "
+		"other_config:forward-bpdu=true",
+		"forward-bpdu=true is not supported yet");
+	ok(&db, "set Bridge br0 other_config:rstp-priority=1 -- remove Bridge br0 other_config "
+		"rstp-priority");
 	ok(&db, "set Interface p2 type=vxlan -- set Interface p2 type=system");
 	ok(&db, "set Port p1 vlan_mode=trunk -- clear Port p1 tag");
 	/* A row the transaction creates and deletes again leaves nothing to judge. */
 	ok(&db, "add-port br0 vx0 -- set Interface vx0 type=vxlan -- del-port vx0");
 	assert_null(db_row_by_name(db, T_IFACE, "vx0"));
 	/* And a refusal in one command undoes the others. */
-	fails(&db, "add-port br0 p3 -- set Bridge br0 stp_enable=true", "stp_enable");
+	fails(&db, "add-port br0 p3 -- set Bridge br0 other_config:forward-bpdu=true",
+		"forward-bpdu");
 	assert_null(db_row_by_name(db, T_PORT, "p3"));
 	db_destroy(db);
 }
 
-/* A file written by an older build, which accepted stp_enable=true and type=vxlan. */
+/* A file written by an older build, which accepted datapath_type=system and type=vxlan. */
 static void
 test_refusal_old_file(void **state)
 {
@@ -739,7 +811,9 @@ test_refusal_old_file(void **state)
 	snprintf(path, sizeof(path), "%s/conf.json", dir);
 	/* What the older build's vsctl_run() let through, written straight into the rows. */
 	struct row *br = db_row_by_name(db, T_BRIDGE, "br0");
-	br->d[db_column_index(T_BRIDGE, "stp_enable")].keys[0].i = 1;
+	struct datum *dpt = &br->d[db_column_index(T_BRIDGE, "datapath_type")];
+	free(dpt->keys[0].s);
+	dpt->keys[0].s = strdup("system");
 	ok(&db, "add-port br0 vx0");
 	struct row *vx = db_row_by_name(db, T_IFACE, "vx0");
 	struct datum *type = &vx->d[db_column_index(T_IFACE, "type")];
@@ -751,26 +825,27 @@ test_refusal_old_file(void **state)
 	/* It loads; the daemon logs what it ignores; show lists it. */
 	assert_int_equal(db_load(path, &back, &err), 0);
 	assert_int_equal(db_unsupported_report(back, &report), 2);
-	assert_non_null(strstr(ds_cstr(&report), "Bridge br0: stp_enable=true is not supported "
-						 "yet (Trestle has no spanning tree;"));
+	assert_non_null(strstr(ds_cstr(&report), "Bridge br0: datapath_type=system is not "
+						 "supported yet (Trestle is a userspace datapath"));
 	assert_non_null(strstr(ds_cstr(&report), "Interface vx0: type=vxlan is not supported"));
 	const char *show = output(&back, "show");
-	assert_non_null(strstr(show, "    Bridge br0\n        ignored: stp_enable=true is not "
-				     "supported yet (Trestle has no spanning tree;"));
+	assert_non_null(strstr(show, "        datapath_type: system\n        ignored: "
+				     "datapath_type=system is not supported yet"));
 	assert_non_null(strstr(show, "                type: vxlan\n                ignored: "
 				     "type=vxlan is not supported yet"));
-	assert_string_equal(output(&back, "get Bridge br0 stp_enable"), "true\n");
+	assert_string_equal(output(&back, "get Bridge br0 datapath_type"), "system\n");
 
 	/* Other changes still go through (libvirt must still attach guests); the old
 	 * settings can be cleared, and then not set again. */
 	ok(&back, "add-port br0 vnet0 tag=42 -- set Interface vnet0 "
 		  "external-ids:iface-status=active");
-	ok(&back, "set Bridge br0 stp_enable=true");
+	ok(&back, "set Bridge br0 datapath_type=system");
 	fails(&back, "set Interface vx0 options:remote_ip=192.0.2.1", "no tunnels");
-	ok(&back, "set Bridge br0 stp_enable=false -- set Interface vx0 type=internal");
+	ok(&back, "set Bridge br0 datapath_type=netdev -- set Interface vx0 type=internal");
 	ds_clear(&report);
 	assert_int_equal(db_unsupported_report(back, &report), 0);
-	fails(&back, "set Bridge br0 stp_enable=true", "stp_enable=true is not supported yet");
+	fails(&back, "set Bridge br0 datapath_type=system",
+		"datapath_type=system is not supported yet");
 	fails(&back, "set Interface vx0 type=vxlan", "type=vxlan is not supported yet");
 
 	unlink(path);
@@ -795,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_refusal_neighbours),
 		cmocka_unit_test(test_refusal_by_result),
+		cmocka_unit_test(test_port_status),
 		cmocka_unit_test(test_refusal_old_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

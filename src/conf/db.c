@@ -68,6 +68,7 @@ static const struct column port_cols[] = {
 	REFS("interfaces", T_IFACE, 1),
 	STR("name"),
 	MAP("other_config"),
+	{"status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	INT_OPT("tag", 0, 4095),
 	{"trunks", AT_INTEGER, AT_NONE, 0, 4096, 0, 4095, NULL, -1, false},
 	{"vlan_mode", AT_STRING, AT_NONE, 0, 1, 0, 0, vlan_modes, -1, false},
@@ -642,6 +643,27 @@ db_refresh_status(struct db *db, db_status_fn fn, void *aux)
 		for (unsigned k = 0; known && k < st.n_stats; k++) {
 			union atom key = {.s = (char *)st.stats[k].name};
 			union atom val = {.i = (int64_t)st.stats[k].value};
+			datum_add(scol, &r->d[sc], &key, &val);
+		}
+	}
+}
+
+void
+db_refresh_port_status(struct db *db, db_port_status_fn fn, void *aux)
+{
+	int sc = db_column_index(T_PORT, "status");
+	const struct column *scol = &db_tables[T_PORT].cols[sc];
+
+	for (unsigned i = 0; i < db->n[T_PORT]; i++) {
+		struct row *r = db->rows[T_PORT][i];
+		struct port_status st = {.n = 0};
+
+		datum_free(scol, &r->d[sc]);
+		if (!fn(db_row_name(T_PORT, r), &st, aux))
+			continue;
+		for (unsigned k = 0; k < st.n && k < PORT_STATUS_MAX; k++) {
+			union atom key = {.s = st.kv[k].key};
+			union atom val = {.s = st.kv[k].value};
 			datum_add(scol, &r->d[sc], &key, &val);
 		}
 	}

@@ -138,6 +138,7 @@ enum refuse {
 	REFUSE_RANGE,   /* Any value that is not a decimal integer from min to max. */
 	REFUSE_FORMAT,  /* Any value that valid() rejects. */
 	REFUSE_MANY,    /* More than one element (a Port's interfaces: a bond). */
+	REFUSE_ROW,     /* Values that row_valid() rejects together (STP's three times). */
 	REFUSE_ABSENT,  /* A table or column of OVS's schema that Trestle's leaves out. */
 };
 
@@ -157,8 +158,10 @@ struct refusal {
 	const char *const *values;        /* REFUSE_VALUES, _OTHERS, _INVALID: NULL-terminated. */
 	int64_t min, max;                 /* REFUSE_RANGE: the integers accepted. */
 	bool (*valid)(const char *value); /* REFUSE_FORMAT: whether value is well formed. */
-	struct refusal_when when[2];      /* Applies only while both hold (a trunk port's tag). */
-	const char *why;                  /* What Trestle does instead, or the form it wants. */
+	/* REFUSE_ROW: whether row r of table t is consistent; if not, why says what is wrong. */
+	bool (*row_valid)(enum table_id t, const struct row *r, struct ds *why);
+	struct refusal_when when[2]; /* Applies only while both hold (a trunk port's tag). */
+	const char *why;             /* What Trestle does instead, or the form it wants. */
 };
 
 extern const struct refusal refusals[];

@@ -76,10 +76,58 @@ valid_rxq_affinity(const char *s)
 	return true;
 }
 
+/* The value of map key of column in row r of table t, or NULL. */
+static const char *
+row_map_get(enum table_id t, const struct row *r, const char *column, const char *key)
+{
+	int ci = db_column_index(t, column);
+	const struct column *c = &db_tables[t].cols[ci];
+	union atom k = {.s = (char *)key};
+	int i = datum_find(c, &r->d[ci], &k);
+
+	return i >= 0 ? r->d[ci].values[i].s : NULL;
+}
+
+static unsigned
+row_seconds(enum table_id t, const struct row *r, const char *key, unsigned def)
+{
+	const char *s = row_map_get(t, r, "other_config", key);
+
+	/* Out of range values are refused by their own rows first. */
+	return s ? (unsigned)strtoul(s, NULL, 10) : def;
+}
+
+/*
+ * A bridge running STP: its hello time, max age and forward delay (or their defaults, 2, 20
+ * and 15 s) must satisfy 802.1D-1998 8.10.2, 2 * (forward delay - 1) >= max age >=
+ * 2 * (hello time + 1), or the engine would refuse them and keep the times in force.
+ */
+static bool
+valid_stp_times(enum table_id t, const struct row *r, struct ds *why)
+{
+	const struct datum *en = &r->d[db_column_index(t, "stp_enable")];
+
+	if (en->n == 0 || !en->keys[0].i)
+		return true;
+	unsigned hello = row_seconds(t, r, "stp-hello-time", 2);
+	unsigned max_age = row_seconds(t, r, "stp-max-age", 20);
+	unsigned fwd = row_seconds(t, r, "stp-forward-delay", 15);
+	if (2 * (fwd - 1) >= max_age && max_age >= 2 * (hello + 1))
+		return true;
+	ds_put_format(why,
+		"stp-hello-time %u s, stp-max-age %u s and stp-forward-delay %u s are not valid "
+		"together (802.1D wants 2 * (forward delay - 1) >= max age >= 2 * (hello time + "
+		"1); "
+		"unset keys count as 2, 20 and 15 s)",
+		hello, max_age, fwd);
+	return false;
+}
+
 /* ---- The table ---- */
 
 static const char *const v_true[] = {"true", NULL};
 static const char *const v_false[] = {"false", NULL};
+static const char *const v_bool[] = {"true", "false", NULL};
 static const char *const v_zero[] = {"0", NULL};
 static const char *const v_one[] = {"1", NULL};
 static const char *const v_empty[] = {"", NULL};
@@ -96,7 +144,6 @@ static const char *const tx_steering[] = {"thread", NULL};
 static const char *const iface_types[] = {"", "system", "internal", "dpdk", "dpdkvhostuser",
 	"dpdkvhostuserclient", NULL};
 
-static const char no_stp[] = "Trestle has no spanning tree";
 static const char no_rstp[] = "Trestle has no rapid spanning tree";
 static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods multicast "
 			       "within the VLAN";
@@ -215,14 +262,21 @@ const struct refusal refusals[] = {
 	{"Open_vSwitch", "system_version", NULL, REFUSE_ABSENT, .why = not_reported},
 
 	/* Bridge. */
-	{"Bridge", "stp_enable", NULL, REFUSE_VALUES, .values = v_true, .why = no_stp},
 	{"Bridge", "datapath_type", NULL, REFUSE_OTHERS, .values = datapath_types,
 		.why = "Trestle is a userspace datapath: netdev, or empty"},
-	{"Bridge", "other_config", "stp-system-id", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-priority", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-hello-time", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-max-age", REFUSE_ANY, .why = no_stp},
-	{"Bridge", "other_config", "stp-forward-delay", REFUSE_ANY, .why = no_stp},
+	/* Spanning tree (src/daemon/stp.c): the ranges of 802.1D-1998 8.10.2, as OVS has them. */
+	{"Bridge", "other_config", "stp-system-id", REFUSE_FORMAT, .valid = valid_mac,
+		.why = "a unicast MAC such as 52:54:00:12:34:56"},
+	{"Bridge", "other_config", "stp-priority", REFUSE_RANGE, .min = 0, .max = 65535,
+		.why = "an integer from 0 to 65535"},
+	{"Bridge", "other_config", "stp-hello-time", REFUSE_RANGE, .min = 1, .max = 10,
+		.why = "seconds, an integer from 1 to 10"},
+	{"Bridge", "other_config", "stp-max-age", REFUSE_RANGE, .min = 6, .max = 40,
+		.why = "seconds, an integer from 6 to 40"},
+	{"Bridge", "other_config", "stp-forward-delay", REFUSE_RANGE, .min = 4, .max = 30,
+		.why = "seconds, an integer from 4 to 30"},
+	{"Bridge", "other_config", NULL, REFUSE_ROW, .row_valid = valid_stp_times,
+		.why = "802.1D-1998 8.10.2 relates the three times"},
 	{"Bridge", "other_config", "rstp-address", REFUSE_ANY, .why = no_rstp},
 	{"Bridge", "other_config", "rstp-priority", REFUSE_ANY, .why = no_rstp},
 	{"Bridge", "other_config", "rstp-ageing-time", REFUSE_ANY, .why = no_rstp},
@@ -291,10 +345,14 @@ const struct refusal refusals[] = {
 	{"Port", "other_config", "lacp-system-priority", REFUSE_ANY, .why = no_bond},
 	{"Port", "other_config", "lacp-time", REFUSE_ANY, .why = no_bond},
 	{"Port", "other_config", "lacp-fallback-ab", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "stp-enable", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-port-num", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-port-priority", REFUSE_ANY, .why = no_stp},
-	{"Port", "other_config", "stp-path-cost", REFUSE_ANY, .why = no_stp},
+	{"Port", "other_config", "stp-enable", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "stp-port-num", REFUSE_RANGE, .min = 1, .max = 255,
+		.why = "an integer from 1 to 255"},
+	{"Port", "other_config", "stp-port-priority", REFUSE_RANGE, .min = 0, .max = 255,
+		.why = "an integer from 0 to 255"},
+	{"Port", "other_config", "stp-path-cost", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
 	{"Port", "other_config", "rstp-enable", REFUSE_ANY, .why = no_rstp},
 	{"Port", "other_config", "rstp-port-priority", REFUSE_ANY, .why = no_rstp},
 	{"Port", "other_config", "rstp-port-num", REFUSE_ANY, .why = no_rstp},
@@ -321,7 +379,6 @@ const struct refusal refusals[] = {
 	{"Port", "rstp_statistics", NULL, REFUSE_ABSENT, .why = no_rstp},
 	{"Port", "statistics", NULL, REFUSE_ABSENT,
 		.why = "the Interface's statistics column has the port's counters"},
-	{"Port", "status", NULL, REFUSE_ABSENT, .why = no_stp},
 
 	/* Interface. */
 	{"Interface", "type", NULL, REFUSE_OTHERS, .values = iface_types,
@@ -518,7 +575,8 @@ when_holds(const struct refusal_when *w, enum table_id t, const struct row *r, s
 static bool
 refuses_invalid(const struct refusal *f)
 {
-	return f->kind == REFUSE_INVALID || f->kind == REFUSE_RANGE || f->kind == REFUSE_FORMAT;
+	return f->kind == REFUSE_INVALID || f->kind == REFUSE_RANGE || f->kind == REFUSE_FORMAT ||
+	       f->kind == REFUSE_ROW;
 }
 
 /*
@@ -565,6 +623,10 @@ refuses(const struct refusal *f, enum table_id t, const struct row *r, struct ds
 	case REFUSE_MANY:
 		hit = d->n > 1;
 		break;
+	case REFUSE_ROW:
+		ds_clear(&value);
+		hit = !f->row_valid(t, r, &value);
+		break;
 	case REFUSE_ABSENT:
 		break;
 	}
@@ -577,6 +639,8 @@ refuses(const struct refusal *f, enum table_id t, const struct row *r, struct ds
 		if (f->kind == REFUSE_MANY)
 			ds_put_format(out, "%u %s are not supported yet (%s; " DOCS ")", d->n,
 				c->name, f->why);
+		else if (f->kind == REFUSE_ROW)
+			ds_put_cstr(out, ds_cstr(&value));
 		else {
 			bool word = f->key || col_is_scalar(c);
 			put_setting(out, c, d, f->key, word ? ds_cstr(&value) : NULL);

@@ -12,6 +12,7 @@
 
 #include <rte_debug.h>
 
+#include "conf.h"
 #include "ds.h"
 #include "log.h"
 #include "module.h"
@@ -85,6 +86,17 @@ module_snapshot_all(struct dp_snapshot *snap)
 	for (unsigned i = 0; i < n_started; i++)
 		if (modules[i]->snapshot)
 			modules[i]->snapshot(snap);
+}
+
+bool
+module_port_status_all(const char *name, struct port_status *st, void *aux)
+{
+	(void)aux;
+	st->n = 0;
+	for (unsigned i = 0; i < n_started; i++)
+		if (modules[i]->port_status)
+			modules[i]->port_status(name, st);
+	return st->n > 0;
 }
 
 /* ---- The control loop ---- */

@@ -11,6 +11,7 @@
 #ifndef TRESTLE_MODULE_H
 #define TRESTLE_MODULE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -18,6 +19,7 @@
 struct conf;
 struct dp_snapshot;
 struct ds;
+struct port_status;
 
 struct module {
 	const char *name; /* For logs: "pmd", "ports", "punt", "stp"... */
@@ -38,6 +40,8 @@ struct module {
 	void (*reconfigure)(const struct conf *old, const struct conf *conf);
 	/* Adds the module's part to a snapshot being built for the PMDs (immutable once out). */
 	void (*snapshot)(struct dp_snapshot *snap);
+	/* Adds the module's keys to Port name's status column (stp_state...), before a vsctl. */
+	void (*port_status)(const char *name, struct port_status *st);
 };
 
 /* Adds a module; called before main() (see MODULE_REGISTER). */
@@ -58,6 +62,8 @@ void module_fini_all(void);
 void module_reconfigure_all(const struct conf *old, const struct conf *conf);
 /* Calls every snapshot hook. */
 void module_snapshot_all(struct dp_snapshot *snap);
+/* Calls every port_status hook (a db_port_status_fn); true when any added a key. */
+bool module_port_status_all(const char *name, struct port_status *st, void *aux);
 
 /* ---- The control loop's services ---- */
 

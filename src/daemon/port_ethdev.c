@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
@@ -204,6 +206,28 @@ ethdev_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 	return ret;
 }
 
+/*
+ * net_af_packet says its link is up from start to stop, whatever the kernel interface does;
+ * the interface's carrier (IFF_RUNNING) is the link, as OVS reports it for system ports, so
+ * that spanning tree sees a cut cable at once rather than a max age later. Leaves *up as it
+ * is when the kernel cannot be asked.
+ */
+static void
+kernel_carrier(const char *name, bool *up)
+{
+	static int sock = -1;
+	struct ifreq ifr;
+
+	if (strlen(name) >= IFNAMSIZ)
+		return;
+	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0)
+		*up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
 static void
 ethdev_link(const struct port *port, bool *up, uint32_t *speed)
 {
@@ -214,6 +238,8 @@ ethdev_link(const struct port *port, bool *up, uint32_t *speed)
 		return;
 	}
 	*up = link.link_status == RTE_ETH_LINK_UP;
+	if (*up && (port->type[0] == '\0' || !strcmp(port->type, "system")))
+		kernel_carrier(port->name, up);
 	if (link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN)
 		*speed = link.link_speed;
 }

@@ -352,6 +352,48 @@ test_learning_and_unicast(void **state)
 	mac_table_destroy(macs);
 }
 
+/* Spanning tree's port states: a blocked port neither learns nor forwards, a learning one learns.
+ */
+static void
+test_stp_states(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct dp_actions acts;
+	struct normal_result res;
+	struct flow_key k, mask;
+	uint8_t drop;
+
+	setup_ports(macs);
+	ports[P_NATIVE_UNTAGGED - 1].stp_state = L2_STP_BLOCK;
+	ports[P_ACCESS10B - 1].stp_state = L2_STP_LEARN;
+	/* A flood skips both: the blocked port and the learning one. */
+	assert_string_equal(xlate(P_ACCESS10, -1, 0, &drop), "push_vlan(vid=10,pcp=0),3,4,6");
+	/* From the blocked port: dropped, its source not learned. */
+	assert_string_equal(xlate(P_NATIVE_UNTAGGED, -1, 0, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_STP_BLOCKED);
+	k = frame(P_NATIVE_UNTAGGED, -1, 0);
+	assert_true(mac_table_lookup(macs, 10, &k.dl_src, 0) < 0);
+	/* From the learning port: dropped, its source learned. */
+	assert_string_equal(xlate(P_ACCESS10B, -1, 0, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_STP_BLOCKED);
+	k = frame(P_ACCESS10B, -1, 0);
+	assert_int_equal(mac_table_lookup(macs, 10, &k.dl_src, 0), P_ACCESS10B);
+	/* Unicast to the MAC learned there goes nowhere until the port forwards. */
+	k = frame(P_ACCESS10, -1, 0);
+	k.dl_dst = mac(0x40 + P_ACCESS10B);
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_int_equal(acts.n, 0);
+	assert_int_equal(acts.drop, DP_DROP_NO_OUTPUT);
+	/* Forwarding again: unicast reaches it. */
+	ports[P_ACCESS10B - 1].stp_state = L2_STP_FORWARD;
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_int_equal(acts.n, 1);
+	mac_table_destroy(macs);
+}
+
 int
 main(void)
 {
@@ -364,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_vlan_rules),
 		cmocka_unit_test(test_priority_tags_and_reserved),
 		cmocka_unit_test(test_learning_and_unicast),
+		cmocka_unit_test(test_stp_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,6 +213,12 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 			       ? flow_vlan_tci(key->vlan_tci) >> FLOW_VLAN_PCP_SHIFT
 			       : 0;
 
+	/* Spanning tree: a blocked port takes no frame, a learning one only learns from it. */
+	if (in->stp_state == L2_STP_BLOCK) {
+		acts->drop = DP_DROP_STP_BLOCKED;
+		return 0;
+	}
+
 	/* Learn the source. */
 	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
 	if (!rte_is_multicast_ether_addr(&key->dl_src) && !br->dry_run) {
@@ -220,6 +226,10 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 			mac_table_learn(br->macs, vlan, &key->dl_src, in->dp_port, now_s);
 		res->learned = r == MAC_LEARN_NEW;
 		res->moved = r == MAC_LEARN_MOVED;
+	}
+	if (in->stp_state != L2_STP_FORWARD) {
+		acts->drop = DP_DROP_STP_BLOCKED;
+		return 0;
 	}
 
 	/* Where to: the learned port, or every other port of the VLAN. */
@@ -231,7 +241,8 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 		dst = mac_table_lookup(br->macs, vlan, &key->dl_dst, now_s);
 	const struct l2_port *dport = dst >= 0 ? l2_bridge_port(br, (uint32_t)dst) : NULL;
 	if (dport != NULL && port_includes_vlan(dport, vlan)) {
-		if (dport != in) {
+		/* A learned port that spanning tree blocks now gets nothing (not a flood). */
+		if (dport != in && dport->stp_state == L2_STP_FORWARD) {
 			outs[n] = dport;
 			eg[n++] = egress_for(dport, in, vlan, pcp);
 		}
@@ -239,7 +250,8 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 		res->flooded = !rte_is_multicast_ether_addr(&key->dl_dst);
 		for (unsigned i = 0; i < br->n_ports && n < L2_PORTS_MAX; i++) {
 			const struct l2_port *p = &br->ports[i];
-			if (p == in || !port_includes_vlan(p, vlan))
+			if (p == in || p->stp_state != L2_STP_FORWARD ||
+				!port_includes_vlan(p, vlan))
 				continue;
 			outs[n] = p;
 			eg[n++] = egress_for(p, in, vlan, pcp);

@@ -414,6 +414,12 @@ topology_change_detection(struct stp *stp)
 	stp->fdb_flush = true;
 }
 
+void
+stp_topology_change_now(struct stp *stp)
+{
+	topology_change_detection(stp);
+}
+
 /* 8.6.15: Topology Change Acknowledged, by the root port's TCA flag. */
 static void
 topology_change_acknowledged(struct stp *stp)
@@ -1005,6 +1011,14 @@ stp_port_id(const struct stp *stp, unsigned port_no)
 	const struct stp_port *p = port_get(stp, port_no);
 
 	return p ? p->port_id : 0;
+}
+
+unsigned
+stp_port_path_cost(const struct stp *stp, unsigned port_no)
+{
+	const struct stp_port *p = port_get(stp, port_no);
+
+	return p ? p->path_cost : 0;
 }
 
 int

@@ -735,6 +735,38 @@ test_tcn_retransmit(void **state)
 	assert_int_equal(count_sent(&nodes[1], mark, 1, STP_TYPE_TCN), 0);
 }
 
+/* stp/tcn's topology change: the root raises TC, another bridge notifies the root. */
+static void
+test_topology_change_now(void **state)
+{
+	struct stp *a = node_init(0, 32768, 1), *b = node_init(1, 32768, 2);
+	uint64_t root = bridge_id(4096, 9);
+	uint8_t bpdu[STP_CONFIG_BPDU_LEN];
+	unsigned mark;
+
+	stp_port_enable(a, 1);
+	stp_check_and_reset_fdb_flush(a);
+	assert_false(stp_topology_change(a));
+	stp_topology_change_now(a);
+	assert_true(stp_topology_change(a));
+	assert_true(stp_check_and_reset_fdb_flush(a));
+	assert_false(stp_check_and_reset_fdb_flush(a));
+
+	stp_port_enable(b, 1);
+	config(bpdu, root, 0, root, 0x8001, 0, 0);
+	stp_received(b, 1, bpdu, sizeof bpdu);
+	assert_false(stp_is_root(b));
+	stp_check_and_reset_fdb_flush(b);
+	mark = nodes[1].n_log;
+	stp_topology_change_now(b);
+	assert_int_equal(count_sent(&nodes[1], mark, 1, STP_TYPE_TCN), 1);
+	assert_true(stp_check_and_reset_fdb_flush(b));
+	assert_int_equal(stp_port_path_cost(b, 1), 19);
+	assert_int_equal(stp_port_set_path_cost(b, 1, 100), 0);
+	assert_int_equal(stp_port_path_cost(b, 1), 100);
+	assert_int_equal(stp_port_path_cost(b, 200), 0);
+}
+
 /* The root's TC flag: one flush as it rises, the flag itself while it lasts (8.3.5). */
 static void
 test_tc_from_root(void **state)
@@ -952,6 +984,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_topology_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcn_retransmit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tc_from_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topology_change_now, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_checks, setup, teardown),
 	};

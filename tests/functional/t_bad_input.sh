@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Bad input on the command channel: malformed values, unknown tables and columns, duplicate
 # names, deletes of missing rows, a failing command inside a chained transaction, settings
-# Trestle would store but not act on (stp_enable=true, tunnels, QoS), non-JSON and over-long
+# Trestle would store but not act on (forward-bpdu=true, tunnels, QoS), non-JSON and over-long
 # requests. Each gets a clear error, the daemon keeps serving, and the saved file is
-# byte-identical to before. Then a file from an older build that holds stp_enable=true: it
-# loads, the log and `show` say it is ignored, and other changes still go through.
+# byte-identical to before. Then a file from an older build that holds datapath_type=system:
+# it loads, the log and `show` say it is ignored, and other changes still go through.
 . "$(dirname "$0")/lib.sh"
 hugepages_ready
 start_trestled || exit 1
@@ -42,10 +42,15 @@ bad "unknown command" "unknown command" frobnicate br0
 
 # Stored but not implemented: refused as a whole, the file left as it was, byte for byte.
 cp "$DB" "$T/db.before"
-bad "stp_enable=true" \
-	"Bridge br0: stp_enable=true is not supported yet (Trestle has no spanning tree; see docs/compatibility.md)" \
-	set Bridge br0 stp_enable=true
-check_ok "stp_enable=true left the saved file byte-identical" cmp "$T/db.before" "$DB"
+bad "forward-bpdu=true" \
+	"Bridge br0: other_config:forward-bpdu=true is not supported yet (NORMAL drops frames to 01:80:c2:00:00:00 to 01:80:c2:00:00:0f; see docs/compatibility.md)" \
+	set Bridge br0 other_config:forward-bpdu=true
+check_ok "forward-bpdu=true left the saved file byte-identical" cmp "$T/db.before" "$DB"
+check_eq "other_config still empty" "{}" "$(trestle get Bridge br0 other_config)"
+bad "an STP time out of range" "other_config:stp-hello-time=0 is not valid (seconds, an integer from 1 to 10)" \
+	set Bridge br0 stp_enable=true other_config:stp-hello-time=0
+bad "STP times not valid together" "are not valid together" \
+	set Bridge br0 stp_enable=true other_config:stp-hello-time=10
 check_eq "stp_enable still false" "false" "$(trestle get Bridge br0 stp_enable)"
 bad "a tunnel type" "type=vxlan is not supported yet" \
 	add-port br0 vx0 -- set Interface vx0 type=vxlan options:remote_ip=192.0.2.1
@@ -110,30 +115,30 @@ check_eq "abuse left the saved file unchanged" "$saved" "$(sha256sum <"$DB")"
 check_eq "bridge still there" "br0" "$(trestle list-br)"
 
 # A transaction is judged by its result.
-check_ok "stp_enable set and unset in one transaction" \
-	trestle set Bridge br0 stp_enable=true -- set Bridge br0 stp_enable=false
-check_eq "... leaves it false" "false" "$(trestle get Bridge br0 stp_enable)"
+check_ok "forward-bpdu set and unset in one transaction" \
+	trestle set Bridge br0 other_config:forward-bpdu=true -- remove Bridge br0 other_config forward-bpdu
+check_eq "... leaves it unset" "{}" "$(trestle get Bridge br0 other_config)"
 
-# A file written by an older build, which accepted stp_enable=true, still loads.
+# A file written by an older build, which accepted datapath_type=system, still loads.
 stop_trestled
 /usr/bin/python3 - "$DB" <<'PY'
 import json, sys
 db = json.load(open(sys.argv[1]))
 for row in db["Bridge"].values():
-    row["stp_enable"] = True
+    row["datapath_type"] = "system"
 json.dump(db, open(sys.argv[1], "w"), indent=1, sort_keys=True)
 PY
 start_trestled || exit 1
 check_contains "the log says the old setting is ignored" \
-	"Bridge br0: stp_enable=true is not supported yet (Trestle has no spanning tree; see docs/compatibility.md); ignored" \
+	"Bridge br0: datapath_type=system is not supported yet (Trestle is a userspace datapath: netdev, or empty; see docs/compatibility.md); ignored" \
 	"$(cat "$LOG")"
-check_contains "show lists it" "ignored: stp_enable=true is not supported yet" "$(trestle show)"
+check_contains "show lists it" "ignored: datapath_type=system is not supported yet" "$(trestle show)"
 check_ok "other changes still go through" \
 	trestle add-port br0 p2 -- set Interface p2 type=internal
-check_ok "the old setting can be cleared" trestle set Bridge br0 stp_enable=false
+check_ok "the old setting can be cleared" trestle set Bridge br0 datapath_type=netdev
 check_not_contains "and show no longer lists it" "ignored:" "$(trestle show)"
 saved=$(sha256sum <"$DB")
-bad "then it cannot be set again" "stp_enable=true is not supported yet" \
-	set Bridge br0 stp_enable=true
+bad "then it cannot be set again" "datapath_type=system is not supported yet" \
+	set Bridge br0 datapath_type=system
 
 finish
