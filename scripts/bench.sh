@@ -257,6 +257,18 @@ wl_access_trunk() { # N: access port tag 100 -> trunk, destination MAC known on 
 	measure p1
 }
 
+# The same with 802.1D spanning tree on the bridge (the shortest times 802.1D allows): no peer
+# bridge, so both ports become designated and forward after 2 x forward delay; the frames then
+# go through NORMAL's port-state check. Against normal-access-trunk-1: what STP costs.
+wl_access_trunk_stp() { # N
+	local f; f=$(pcap_file flows "$1")
+	add_bridge stp_enable=true other_config:stp-hello-time=1 other_config:stp-max-age=6 \
+		other_config:stp-forward-delay=4
+	pcap_to_null "$f" "tag=100" "trunks=100,200"
+	sleep 10
+	$AP fdb/add br0 p1 100 02:00:00:00:00:02 >/dev/null
+	measure p1
+}
 wl_macs() { # M: M source MACs learned, destination known
 	local f; f=$(pcap_file macs "$1")
 	add_bridge other_config:mac-table-size=262144
@@ -563,6 +575,7 @@ run rule-1m-flows-vhost wl_flowgen 1000000
 run acl-1k-rules-100k-flows wl_acl 100000
 run normal-access-trunk-1 wl_access_trunk 1
 run normal-access-trunk-1k wl_access_trunk 1000
+run normal-access-trunk-1-stp wl_access_trunk_stp 1
 run normal-1k-macs wl_macs 1000
 run normal-100k-macs wl_macs 100000
 run flow-setup-100k wl_setup 100000
