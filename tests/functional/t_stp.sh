@@ -92,6 +92,20 @@ check_eq "the kernel forwards on both its ends" "forwarding forwarding" "$(kstat
 check_eq "Port status as OVS publishes it" "blocking alternate 8002" \
 	"$(trestle get Port s2 status:stp_state) $(trestle get Port s2 status:stp_role) $(trestle get Port s2 status:stp_port_id | tr -d '"')"
 
+# OpenFlow outputs honour STP as in OVS: output:s2 to the blocked port is skipped, output:s1
+# is not (20 UDP frames from br0; an alternate or root port sends no BPDUs of its own).
+check_ok "flow to both loop ports" trestle ofctl add-flow br0 \
+	"priority=100,in_port=LOCAL,udp,tp_dst=9,actions=output:s2,output:s1"
+t1_0=$(iface_stat s1 tx_packets); t2_0=$(iface_stat s2 tx_packets)
+ip netns exec $SW bash -c 'for i in $(seq 20); do echo x >/dev/udp/10.9.0.1/9; done' 2>/dev/null
+sleep 0.5
+t1=$(($(iface_stat s1 tx_packets) - t1_0)); t2=$(($(iface_stat s2 tx_packets) - t2_0))
+echo "20 frames to output:s2,output:s1: s1 sent $t1, s2 sent $t2"
+if [ $t1 -ge 20 ] && [ $t2 -lt 20 ]; then pass "output:s2 skipped while s2 blocks (s1 $t1, s2 $t2)"; else fail "output to the blocked s2 not skipped (s1 $t1, s2 $t2)"; fi
+check_contains "ofproto/trace says why" "STP not in forwarding state, skipping output to port" \
+	"$(trestle ofproto/trace br0 in_port=LOCAL,udp,tp_dst=9 2>&1)"
+trestle ofctl del-flows br0 --strict "priority=100,in_port=LOCAL,udp,tp_dst=9"
+
 # A broadcast crosses once: ping works, and the counters of the loop's ports stay bounded.
 check_ok "ping across the loop" ip netns exec $SW ping -c 3 -i 0.2 -W 2 10.9.0.1
 r0=$(($(iface_stat s1 rx_packets) + $(iface_stat s2 rx_packets)))
