@@ -92,6 +92,23 @@ check_eq "the kernel forwards on both its ends" "forwarding forwarding" "$(kstat
 check_eq "Port status as OVS publishes it" "blocking alternate 8002" \
 	"$(trestle get Port s2 status:stp_state) $(trestle get Port s2 status:stp_role) $(trestle get Port s2 status:stp_port_id | tr -d '"')"
 
+# Bridge status and Port statistics as OVS publishes them; the identifiers as stp/show has them.
+show_id() { # SECTION ("Root ID" or "Bridge ID") of the stp/show text in $show
+	echo "$show" | sed -n "/^$1:/,/^\$/p" | awk '$1 == "stp-priority" { p = $2 } $1 == "stp-system-id" { m = $2 } END { gsub(":", "", m); printf "%04x.%s\n", p, m }'
+}
+trestle list Bridge br0 | grep -E '^(name|status) '
+check_eq "Bridge status:stp_bridge_id" "$(show_id "Bridge ID")" "$(trestle get Bridge br0 status:stp_bridge_id | tr -d '"')"
+check_eq "Bridge status:stp_designated_root, the Linux bridge" "$(show_id "Root ID")" \
+	"$(trestle get Bridge br0 status:stp_designated_root | tr -d '"')"
+check_contains "the root's priority 4096 in OVS's format" "1000." "$(trestle get Bridge br0 status:stp_designated_root)"
+check_eq "Bridge status:stp_root_path_cost" "$(echo "$show" | awk '$1 == "root-path-cost" { print $2 }')" \
+	"$(trestle get Bridge br0 status:stp_root_path_cost | tr -d '"')"
+trestle get Port s1 statistics
+rx=$(trestle get Port s1 statistics:stp_rx_count)
+if [ "$rx" -gt 0 ] 2>/dev/null; then pass "Port statistics:stp_rx_count of s1 ($rx)"; else fail "stp_rx_count of s1: $rx"; fi
+check_eq "Port statistics:stp_error_count of s1" "0" "$(trestle get Port s1 statistics:stp_error_count)"
+out=$(trestle set Bridge br0 status:stp_bridge_id=x 2>&1); check_contains "Bridge status is read-only" "read-only" "$out"
+
 # OpenFlow outputs honour STP as in OVS: output:s2 to the blocked port is skipped, output:s1
 # is not (20 UDP frames from br0; an alternate or root port sends no BPDUs of its own).
 check_ok "flow to both loop ports" trestle ofctl add-flow br0 \
@@ -167,6 +184,9 @@ EOF
 sleep 0.5
 e1=$(errs s2)
 check_eq "three errors counted on s2" "3" "$((e1 - e0))"
+check_eq "Port statistics:stp_error_count agrees with stp/show" "$e1" "$(trestle get Port s2 statistics:stp_error_count)"
+check_eq "Bridge status: trestle is its own designated root" \
+	"$(trestle get Bridge br0 status:stp_bridge_id)" "$(trestle get Bridge br0 status:stp_designated_root)"
 check_ok "the daemon answers" trestle appctl version
 check_contains "trestle still the root" "This bridge is the root" "$(trestle appctl stp/show br0)"
 check_ok "stp/tcn" trestle appctl stp/tcn br0
@@ -177,6 +197,8 @@ out=$(trestle appctl stp/show nosuch 2>&1); check_contains "unknown bridge" "no 
 ip netns exec $SW ip link set s2 down
 check_ok "stp_enable=false" trestle set Bridge br0 stp_enable=false
 check_eq "stp/show empty" "" "$(trestle appctl stp/show)"
+check_eq "Bridge status cleared, as OVS does" "{}" "$(trestle get Bridge br0 status)"
+check_eq "Port statistics cleared" "{}" "$(trestle get Port s1 statistics)"
 check_not_contains "no stp claim left" "stp" "$(trestle appctl punt/show)"
 check_ok "ping still works" ip netns exec $SW ping -c 2 -i 0.2 -W 2 10.9.0.1
 echo "t_stp: ${SECONDS} s"
