@@ -4,9 +4,15 @@
 set -euo pipefail
 
 PKGS="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev libnuma-dev
-      libjansson-dev libcmocka-dev clang-format iproute2 iputils-ping iputils-arping python3-scapy tcpdump jq procps"
+      libjansson-dev libcmocka-dev clang-format iproute2 iputils-ping iputils-arping python3-scapy tcpdump tshark jq procps"
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS openvswitch-switch-dpdk gnuplot-nox"
+fi
+
+# tshark (t_stp decodes our BPDUs with it) asks whether non-root users may capture: no, and
+# without asking (DEBIAN_FRONTEND=noninteractive would take the same default).
+if command -v debconf-set-selections >/dev/null; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 fi
 
 . "$(dirname "$0")/pkgs.sh"

@@ -68,19 +68,27 @@ typedef bool (*db_status_fn)(const char *name, struct iface_status *st, void *au
 /* Sets the status columns of every Interface row from fn (rows fn knows nothing of are cleared). */
 void db_refresh_status(struct db *db, db_status_fn fn, void *aux);
 
-/* A Port's status column (spanning tree's stp_state, stp_role... as OVS publishes them). */
-#define PORT_STATUS_MAX 8
-struct port_status {
+/*
+ * A read-only map column the daemon's modules fill, as OVS's vswitchd does: Bridge status and
+ * Port status (spanning tree's stp_bridge_id, stp_state...), Port statistics (stp_tx_count...,
+ * whose values are decimal integers here).
+ */
+#define STATUS_MAP_MAX 8
+struct status_map {
 	unsigned n; /* Entries in kv. */
 	struct {
 		char key[32];   /* "stp_state"... */
 		char value[64]; /* "forwarding"... */
-	} kv[PORT_STATUS_MAX];
+	} kv[STATUS_MAP_MAX];
 };
-/* Fills st for the port named name; returns false when there is nothing to say. */
-typedef bool (*db_port_status_fn)(const char *name, struct port_status *st, void *aux);
+/* Fills st for the row named name; returns false when there is nothing to say. */
+typedef bool (*db_map_fn)(const char *name, struct status_map *st, void *aux);
 /* Sets the status column of every Port row from fn (cleared where it returns false). */
-void db_refresh_port_status(struct db *db, db_port_status_fn fn, void *aux);
+void db_refresh_port_status(struct db *db, db_map_fn fn, void *aux);
+/* The same for the statistics column of every Port row. */
+void db_refresh_port_statistics(struct db *db, db_map_fn fn, void *aux);
+/* The same for the status column of every Bridge row. */
+void db_refresh_bridge_status(struct db *db, db_map_fn fn, void *aux);
 
 /*
  * Runs one ovs-vsctl command line (argv without the program name: global options, then

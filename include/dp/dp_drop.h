@@ -19,7 +19,7 @@
 		"IEEE 802.1D reserved multicast (BPDU, LACP) not forwarded") \
 	X(STP_BLOCKED, "stp_blocked", \
 		"received on a port spanning tree does not let forward (blocking, listening, " \
-		"learning)") \
+		"learning), or sent by OpenFlow only to such ports") \
 	X(ACTION_DROP, "action_drop", "a flow's actions dropped it") \
 	X(UPCALL_ERROR, "upcall_error", "slow path failed to translate the packet") \
 	X(NO_MBUF, "mbuf_alloc_failed", "no mbuf for a copy (flooding, mirroring)") \

@@ -745,7 +745,7 @@ test_refusal_neighbours(void **state)
 
 /* The daemon's STP module fills Port status for the ports in a spanning tree. */
 static bool
-fake_port_status(const char *name, struct port_status *st, void *aux)
+fake_port_status(const char *name, struct status_map *st, void *aux)
 {
 	(void)aux;
 	if (strcmp(name, "p2"))
@@ -769,6 +769,49 @@ test_port_status(void **state)
 		"{stp_role=root, stp_state=forwarding}\n");
 	assert_string_equal(output(&db, "get Port p1 status"), "{}\n");
 	fails(&db, "set Port p2 status:stp_state=blocking", "read-only column");
+	db_destroy(db);
+}
+
+/* Port statistics (integers) and Bridge status, filled the same way. */
+static bool
+fake_statistics(const char *name, struct status_map *st, void *aux)
+{
+	(void)aux;
+	if (strcmp(name, "p2"))
+		return false;
+	snprintf(st->kv[0].key, sizeof(st->kv[0].key), "stp_tx_count");
+	snprintf(st->kv[0].value, sizeof(st->kv[0].value), "42");
+	st->n = 1;
+	return true;
+}
+
+static bool
+fake_bridge_status(const char *name, struct status_map *st, void *aux)
+{
+	(void)aux;
+	if (strcmp(name, "br0"))
+		return false;
+	snprintf(st->kv[0].key, sizeof(st->kv[0].key), "stp_bridge_id");
+	snprintf(st->kv[0].value, sizeof(st->kv[0].value), "8000.020000000001");
+	st->n = 1;
+	return true;
+}
+
+static void
+test_bridge_status_port_statistics(void **state)
+{
+	struct db *db = refusal_db();
+
+	(void)state;
+	db_refresh_port_statistics(db, fake_statistics, NULL);
+	db_refresh_bridge_status(db, fake_bridge_status, NULL);
+	assert_string_equal(output(&db, "get Port p2 statistics"), "{stp_tx_count=42}\n");
+	assert_string_equal(output(&db, "get Port p2 statistics:stp_tx_count"), "42\n");
+	assert_string_equal(output(&db, "get Port p1 statistics"), "{}\n");
+	assert_string_equal(output(&db, "get Bridge br0 status:stp_bridge_id"),
+		"\"8000.020000000001\"\n");
+	fails(&db, "set Bridge br0 status:stp_bridge_id=x", "read-only column");
+	fails(&db, "set Port p2 statistics:stp_tx_count=1", "read-only column");
 	db_destroy(db);
 }
 
@@ -871,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_refusal_neighbours),
 		cmocka_unit_test(test_refusal_by_result),
 		cmocka_unit_test(test_port_status),
+		cmocka_unit_test(test_bridge_status_port_statistics),
 		cmocka_unit_test(test_refusal_old_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,7 @@ static const struct column bridge_cols[] = {
 	STR("name"),
 	MAP("other_config"),
 	REFS("ports", T_PORT, 0),
+	{"status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	{"stp_enable", AT_BOOLEAN, AT_NONE, 1, 1, 0, 0, NULL, -1, false},
 };
 static const struct column port_cols[] = {
@@ -68,6 +69,7 @@ static const struct column port_cols[] = {
 	REFS("interfaces", T_IFACE, 1),
 	STR("name"),
 	MAP("other_config"),
+	{"statistics", AT_STRING, AT_INTEGER, 0, UNL, 0, 0, NULL, -1, true},
 	{"status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	INT_OPT("tag", 0, 4095),
 	{"trunks", AT_INTEGER, AT_NONE, 0, 4096, 0, 4095, NULL, -1, false},
@@ -648,25 +650,46 @@ db_refresh_status(struct db *db, db_status_fn fn, void *aux)
 	}
 }
 
-void
-db_refresh_port_status(struct db *db, db_port_status_fn fn, void *aux)
+/* Sets column of every row of table t from fn; integer values are parsed from their text. */
+static void
+refresh_map(struct db *db, enum table_id t, const char *column, db_map_fn fn, void *aux)
 {
-	int sc = db_column_index(T_PORT, "status");
-	const struct column *scol = &db_tables[T_PORT].cols[sc];
+	int sc = db_column_index(t, column);
+	const struct column *scol = &db_tables[t].cols[sc];
 
-	for (unsigned i = 0; i < db->n[T_PORT]; i++) {
-		struct row *r = db->rows[T_PORT][i];
-		struct port_status st = {.n = 0};
+	for (unsigned i = 0; i < db->n[t]; i++) {
+		struct row *r = db->rows[t][i];
+		struct status_map st = {.n = 0};
 
 		datum_free(scol, &r->d[sc]);
-		if (!fn(db_row_name(T_PORT, r), &st, aux))
+		if (!fn(db_row_name(t, r), &st, aux))
 			continue;
-		for (unsigned k = 0; k < st.n && k < PORT_STATUS_MAX; k++) {
+		for (unsigned k = 0; k < st.n && k < STATUS_MAP_MAX; k++) {
 			union atom key = {.s = st.kv[k].key};
 			union atom val = {.s = st.kv[k].value};
+			if (scol->value == AT_INTEGER)
+				val.i = strtoll(st.kv[k].value, NULL, 10);
 			datum_add(scol, &r->d[sc], &key, &val);
 		}
 	}
+}
+
+void
+db_refresh_port_status(struct db *db, db_map_fn fn, void *aux)
+{
+	refresh_map(db, T_PORT, "status", fn, aux);
+}
+
+void
+db_refresh_port_statistics(struct db *db, db_map_fn fn, void *aux)
+{
+	refresh_map(db, T_PORT, "statistics", fn, aux);
+}
+
+void
+db_refresh_bridge_status(struct db *db, db_map_fn fn, void *aux)
+{
+	refresh_map(db, T_BRIDGE, "status", fn, aux);
 }
 
 /* ---- The typed view ---- */

@@ -318,7 +318,6 @@ const struct refusal refusals[] = {
 	{"Bridge", "datapath_id", NULL, REFUSE_ABSENT,
 		.why = "trestle ofctl show BRIDGE prints the datapath ID"},
 	{"Bridge", "datapath_version", NULL, REFUSE_ABSENT, .why = not_reported},
-	{"Bridge", "status", NULL, REFUSE_ABSENT, .why = not_reported},
 
 	/* Port. */
 	{"Port", "interfaces", NULL, REFUSE_MANY, .why = no_bond},
@@ -377,8 +376,6 @@ const struct refusal refusals[] = {
 	{"Port", "fake_bridge", NULL, REFUSE_ABSENT, .why = "Trestle has no fake bridges"},
 	{"Port", "rstp_status", NULL, REFUSE_ABSENT, .why = no_rstp},
 	{"Port", "rstp_statistics", NULL, REFUSE_ABSENT, .why = no_rstp},
-	{"Port", "statistics", NULL, REFUSE_ABSENT,
-		.why = "the Interface's statistics column has the port's counters"},
 
 	/* Interface. */
 	{"Interface", "type", NULL, REFUSE_OTHERS, .values = iface_types,

@@ -89,13 +89,35 @@ module_snapshot_all(struct dp_snapshot *snap)
 }
 
 bool
-module_port_status_all(const char *name, struct port_status *st, void *aux)
+module_port_status_all(const char *name, struct status_map *st, void *aux)
 {
 	(void)aux;
 	st->n = 0;
 	for (unsigned i = 0; i < n_started; i++)
 		if (modules[i]->port_status)
 			modules[i]->port_status(name, st);
+	return st->n > 0;
+}
+
+bool
+module_port_statistics_all(const char *name, struct status_map *st, void *aux)
+{
+	(void)aux;
+	st->n = 0;
+	for (unsigned i = 0; i < n_started; i++)
+		if (modules[i]->port_statistics)
+			modules[i]->port_statistics(name, st);
+	return st->n > 0;
+}
+
+bool
+module_bridge_status_all(const char *name, struct status_map *st, void *aux)
+{
+	(void)aux;
+	st->n = 0;
+	for (unsigned i = 0; i < n_started; i++)
+		if (modules[i]->bridge_status)
+			modules[i]->bridge_status(name, st);
 	return st->n > 0;
 }
 

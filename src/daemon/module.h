@@ -19,7 +19,7 @@
 struct conf;
 struct dp_snapshot;
 struct ds;
-struct port_status;
+struct status_map;
 
 struct module {
 	const char *name; /* For logs: "pmd", "ports", "punt", "stp"... */
@@ -41,7 +41,11 @@ struct module {
 	/* Adds the module's part to a snapshot being built for the PMDs (immutable once out). */
 	void (*snapshot)(struct dp_snapshot *snap);
 	/* Adds the module's keys to Port name's status column (stp_state...), before a vsctl. */
-	void (*port_status)(const char *name, struct port_status *st);
+	void (*port_status)(const char *name, struct status_map *st);
+	/* The same for Port name's statistics column (stp_tx_count...). */
+	void (*port_statistics)(const char *name, struct status_map *st);
+	/* The same for Bridge name's status column (stp_bridge_id...). */
+	void (*bridge_status)(const char *name, struct status_map *st);
 };
 
 /* Adds a module; called before main() (see MODULE_REGISTER). */
@@ -62,8 +66,12 @@ void module_fini_all(void);
 void module_reconfigure_all(const struct conf *old, const struct conf *conf);
 /* Calls every snapshot hook. */
 void module_snapshot_all(struct dp_snapshot *snap);
-/* Calls every port_status hook (a db_port_status_fn); true when any added a key. */
-bool module_port_status_all(const char *name, struct port_status *st, void *aux);
+/* Calls every port_status hook (a db_map_fn); true when any added a key. */
+bool module_port_status_all(const char *name, struct status_map *st, void *aux);
+/* Calls every port_statistics hook, likewise. */
+bool module_port_statistics_all(const char *name, struct status_map *st, void *aux);
+/* Calls every bridge_status hook, likewise. */
+bool module_bridge_status_all(const char *name, struct status_map *st, void *aux);
 
 /* ---- The control loop's services ---- */
 

@@ -457,12 +457,12 @@ stp_snapshot(struct dp_snapshot *snap)
 	}
 }
 
-/* ---- Port status ---- */
+/* ---- Status columns (Port status and statistics, Bridge status) ---- */
 
 static void
-status_put(struct port_status *st, const char *key, const char *value)
+status_put(struct status_map *st, const char *key, const char *value)
 {
-	if (st->n >= PORT_STATUS_MAX)
+	if (st->n >= STATUS_MAP_MAX)
 		return;
 	snprintf(st->kv[st->n].key, sizeof(st->kv[st->n].key), "%s", key);
 	snprintf(st->kv[st->n].value, sizeof(st->kv[st->n].value), "%s", value);
@@ -471,7 +471,7 @@ status_put(struct port_status *st, const char *key, const char *value)
 
 /* Port status as OVS publishes it: stp_port_id, stp_state, stp_sec_in_state, stp_role. */
 static void
-stp_port_status(const char *name, struct port_status *st)
+stp_port_status(const char *name, struct status_map *st)
 {
 	for (unsigned i = 0; i < n_brs; i++) {
 		const struct stp_mod_bridge *br = brs[i];
@@ -489,6 +489,56 @@ stp_port_status(const char *name, struct port_status *st)
 			return;
 		}
 	}
+}
+
+/* Port statistics as OVS publishes them: stp_tx_count, stp_rx_count, stp_error_count. */
+static void
+stp_port_statistics(const char *name, struct status_map *st)
+{
+	for (unsigned i = 0; i < n_brs; i++) {
+		const struct stp_mod_bridge *br = brs[i];
+		for (unsigned no = 1; no <= STP_MAX_PORT; no++) {
+			const struct stp_mod_port *sp = &br->ports[no];
+			struct stp_port_stats ps;
+			if (!sp->present || strcmp(sp->port_name, name) ||
+				stp_port_get_stats(br->stp, no, &ps) < 0)
+				continue;
+			char v[32];
+			snprintf(v, sizeof(v), "%" PRIu64, ps.tx_count);
+			status_put(st, "stp_tx_count", v);
+			snprintf(v, sizeof(v), "%" PRIu64, ps.rx_count);
+			status_put(st, "stp_rx_count", v);
+			/* What stp/show counts as errors: frames that are no BPDU too. */
+			snprintf(v, sizeof(v), "%" PRIu64, ps.error_count + sp->rx_bad);
+			status_put(st, "stp_error_count", v);
+			return;
+		}
+	}
+}
+
+/* "8000.aabbccddeeff": a bridge identifier as OVS writes it (STP_ID_FMT). */
+static void
+format_stp_id(char *buf, size_t size, uint64_t id)
+{
+	snprintf(buf, size, "%04x.%012" PRIx64, (unsigned)(id >> 48),
+		id & UINT64_C(0xffffffffffff));
+}
+
+/* Bridge status as OVS publishes it: stp_bridge_id, stp_designated_root, stp_root_path_cost. */
+static void
+stp_bridge_status(const char *name, struct status_map *st)
+{
+	const struct stp_mod_bridge *br = br_find(name);
+	char v[32];
+
+	if (br == NULL)
+		return; /* STP off: OVS clears the column. */
+	format_stp_id(v, sizeof(v), stp_bridge_id(br->stp));
+	status_put(st, "stp_bridge_id", v);
+	format_stp_id(v, sizeof(v), stp_root_id(br->stp));
+	status_put(st, "stp_designated_root", v);
+	snprintf(v, sizeof(v), "%u", stp_root_path_cost(br->stp));
+	status_put(st, "stp_root_path_cost", v);
 }
 
 /* ---- Commands ---- */
@@ -650,5 +700,7 @@ static const struct module stp_module = {.name = "stp",
 	.fini = stp_fini,
 	.reconfigure = stp_reconfigure,
 	.snapshot = stp_snapshot,
-	.port_status = stp_port_status};
+	.port_status = stp_port_status,
+	.port_statistics = stp_port_statistics,
+	.bridge_status = stp_bridge_status};
 MODULE_REGISTER(stp_module)

@@ -19,6 +19,7 @@
 #include "dp_flow.h"
 #include "dp_mem.h"
 #include "ds.h"
+#include "normal.h"
 #include "ofp.h"
 #include "ofp_priv.h"
 
@@ -520,6 +521,91 @@ test_xlate_actions(void **state)
 	ofp_tables_free(t);
 }
 
+/*
+ * Spanning tree, as OVS's check_stp: output:N and FLOOD skip a port that is not forwarding,
+ * ALL does not ask, and what a non-forwarding port receives goes nowhere.
+ */
+static void
+test_xlate_stp(void **state)
+{
+	struct ofp_tables *t = ofp_tables_create();
+	const char *flows[] = {
+		"priority=10,in_port=1,actions=output:2,output:3",
+		"priority=10,in_port=2,actions=output:1",
+		"priority=10,in_port=3,actions=output:1",
+		"priority=10,in_port=4,actions=output:2",
+		"priority=10,in_port=5,actions=FLOOD",
+		"priority=10,in_port=6,actions=ALL",
+	};
+	enum { N = sizeof(flows) / sizeof(flows[0]) };
+	struct ofp_rule *rules[N];
+	struct l2_port ports[6];
+	struct l2_bridge l2 = {.n_ports = 6, .ports = ports};
+	const struct ofp_xlate_in xin = {.tables = t, .l2 = &l2, .ports = {ident, ident, NULL}};
+	struct ofp_xlate_out xo;
+	struct flow_key k;
+	struct ds d = DS_INIT;
+
+	(void)state;
+	memset(ports, 0, sizeof(ports));
+	for (unsigned i = 0; i < 6; i++)
+		ports[i].dp_port = i + 1;
+	ports[1].stp_state = L2_STP_BLOCK; /* 2 */
+	ports[2].stp_state = L2_STP_LEARN; /* 3 */
+	for (unsigned i = 0; i < N; i++) {
+		struct ofp_rule r = parse_ok(flows[i]);
+		rules[i] = ofp_rule_clone(&r);
+		ofp_tables_add(t, rules[i]);
+	}
+	memset(&k, 0, sizeof(k));
+	k.in_port = 1;
+	k.dl_dst.addr_bytes[5] = 9;
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	assert_int_equal(xo.acts.n, 0); /* Both outputs go to ports that do not forward. */
+	assert_int_equal(xo.acts.drop, DP_DROP_STP_BLOCKED);
+	k.in_port = 2; /* Received on a blocked port, ... */
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	assert_int_equal(xo.acts.n, 0);
+	assert_int_equal(xo.acts.drop, DP_DROP_STP_BLOCKED);
+	assert_int_equal(xo.n_credits, 1); /* ... it went through the tables all the same. */
+	/* ... or on a learning one. */
+	k.in_port = 3;
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	assert_int_equal(xo.acts.n, 0);
+	assert_int_equal(xo.acts.drop, DP_DROP_STP_BLOCKED);
+	k.in_port = 5;
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	dp_actions_format(&d, &xo.acts);
+	assert_string_equal(ds_cstr(&d), "1,4,6");
+	ds_clear(&d);
+	k.in_port = 6;
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	dp_actions_format(&d, &xo.acts);
+	assert_string_equal(ds_cstr(&d), "1,2,3,4,5");
+	ds_clear(&d);
+	/* Without STP every port forwards. */
+	ports[1].stp_state = ports[2].stp_state = L2_STP_FORWARD;
+	k.in_port = 1;
+	assert_int_equal(ofp_xlate(&xin, &k, &xo), 0);
+	dp_actions_format(&d, &xo.acts);
+	assert_string_equal(ds_cstr(&d), "2,3");
+	/* The trace says why an output went nowhere. */
+	ports[1].stp_state = L2_STP_BLOCK;
+	ds_clear(&d);
+	const struct ofp_xlate_in txin = {.tables = t,
+		.l2 = &l2,
+		.ports = {ident, ident, NULL},
+		.trace = &d};
+	k.in_port = 4;
+	assert_int_equal(ofp_xlate(&txin, &k, &xo), 0);
+	assert_non_null(
+		strstr(ds_cstr(&d), "STP not in forwarding state, skipping output to port 2"));
+	ds_destroy(&d);
+	for (unsigned i = 0; i < N; i++)
+		ofp_rule_free(rules[i]);
+	ofp_tables_free(t);
+}
+
 int
 main(void)
 {
@@ -527,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_xlate_actions),
+		cmocka_unit_test(test_xlate_stp),
 		cmocka_unit_test(test_wildcarding),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_differential_scan),

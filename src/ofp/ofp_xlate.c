@@ -505,6 +505,7 @@ struct xctx {
 	struct flow_key key; /* The packet as the actions so far left it (dp in_port). */
 	unsigned depth;      /* Resubmit depth. */
 	bool stop;           /* dec_ttl dropped the packet: no more actions. */
+	bool stp_skipped;    /* An output went nowhere: spanning tree blocks its port. */
 };
 
 static void execute_rule(struct xctx *x, const struct ofp_rule *r, uint8_t table);
@@ -569,6 +570,36 @@ output(struct xctx *x, uint32_t dp_port)
 		x->stop = true;
 }
 
+/*
+ * Whether spanning tree lets dp_port forward, as OVS's check_stp: a port outside the bridge's
+ * L2 view (or a bridge without one) does. The state is no packet field, so the megaflow
+ * masks nothing for it: a state change republishes, which drops every megaflow.
+ */
+static bool
+stp_forwards(const struct ofp_xlate_in *in, uint32_t dp_port)
+{
+	const struct l2_port *lp = in->l2 ? l2_bridge_port(in->l2, dp_port) : NULL;
+
+	return lp == NULL || lp->stp_state == L2_STP_FORWARD;
+}
+
+/* An output that spanning tree allows (OFPP_ALL does not ask, as in OVS). */
+static void
+output_checked(struct xctx *x, uint32_t dp_port, uint32_t ofport)
+{
+	if (stp_forwards(x->in, dp_port)) {
+		output(x, dp_port);
+		return;
+	}
+	x->stp_skipped = true;
+	if (x->in->trace) {
+		ds_put_char(x->in->trace, '\n');
+		trace_indent(x);
+		ds_put_format(x->in->trace,
+			"-> STP not in forwarding state, skipping output to port %u", ofport);
+	}
+}
+
 static void
 output_ofport(struct xctx *x, uint32_t ofport)
 {
@@ -594,15 +625,21 @@ output_ofport(struct xctx *x, uint32_t ofport)
 	case OFPP_ALL:
 		if (x->in->l2 == NULL)
 			break;
-		for (unsigned i = 0; i < x->in->l2->n_ports; i++)
-			if (x->in->l2->ports[i].dp_port != in_dp)
-				output(x, x->in->l2->ports[i].dp_port);
+		for (unsigned i = 0; i < x->in->l2->n_ports; i++) {
+			uint32_t dp = x->in->l2->ports[i].dp_port;
+			if (dp == in_dp)
+				continue;
+			if (ofport == OFPP_ALL)
+				output(x, dp);
+			else
+				output_checked(x, dp, p->dp_to_of(p->aux, dp));
+		}
 		break;
 	default: {
 		uint32_t dp = p->of_to_dp(p->aux, ofport);
 		/* As OpenFlow says, never back out of the ingress port unless asked (IN_PORT). */
 		if (dp != 0 && dp != in_dp)
-			output(x, dp);
+			output_checked(x, dp, ofport);
 		else if (x->in->trace) {
 			ds_put_char(x->in->trace, '\n');
 			trace_indent(x);
@@ -847,6 +884,19 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 	if (in_of == OFPP_NONE)
 		return -EINVAL;
 	lookup_and_execute(&x, 0, in_of);
+	/*
+	 * A frame received on a port that spanning tree does not let forward went through the
+	 * tables (NORMAL learned from it on a learning port) but goes nowhere, as in OVS. BPDUs
+	 * never get here while STP runs: the STP module's punt claim takes them first.
+	 */
+	if (!stp_forwards(in, key->in_port)) {
+		out->acts.n = 0;
+		out->acts.drop = DP_DROP_STP_BLOCKED;
+		if (in->trace)
+			ds_put_cstr(in->trace,
+				"\n\nSTP not in forwarding state on the ingress port, "
+				"dropping");
+	}
 	out->mask.in_port = UINT32_MAX;
 	/*
 	 * A megaflow on L3 fields also matches the ethertype, and one on L4 ports the protocol,
@@ -869,7 +919,7 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 	if (!outputs)
 		out->acts.n = 0;
 	if (out->acts.n == 0 && out->acts.drop == 0)
-		out->acts.drop = DP_DROP_OF_DROP;
+		out->acts.drop = x.stp_skipped ? DP_DROP_STP_BLOCKED : DP_DROP_OF_DROP;
 	if (in->trace)
 		ds_put_char(in->trace, '\n');
 	return 0;

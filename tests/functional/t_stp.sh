@@ -3,8 +3,9 @@
 # Trestle bridge joined by two veth links, a loop. 802.1D blocks exactly one of the four link
 # ends; the roles follow the bridge priorities both ways; a broadcast crosses without a storm;
 # when the link in use is cut the other takes over within max age + 2 * forward delay; a
-# truncated BPDU is counted as an error and changes nothing. Times are the smallest 802.1D
-# allows (hello 1 s, max age 6 s, forward delay 4 s) on both sides, to keep the test short.
+# truncated BPDU is counted as an error and changes nothing; tshark decodes Trestle's BPDUs
+# without complaint. Times are the smallest 802.1D allows (hello 1 s, max age 6 s, forward
+# delay 4 s) on both sides, to keep the test short.
 . "$(dirname "$0")/lib.sh"
 hugepages_ready
 
@@ -92,6 +93,37 @@ check_eq "the kernel forwards on both its ends" "forwarding forwarding" "$(kstat
 check_eq "Port status as OVS publishes it" "blocking alternate 8002" \
 	"$(trestle get Port s2 status:stp_state) $(trestle get Port s2 status:stp_role) $(trestle get Port s2 status:stp_port_id | tr -d '"')"
 
+# Bridge status and Port statistics as OVS publishes them; the identifiers as stp/show has them.
+show_id() { # SECTION ("Root ID" or "Bridge ID") of the stp/show text in $show
+	echo "$show" | sed -n "/^$1:/,/^\$/p" | awk '$1 == "stp-priority" { p = $2 } $1 == "stp-system-id" { m = $2 } END { gsub(":", "", m); printf "%04x.%s\n", p, m }'
+}
+trestle list Bridge br0 | grep -E '^(name|status) '
+check_eq "Bridge status:stp_bridge_id" "$(show_id "Bridge ID")" "$(trestle get Bridge br0 status:stp_bridge_id | tr -d '"')"
+check_eq "Bridge status:stp_designated_root, the Linux bridge" "$(show_id "Root ID")" \
+	"$(trestle get Bridge br0 status:stp_designated_root | tr -d '"')"
+check_contains "the root's priority 4096 in OVS's format" "1000." "$(trestle get Bridge br0 status:stp_designated_root)"
+check_eq "Bridge status:stp_root_path_cost" "$(echo "$show" | awk '$1 == "root-path-cost" { print $2 }')" \
+	"$(trestle get Bridge br0 status:stp_root_path_cost | tr -d '"')"
+trestle get Port s1 statistics
+rx=$(trestle get Port s1 statistics:stp_rx_count)
+if [ "$rx" -gt 0 ] 2>/dev/null; then pass "Port statistics:stp_rx_count of s1 ($rx)"; else fail "stp_rx_count of s1: $rx"; fi
+check_eq "Port statistics:stp_error_count of s1" "0" "$(trestle get Port s1 statistics:stp_error_count)"
+out=$(trestle set Bridge br0 status:stp_bridge_id=x 2>&1); check_contains "Bridge status is read-only" "read-only" "$out"
+
+# OpenFlow outputs honour STP as in OVS: output:s2 to the blocked port is skipped, output:s1
+# is not (20 UDP frames from br0; an alternate or root port sends no BPDUs of its own).
+check_ok "flow to both loop ports" trestle ofctl add-flow br0 \
+	"priority=100,in_port=LOCAL,udp,tp_dst=9,actions=output:s2,output:s1"
+t1_0=$(iface_stat s1 tx_packets); t2_0=$(iface_stat s2 tx_packets)
+ip netns exec $SW bash -c 'for i in $(seq 20); do echo x >/dev/udp/10.9.0.1/9; done' 2>/dev/null
+sleep 0.5
+t1=$(($(iface_stat s1 tx_packets) - t1_0)); t2=$(($(iface_stat s2 tx_packets) - t2_0))
+echo "20 frames to output:s2,output:s1: s1 sent $t1, s2 sent $t2"
+if [ $t1 -ge 20 ] && [ $t2 -lt 20 ]; then pass "output:s2 skipped while s2 blocks (s1 $t1, s2 $t2)"; else fail "output to the blocked s2 not skipped (s1 $t1, s2 $t2)"; fi
+check_contains "ofproto/trace says why" "STP not in forwarding state, skipping output to port" \
+	"$(trestle ofproto/trace br0 in_port=LOCAL,udp,tp_dst=9 2>&1)"
+trestle ofctl del-flows br0 --strict "priority=100,in_port=LOCAL,udp,tp_dst=9"
+
 # A broadcast crosses once: ping works, and the counters of the loop's ports stay bounded.
 check_ok "ping across the loop" ip netns exec $SW ping -c 3 -i 0.2 -W 2 10.9.0.1
 r0=$(($(iface_stat s1 rx_packets) + $(iface_stat s2 rx_packets)))
@@ -137,6 +169,33 @@ check_eq "the kernel blocks l2" "forwarding blocking" "$(kstate l1) $(kstate l2)
 check_eq "still exactly one blocked end" "1" "$(blocked_ends)"
 check_ok "ping across the loop" ip netns exec $SW ping -c 2 -i 0.2 -W 2 10.9.0.1
 
+# tshark judges Trestle's BPDUs (now that its ports are designated and send them): captured on
+# the kernel's end of the s1 link, decoded as STP with no malformed field or error, carrying
+# the identifiers stp/show prints.
+if command -v tshark >/dev/null; then
+	smac=$(trestle get Interface s1 mac_in_use | tr -d '"')
+	ip netns exec $LB tshark -q -i l1 -a duration:3 -f 'ether dst 01:80:c2:00:00:00' \
+		-w $T/bpdu.pcap >/dev/null 2>&1
+	decoded=$(tshark -r $T/bpdu.pcap -Y "eth.src == $smac" -V 2>&1)
+	n=$(tshark -r $T/bpdu.pcap -Y "eth.src == $smac" 2>/dev/null | wc -l)
+	echo "$decoded" | sed -n '/^Spanning Tree Protocol/,/^$/p' | head -24
+	if [ "$n" -ge 2 ]; then pass "captured $n BPDUs from s1"; else fail "captured $n BPDUs from s1"; fi
+	check_contains "tshark decodes them as STP" "Spanning Tree Protocol" "$decoded"
+	check_contains "as configuration BPDUs" "BPDU Type: Configuration (0x00)" "$decoded"
+	check_not_contains "nothing malformed" "Malformed" "$decoded"
+	check_not_contains "no expert errors" "Expert Info (Error" "$decoded"
+	prio=$(echo "$show" | sed -n '/^Bridge ID:/,/^$/p' | awk '$1 == "stp-priority" { print $2 }')
+	sid=$(echo "$show" | sed -n '/^Bridge ID:/,/^$/p' | awk '$1 == "stp-system-id" { print $2 }')
+	check_eq "tshark's bridge identifier is stp/show's" "$prio $sid" \
+		"$(tshark -r $T/bpdu.pcap -Y "eth.src == $smac" -T fields -e stp.bridge.prio -e stp.bridge.hw 2>/dev/null | sort -u | tr '\t' ' ')"
+	check_eq "and the root's is too (trestle is the root)" "$prio $sid" \
+		"$(tshark -r $T/bpdu.pcap -Y "eth.src == $smac" -T fields -e stp.root.prio -e stp.root.hw 2>/dev/null | sort -u | tr '\t' ' ')"
+	check_eq "hello time 1 s, max age 6 s, forward delay 4 s on the wire" "1 6 4" \
+		"$(tshark -r $T/bpdu.pcap -Y "eth.src == $smac" -T fields -e stp.hello -e stp.max_age -e stp.forward 2>/dev/null | sort -u | tr '\t' ' ')"
+else
+	echo "SKIP: tshark not installed (scripts/deps.sh installs it)"
+fi
+
 # 4. A truncated BPDU (length field and LLC right, 10 bytes of BPDU) into s2: an error,
 # nothing changed, the daemon answers.
 errs() { trestle appctl stp/show br0 | awk -v p="$1" '$1 == p { print $NF }'; }
@@ -153,6 +212,9 @@ EOF
 sleep 0.5
 e1=$(errs s2)
 check_eq "three errors counted on s2" "3" "$((e1 - e0))"
+check_eq "Port statistics:stp_error_count agrees with stp/show" "$e1" "$(trestle get Port s2 statistics:stp_error_count)"
+check_eq "Bridge status: trestle is its own designated root" \
+	"$(trestle get Bridge br0 status:stp_bridge_id)" "$(trestle get Bridge br0 status:stp_designated_root)"
 check_ok "the daemon answers" trestle appctl version
 check_contains "trestle still the root" "This bridge is the root" "$(trestle appctl stp/show br0)"
 check_ok "stp/tcn" trestle appctl stp/tcn br0
@@ -163,6 +225,8 @@ out=$(trestle appctl stp/show nosuch 2>&1); check_contains "unknown bridge" "no 
 ip netns exec $SW ip link set s2 down
 check_ok "stp_enable=false" trestle set Bridge br0 stp_enable=false
 check_eq "stp/show empty" "" "$(trestle appctl stp/show)"
+check_eq "Bridge status cleared, as OVS does" "{}" "$(trestle get Bridge br0 status)"
+check_eq "Port statistics cleared" "{}" "$(trestle get Port s1 statistics)"
 check_not_contains "no stp claim left" "stp" "$(trestle appctl punt/show)"
 check_ok "ping still works" ip netns exec $SW ping -c 2 -i 0.2 -W 2 10.9.0.1
 echo "t_stp: ${SECONDS} s"
