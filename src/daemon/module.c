@@ -4,6 +4,7 @@
  * thread only: modules register before main(), timers and descriptors from the control thread.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -88,37 +89,39 @@ module_snapshot_all(struct dp_snapshot *snap)
 			modules[i]->snapshot(snap);
 }
 
+/* Calls the hook at offset hook of every started module that has one, for object name. */
+static bool
+status_all(size_t hook, const char *name, struct status_map *st)
+{
+	st->n = 0;
+	for (unsigned i = 0; i < n_started; i++) {
+		module_status_fn *fn =
+			*(module_status_fn *const *)((const char *)modules[i] + hook);
+		if (fn)
+			fn(name, st);
+	}
+	return st->n > 0;
+}
+
 bool
 module_port_status_all(const char *name, struct status_map *st, void *aux)
 {
 	(void)aux;
-	st->n = 0;
-	for (unsigned i = 0; i < n_started; i++)
-		if (modules[i]->port_status)
-			modules[i]->port_status(name, st);
-	return st->n > 0;
+	return status_all(offsetof(struct module, port_status), name, st);
 }
 
 bool
 module_port_statistics_all(const char *name, struct status_map *st, void *aux)
 {
 	(void)aux;
-	st->n = 0;
-	for (unsigned i = 0; i < n_started; i++)
-		if (modules[i]->port_statistics)
-			modules[i]->port_statistics(name, st);
-	return st->n > 0;
+	return status_all(offsetof(struct module, port_statistics), name, st);
 }
 
 bool
 module_bridge_status_all(const char *name, struct status_map *st, void *aux)
 {
 	(void)aux;
-	st->n = 0;
-	for (unsigned i = 0; i < n_started; i++)
-		if (modules[i]->bridge_status)
-			modules[i]->bridge_status(name, st);
-	return st->n > 0;
+	return status_all(offsetof(struct module, bridge_status), name, st);
 }
 
 /* ---- The control loop ---- */

@@ -21,6 +21,9 @@ struct dp_snapshot;
 struct ds;
 struct status_map;
 
+/* A status hook: adds the module's keys for the named port or bridge to st. */
+typedef void module_status_fn(const char *name, struct status_map *st);
+
 struct module {
 	const char *name; /* For logs: "pmd", "ports", "punt", "stp"... */
 	/*
@@ -41,11 +44,11 @@ struct module {
 	/* Adds the module's part to a snapshot being built for the PMDs (immutable once out). */
 	void (*snapshot)(struct dp_snapshot *snap);
 	/* Adds the module's keys to Port name's status column (stp_state...), before a vsctl. */
-	void (*port_status)(const char *name, struct status_map *st);
+	module_status_fn *port_status;
 	/* The same for Port name's statistics column (stp_tx_count...). */
-	void (*port_statistics)(const char *name, struct status_map *st);
+	module_status_fn *port_statistics;
 	/* The same for Bridge name's status column (stp_bridge_id...). */
-	void (*bridge_status)(const char *name, struct status_map *st);
+	module_status_fn *bridge_status;
 };
 
 /* Adds a module; called before main() (see MODULE_REGISTER). */
