@@ -72,7 +72,7 @@ struct dp_txbuf {
 struct dp_exec {
 	/* Set by the PMD: at start, or when it takes a new snapshot. */
 	const struct dp_port_tx *ports; /* The snapshot's ports, by datapath number. */
-	struct rte_mempool *pool;       /* Where copies for a second output come from. */
+	struct rte_mempool *pool;       /* Copies for a second output; vhost-user receives. */
 	struct rte_ring *punt_ring;     /* Punted frames, to the control thread. */
 	int punt_efd;                   /* Written when punt_ring was empty (pmd_punt_fd()). */
 	unsigned txq;                   /* The PMD's index: it sends on queue txq % n_txq. */

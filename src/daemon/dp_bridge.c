@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Port numbering in one snapshot's bridge, for ofp_xlate(): OpenFlow port numbers to datapath
- * port numbers and back. The PMDs' slow path (pmd.c's upcall) and the control thread's
- * ofproto/trace and packet-out (ofctl.c) call it; it reads only the snapshot (pmd.h), so that
- * the PMDs need nothing of bridge.c.
+ * port numbers and back. The PMDs' slow path (dp_input.c's upcall) and the control thread's
+ * ofproto/trace (src/ofp/ofctl.c) call it; it reads only the snapshot (pmd.h), so that the
+ * PMDs need nothing of bridge.c.
  */
 #include <stdint.h>
 

@@ -43,7 +43,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 	struct flow_key *keys, uint32_t *lens, bool l3, uint32_t *same)
 {
 	struct dp_port_stats *ps = &pmd->ex.port_stats[in_port];
-	uint32_t max_frame = pmd->snap->ports[in_port].port->max_frame, max_len = 0;
+	uint32_t max_frame = pmd->ex.ports[in_port].max_frame, max_len = 0;
 	uint64_t bytes = 0;
 	unsigned kept = 0;
 	uint32_t runs = 0;
@@ -69,7 +69,7 @@ dp_extract(struct pmd *pmd, uint32_t in_port, struct rte_mbuf **pkts, unsigned n
 			if (unlikely(r != FLOW_OK)) {
 				pmd->ex.drops[r == FLOW_RUNT ? DP_DROP_RUNT
 							     : DP_DROP_VLAN_TRUNCATED]++;
-				pmd->ex.port_stats[in_port].rx_dropped++;
+				ps->rx_dropped++;
 				rte_pktmbuf_free(pkts[i]);
 				continue;
 			}

@@ -93,8 +93,7 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 {
 	dp_exec_flush(&pmd->ex);
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
-	pmd->pool = port_mempool(); /* Created after the PMDs start; there before any port. */
-	pmd->ex.pool = pmd->pool;
+	pmd->ex.pool = port_mempool(); /* Created after the PMDs start; there before any port. */
 	pmd->ex.ports = pmd->snap->tx;
 	dp_flow_table_flush(pmd->flows);
 	dp_flow_table_set_limit(pmd->flows, pmd->snap->flow_limit);
@@ -169,7 +168,7 @@ pmd_poll(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned nq, struct pmd_ite
 		} else {
 			it->others_busy |= was_busy;
 		}
-		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, want, pmd->pool);
+		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, want, pmd->ex.pool);
 		if (n == 0)
 			continue;
 		/* Another queue gave frames: one before this one now, or any other last time. */
@@ -213,7 +212,7 @@ pmd_serve_waited(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned first, uns
 	unsigned kept = 0;
 	for (unsigned i = 0; i < pmd->n_ready; i++) {
 		const struct dp_rxq *rxq = &rxqs[pmd->ready[i]];
-		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, DP_BURST, pmd->pool);
+		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, DP_BURST, pmd->ex.pool);
 		if (n == 0)
 			continue;
 		it->got += n;

@@ -38,7 +38,6 @@ struct pmd {
 	unsigned emc_sample;                    /* Bursts counted while emc_idle. */
 	uint64_t emc_lookups;                   /* EMC lookups this period. */
 	uint64_t emc_hits;                      /* Their hits. */
-	struct rte_mempool *pool;               /* Where vhost-user frames are received into. */
 	struct pmd_rxq_state rxq[PMD_MAX_RXQS]; /* By index in the snapshot's polled queues. */
 	unsigned n_busy_prev;                   /* Polled queues that gave frames last iteration. */
 	int epfd;                     /* epoll set of the queues to wait on, -1 if none. */
@@ -46,7 +45,7 @@ struct pmd {
 	unsigned n_ready;             /* Of them, those to serve this iteration... */
 	uint16_t ready[PMD_MAX_RXQS]; /* ...by index in the snapshot's queues. */
 	int64_t storm_debt;           /* Cycles storm queues had beyond the others' (dp_sched.h). */
-	uint64_t now_s;               /* Same, in seconds (MAC aging clock). */
+	uint64_t now_s;               /* ex.now_tsc in seconds (MAC aging clock). */
 	uint64_t max_idle_tsc;        /* Megaflows idle this long are removed (max-idle). */
 	struct rte_ring *inject_ring; /* Frames from the control thread, to send. */
 

@@ -67,7 +67,7 @@ struct port_ops {
 	 * Sends up to n frames on queue q (under tx_lock[q] when tx_shared); returns how many it
 	 * took, which are the backend's now. The rest stay the caller's.
 	 */
-	uint16_t (*tx)(struct port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+	dp_port_tx_fn *tx;
 };
 
 struct port {

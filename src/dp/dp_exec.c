@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Action execution, the last stage of a burst (dp_exec.h): each packet's actions, outputs
- * buffered per port, the buffers sent through the ports' tx functions. Called by the PMD loop
- * (pmd.c) once a burst's packets have their flows, and for a packet the slow path decided
- * alone.
+ * buffered per port, the buffers sent through the ports' tx functions. Called by a burst's
+ * stages (dp_input.c) once its packets have their flows, and for a packet the slow path
+ * decided alone.
  */
 #include <stdbool.h>
 #include <stdint.h>

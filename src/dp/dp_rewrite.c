@@ -8,11 +8,7 @@
 
 #include "dp_rewrite.h"
 
-/*
- * Header rewrites on an IPv4 packet: addresses, TOS, TTL, TCP/UDP ports. Checksums are
- * updated incrementally; a packet that is not IPv4 or too short is left alone (the slow path
- * only emits these for IPv4 flows, but the frame may be truncated).
- */
+/* See dp_rewrite.h. */
 void
 dp_set_ipv4(struct rte_mbuf *m, const struct dp_action *a)
 {
