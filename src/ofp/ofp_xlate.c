@@ -583,14 +583,10 @@ stp_forwards(const struct ofp_xlate_in *in, uint32_t dp_port)
 	return lp == NULL || lp->stp_state == L2_STP_FORWARD;
 }
 
-/* An output that spanning tree allows (OFPP_ALL does not ask, as in OVS). */
+/* An output that spanning tree did not allow. */
 static void
-output_checked(struct xctx *x, uint32_t dp_port, uint32_t ofport)
+output_stp_skipped(struct xctx *x, uint32_t ofport)
 {
-	if (stp_forwards(x->in, dp_port)) {
-		output(x, dp_port);
-		return;
-	}
 	x->stp_skipped = true;
 	if (x->in->trace) {
 		ds_put_char(x->in->trace, '\n');
@@ -598,6 +594,16 @@ output_checked(struct xctx *x, uint32_t dp_port, uint32_t ofport)
 		ds_put_format(x->in->trace,
 			"-> STP not in forwarding state, skipping output to port %u", ofport);
 	}
+}
+
+/* An output that spanning tree allows (OFPP_ALL does not ask, as in OVS). */
+static void
+output_checked(struct xctx *x, uint32_t dp_port, uint32_t ofport)
+{
+	if (stp_forwards(x->in, dp_port))
+		output(x, dp_port);
+	else
+		output_stp_skipped(x, ofport);
 }
 
 static void
@@ -625,14 +631,15 @@ output_ofport(struct xctx *x, uint32_t ofport)
 	case OFPP_ALL:
 		if (x->in->l2 == NULL)
 			break;
+		/* The port's state is at hand: no lookup per port (stp_forwards()). */
 		for (unsigned i = 0; i < x->in->l2->n_ports; i++) {
-			uint32_t dp = x->in->l2->ports[i].dp_port;
-			if (dp == in_dp)
+			const struct l2_port *lp = &x->in->l2->ports[i];
+			if (lp->dp_port == in_dp)
 				continue;
-			if (ofport == OFPP_ALL)
-				output(x, dp);
+			if (ofport == OFPP_ALL || lp->stp_state == L2_STP_FORWARD)
+				output(x, lp->dp_port);
 			else
-				output_checked(x, dp, p->dp_to_of(p->aux, dp));
+				output_stp_skipped(x, p->dp_to_of(p->aux, lp->dp_port));
 		}
 		break;
 	default: {
