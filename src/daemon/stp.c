@@ -353,6 +353,14 @@ br_configure_ports(struct stp_mod_bridge *br, const struct conf_bridge *cb)
 	free(w);
 }
 
+/* "8000.aabbccddeeff": a bridge identifier as OVS writes it (STP_ID_FMT). */
+static void
+format_stp_id(char *buf, size_t size, uint64_t id)
+{
+	snprintf(buf, size, "%04x.%012" PRIx64, (unsigned)(id >> 48),
+		id & UINT64_C(0xffffffffffff));
+}
+
 /* Creates or retunes the engine of a bridge with stp_enable=true. */
 static void
 br_configure(const struct conf_bridge *cb)
@@ -371,8 +379,9 @@ br_configure(const struct conf_bridge *cb)
 		br->fwd = STP_DEFAULT_FORWARD_DELAY;
 		brs = xrealloc(brs, (n_brs + 1) * sizeof(*brs));
 		brs[n_brs++] = br;
-		TLOG(INFO, "stp %s: started, bridge id %04" PRIx64 ".%012" PRIx64, cb->name,
-			id >> 48, id & UINT64_C(0xffffffffffff));
+		char idbuf[32];
+		format_stp_id(idbuf, sizeof(idbuf), id);
+		TLOG(INFO, "stp %s: started, bridge id %s", cb->name, idbuf);
 	} else if (stp_bridge_id(br->stp) != id) {
 		stp_set_bridge_id(br->stp, id);
 	}
@@ -469,59 +478,62 @@ status_put(struct status_map *st, const char *key, const char *value)
 	st->n++;
 }
 
+/* The spanning tree port of Port name, with its bridge and STP port number; NULL if none. */
+static const struct stp_mod_port *
+stp_port_named(const char *name, const struct stp_mod_bridge **brp, unsigned *nop)
+{
+	for (unsigned i = 0; i < n_brs; i++) {
+		for (unsigned no = 1; no <= STP_MAX_PORT; no++) {
+			const struct stp_mod_port *sp = &brs[i]->ports[no];
+			if (sp->present && !strcmp(sp->port_name, name)) {
+				*brp = brs[i];
+				*nop = no;
+				return sp;
+			}
+		}
+	}
+	return NULL;
+}
+
 /* Port status as OVS publishes it: stp_port_id, stp_state, stp_sec_in_state, stp_role. */
 static void
 stp_port_status(const char *name, struct status_map *st)
 {
-	for (unsigned i = 0; i < n_brs; i++) {
-		const struct stp_mod_bridge *br = brs[i];
-		for (unsigned no = 1; no <= STP_MAX_PORT; no++) {
-			const struct stp_mod_port *sp = &br->ports[no];
-			if (!sp->present || strcmp(sp->port_name, name))
-				continue;
-			char v[32];
-			snprintf(v, sizeof(v), "%04x", stp_port_id(br->stp, no));
-			status_put(st, "stp_port_id", v);
-			status_put(st, "stp_state", stp_state_name(stp_port_state(br->stp, no)));
-			snprintf(v, sizeof(v), "%" PRIu64, (bridge_now_ms() - sp->since_ms) / 1000);
-			status_put(st, "stp_sec_in_state", v);
-			status_put(st, "stp_role", stp_role_name(stp_port_role(br->stp, no)));
-			return;
-		}
-	}
+	const struct stp_mod_bridge *br;
+	const struct stp_mod_port *sp;
+	unsigned no;
+	char v[32];
+
+	if ((sp = stp_port_named(name, &br, &no)) == NULL)
+		return;
+	snprintf(v, sizeof(v), "%04x", stp_port_id(br->stp, no));
+	status_put(st, "stp_port_id", v);
+	status_put(st, "stp_state", stp_state_name(stp_port_state(br->stp, no)));
+	snprintf(v, sizeof(v), "%" PRIu64, (bridge_now_ms() - sp->since_ms) / 1000);
+	status_put(st, "stp_sec_in_state", v);
+	status_put(st, "stp_role", stp_role_name(stp_port_role(br->stp, no)));
 }
 
 /* Port statistics as OVS publishes them: stp_tx_count, stp_rx_count, stp_error_count. */
 static void
 stp_port_statistics(const char *name, struct status_map *st)
 {
-	for (unsigned i = 0; i < n_brs; i++) {
-		const struct stp_mod_bridge *br = brs[i];
-		for (unsigned no = 1; no <= STP_MAX_PORT; no++) {
-			const struct stp_mod_port *sp = &br->ports[no];
-			struct stp_port_stats ps;
-			if (!sp->present || strcmp(sp->port_name, name) ||
-				stp_port_get_stats(br->stp, no, &ps) < 0)
-				continue;
-			char v[32];
-			snprintf(v, sizeof(v), "%" PRIu64, ps.tx_count);
-			status_put(st, "stp_tx_count", v);
-			snprintf(v, sizeof(v), "%" PRIu64, ps.rx_count);
-			status_put(st, "stp_rx_count", v);
-			/* What stp/show counts as errors: frames that are no BPDU too. */
-			snprintf(v, sizeof(v), "%" PRIu64, ps.error_count + sp->rx_bad);
-			status_put(st, "stp_error_count", v);
-			return;
-		}
-	}
-}
+	const struct stp_mod_bridge *br;
+	const struct stp_mod_port *sp;
+	struct stp_port_stats ps;
+	unsigned no;
+	char v[32];
 
-/* "8000.aabbccddeeff": a bridge identifier as OVS writes it (STP_ID_FMT). */
-static void
-format_stp_id(char *buf, size_t size, uint64_t id)
-{
-	snprintf(buf, size, "%04x.%012" PRIx64, (unsigned)(id >> 48),
-		id & UINT64_C(0xffffffffffff));
+	if ((sp = stp_port_named(name, &br, &no)) == NULL ||
+		stp_port_get_stats(br->stp, no, &ps) < 0)
+		return;
+	snprintf(v, sizeof(v), "%" PRIu64, ps.tx_count);
+	status_put(st, "stp_tx_count", v);
+	snprintf(v, sizeof(v), "%" PRIu64, ps.rx_count);
+	status_put(st, "stp_rx_count", v);
+	/* What stp/show counts as errors: frames that are no BPDU too. */
+	snprintf(v, sizeof(v), "%" PRIu64, ps.error_count + sp->rx_bad);
+	status_put(st, "stp_error_count", v);
 }
 
 /* Bridge status as OVS publishes it: stp_bridge_id, stp_designated_root, stp_root_path_cost. */
