@@ -231,25 +231,43 @@ fail:
 	return port;
 }
 
+int
+port_ifreq(unsigned long req, struct ifreq *ifr)
+{
+	static int sock = -1;
+
+	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	return ioctl(sock, req, ifr) < 0 ? -errno : 0;
+}
+
+int
+port_if_flags(const char *name, short *flags)
+{
+	struct ifreq ifr;
+	int ret;
+
+	if (strlen(name) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if ((ret = port_ifreq(SIOCGIFFLAGS, &ifr)) == 0)
+		*flags = ifr.ifr_flags;
+	return ret;
+}
+
 void
 port_poll_kernel(struct port *port)
 {
-	static int sock = -1;
-	struct ifreq ifr;
+	short flags;
 
 	if (!port->internal || !port->started || strlen(port->name) >= IFNAMSIZ)
 		return;
-	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
-		port->down = false;
-		return;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, port->name, strlen(port->name));
 	bool was_down = port->down;
-	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+	if (port_if_flags(port->name, &flags) < 0)
 		port->down = false;
 	else
-		port->down = !(ifr.ifr_flags & IFF_UP);
+		port->down = !(flags & IFF_UP);
 	if (was_down != port->down)
 		__atomic_add_fetch(&port_n_taps_up, port->down ? -1u : 1u, __ATOMIC_RELEASE);
 }

@@ -28,6 +28,7 @@
 struct conf_iface;
 struct ds;
 struct iface_status;
+struct ifreq;
 struct port;
 struct rte_mbuf;
 struct rte_mempool;
@@ -152,6 +153,10 @@ bool port_same_device(const struct port *port, const struct conf_iface *cfg, con
  * interface this process cannot see (moved to another network namespace) counts as up.
  */
 void port_poll_kernel(struct port *port);
+/* An ioctl (SIOCGIFFLAGS, SIOCSIFMTU...) through a socket of the port layer: 0 or -errno. */
+int port_ifreq(unsigned long req, struct ifreq *ifr);
+/* The flags (IFF_UP, IFF_RUNNING...) of kernel interface name: 0 or -errno. */
+int port_if_flags(const char *name, short *flags);
 /* What the transmit path needs of port, for a snapshot (dp_exec.h). */
 void port_tx_view(struct port *port, struct dp_port_tx *tx);
 /*

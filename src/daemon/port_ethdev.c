@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
@@ -215,17 +213,10 @@ ethdev_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 static void
 kernel_carrier(const char *name, bool *up)
 {
-	static int sock = -1;
-	struct ifreq ifr;
+	short flags;
 
-	if (strlen(name) >= IFNAMSIZ)
-		return;
-	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strlen(name));
-	if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0)
-		*up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	if (port_if_flags(name, &flags) == 0)
+		*up = (flags & IFF_UP) && (flags & IFF_RUNNING);
 }
 
 static void

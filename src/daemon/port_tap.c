@@ -32,17 +32,6 @@
 /* Frames the kernel queues for us on a TAP (its txqueuelen). */
 #define TAP_TXQLEN 8192
 
-/* An ioctl on the interface name, through a socket of ours. Returns 0 or -errno. */
-static int
-tap_ifreq(unsigned long req, struct ifreq *ifr)
-{
-	static int sock = -1;
-
-	if (sock < 0 && (sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return -errno;
-	return ioctl(sock, req, ifr) < 0 ? -errno : 0;
-}
-
 static void
 tap_close(struct port *port)
 {
@@ -95,25 +84,25 @@ tap_open(struct port *port, const struct conf_iface *cfg, unsigned n_txq)
 			memset(&ifr.ifr_hwaddr, 0, sizeof(ifr.ifr_hwaddr));
 			ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
 			memcpy(ifr.ifr_hwaddr.sa_data, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-			if ((ret = tap_ifreq(SIOCSIFHWADDR, &ifr)) < 0)
+			if ((ret = port_ifreq(SIOCSIFHWADDR, &ifr)) < 0)
 				return tap_fail(port, "setting its MAC", ret);
 		}
 	}
-	if ((ret = tap_ifreq(SIOCGIFHWADDR, &ifr)) == 0)
+	if ((ret = port_ifreq(SIOCGIFHWADDR, &ifr)) == 0)
 		memcpy(port->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, RTE_ETHER_ADDR_LEN);
 	if (cfg->mtu_request > 0) {
 		ifr.ifr_mtu = (int)cfg->mtu_request;
-		if ((ret = tap_ifreq(SIOCSIFMTU, &ifr)) < 0)
+		if ((ret = port_ifreq(SIOCSIFMTU, &ifr)) < 0)
 			return tap_fail(port, "setting its MTU", ret);
 	}
-	port_set_max_frame(port, tap_ifreq(SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : -1);
+	port_set_max_frame(port, port_ifreq(SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : -1);
 	/*
 	 * What the kernel sends us waits in the TAP's queue until a PMD reads it: 1000 frames by
 	 * default, a few milliseconds of a fast sender, which a PMD preempted on a busy host can
 	 * miss (t_change saw 32 of 157,024 dropped there). 8192 rides that out.
 	 */
 	ifr.ifr_qlen = TAP_TXQLEN;
-	if ((ret = tap_ifreq(SIOCSIFTXQLEN, &ifr)) < 0)
+	if ((ret = port_ifreq(SIOCSIFTXQLEN, &ifr)) < 0)
 		TLOG(WARNING, "%s: cannot set its queue to %d frames: %s", cfg->name, TAP_TXQLEN,
 			strerror(-ret));
 	/* The kernel interface starts down, as OVS's internal ports do. */
