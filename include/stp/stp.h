@@ -50,7 +50,7 @@ struct stp;
 #define STP_ETH_HEADER_LEN 14  /* Destination, source, 802.3 length. */
 #define STP_LLC_HEADER_LEN 3   /* DSAP 0x42, SSAP 0x42, control 0x03 (UI). */
 #define STP_FRAME_MIN_LEN 60   /* Frames are padded to the Ethernet minimum (without FCS). */
-#define STP_FRAME_MAX_LEN STP_FRAME_MIN_LEN /* 14 + 3 + 35 = 52: every frame is padded to 60. */
+#define STP_FRAME_MAX_LEN STP_FRAME_MIN_LEN /* 14 + 3 + 36 = 53 at most: all padded to 60. */
 
 /* The group address BPDUs are sent to (802.1D table 7-9). */
 extern const uint8_t stp_group_mac[6];
@@ -221,7 +221,8 @@ int stp_bpdu_decode(const void *buf, size_t len, struct stp_bpdu *bpdu, const ch
 /*
  * Builds the 802.3 frame of an LLC payload: to stp_group_mac from src_mac, length field, LLC
  * header 42 42 03, the payload, zero padding to STP_FRAME_MIN_LEN. frame has room for
- * STP_FRAME_MAX_LEN bytes and len is at most STP_CONFIG_BPDU_LEN. Returns the frame's length.
+ * STP_FRAME_MAX_LEN bytes and len is at most STP_FRAME_MAX_LEN - 17 (43: an RST BPDU's 36
+ * fits, rstp.h). Returns the frame's length.
  */
 size_t stp_frame_build(uint8_t *frame, const uint8_t src_mac[6], const void *bpdu, size_t len);
 /*
