@@ -81,14 +81,20 @@ struct status_map {
 		char value[64]; /* "forwarding"... */
 	} kv[STATUS_MAP_MAX];
 };
+/* The read-only map columns the modules fill. */
+enum status_column {
+	STATUS_BRIDGE,          /* Bridge status: stp_bridge_id... */
+	STATUS_BRIDGE_RSTP,     /* Bridge rstp_status: rstp_bridge_id... */
+	STATUS_PORT,            /* Port status: stp_state... */
+	STATUS_PORT_STATISTICS, /* Port statistics: stp_tx_count... */
+	STATUS_PORT_RSTP,       /* Port rstp_status: rstp_port_role... */
+	STATUS_PORT_RSTP_STATS, /* Port rstp_statistics: rstp_tx_count... */
+	STATUS__N
+};
 /* Fills st for the row named name; returns false when there is nothing to say. */
 typedef bool (*db_map_fn)(const char *name, struct status_map *st, void *aux);
-/* Sets the status column of every Port row from fn (cleared where it returns false). */
-void db_refresh_port_status(struct db *db, db_map_fn fn, void *aux);
-/* The same for the statistics column of every Port row. */
-void db_refresh_port_statistics(struct db *db, db_map_fn fn, void *aux);
-/* The same for the status column of every Bridge row. */
-void db_refresh_bridge_status(struct db *db, db_map_fn fn, void *aux);
+/* Sets column of every row of its table from fn (cleared where fn returns false). */
+void db_refresh_map(struct db *db, enum status_column column, db_map_fn fn, void *aux);
 
 /*
  * Runs one ovs-vsctl command line (argv without the program name: global options, then
@@ -147,6 +153,7 @@ struct conf_bridge {
 	char *datapath_type;          /* datapath_type column, "" when unset. */
 	char *fail_mode;              /* "secure", "standalone", or NULL when unset. */
 	bool stp_enable;              /* stp_enable column. */
+	bool rstp_enable;             /* rstp_enable column (never both: vsctl refuses it). */
 	struct conf_map other_config; /* other_config column. */
 	unsigned n_ports;             /* Number of ports. */
 	struct conf_port *ports;      /* The ports, sorted by name. */

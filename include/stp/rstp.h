@@ -43,21 +43,21 @@ struct rstp;
 #define RSTP_MAX_PORT 4095 /* Port numbers are 1..4095 (12 bits of the port identifier). */
 
 /* 802.1D-2004 defaults (table 17-1, 17-2), as OVS has them. */
-#define RSTP_DEFAULT_BRIDGE_PRIORITY 32768  /* 0..61440 in steps of 4096. */
-#define RSTP_DEFAULT_PORT_PRIORITY 128      /* 0..240 in steps of 16. */
-#define RSTP_DEFAULT_HELLO_TIME 2           /* Seconds; fixed, as in OVS. */
-#define RSTP_DEFAULT_MAX_AGE 20             /* Seconds, 6..40. */
-#define RSTP_DEFAULT_FORWARD_DELAY 15       /* Seconds, 4..30. */
-#define RSTP_DEFAULT_TRANSMIT_HOLD_COUNT 6  /* BPDUs per hello time, 1..10. */
-#define RSTP_DEFAULT_AGEING_TIME 300        /* Seconds, 10..1000000. */
-#define RSTP_DEFAULT_PATH_COST 2000         /* 10 Gb/s (table 17-3), OVS's default. */
-#define RSTP_MIGRATE_TIME 3                 /* Seconds (17.13.9). */
+#define RSTP_DEFAULT_BRIDGE_PRIORITY 32768 /* 0..61440 in steps of 4096. */
+#define RSTP_DEFAULT_PORT_PRIORITY 128     /* 0..240 in steps of 16. */
+#define RSTP_DEFAULT_HELLO_TIME 2          /* Seconds; fixed, as in OVS. */
+#define RSTP_DEFAULT_MAX_AGE 20            /* Seconds, 6..40. */
+#define RSTP_DEFAULT_FORWARD_DELAY 15      /* Seconds, 4..30. */
+#define RSTP_DEFAULT_TRANSMIT_HOLD_COUNT 6 /* BPDUs per hello time, 1..10. */
+#define RSTP_DEFAULT_AGEING_TIME 300       /* Seconds, 10..1000000. */
+#define RSTP_DEFAULT_PATH_COST 2000        /* 10 Gb/s (table 17-3), OVS's default. */
+#define RSTP_MIGRATE_TIME 3                /* Seconds (17.13.9). */
 
 /* Wire format (clause 9). */
-#define RSTP_BPDU_LEN 36     /* RST BPDU: the configuration BPDU's 35 bytes + version 1 length. */
-#define RSTP_TYPE_RST 0x02   /* BPDU type of an RST BPDU (protocol version 2). */
-#define RSTP_VERSION 2       /* Protocol version identifier of an RST BPDU. */
-#define RSTP_FLAG_TC 0x01    /* Topology change. */
+#define RSTP_BPDU_LEN 36   /* RST BPDU: the configuration BPDU's 35 bytes + version 1 length. */
+#define RSTP_TYPE_RST 0x02 /* BPDU type of an RST BPDU (protocol version 2). */
+#define RSTP_VERSION 2     /* Protocol version identifier of an RST BPDU. */
+#define RSTP_FLAG_TC 0x01  /* Topology change. */
 #define RSTP_FLAG_PROPOSAL 0x02
 #define RSTP_FLAG_ROLE_MASK 0x0c /* Port role, in two bits: */
 #define RSTP_FLAG_ROLE_SHIFT 2
@@ -68,7 +68,7 @@ struct rstp;
 #define RSTP_FLAG_LEARNING 0x10
 #define RSTP_FLAG_FORWARDING 0x20
 #define RSTP_FLAG_AGREEMENT 0x40
-#define RSTP_FLAG_TCA 0x80   /* Topology change acknowledgment (802.1D BPDUs only). */
+#define RSTP_FLAG_TCA 0x80 /* Topology change acknowledgment (802.1D BPDUs only). */
 
 /* A port's state (802.1D-2004 17.3, and OVS's names in rstp_state_name()). */
 enum rstp_state {
@@ -91,7 +91,7 @@ enum rstp_role {
 enum rstp_admin_p2p {
 	RSTP_P2P_FORCE_TRUE,  /* Point to point. */
 	RSTP_P2P_FORCE_FALSE, /* Shared medium: no rapid transition by proposal/agreement. */
-	RSTP_P2P_AUTO,        /* From the link's duplex; the caller's links are full duplex: true. */
+	RSTP_P2P_AUTO, /* From the link's duplex; the caller's links are full duplex: true. */
 };
 
 /* A decoded BPDU (clause 9.3); times in 1/256 s as on the wire. */
@@ -119,8 +119,8 @@ struct rstp_port_stats {
 /* Called with each BPDU the engine generates: the LLC payload to send on port_no. */
 typedef void rstp_send_fn(unsigned port_no, const void *bpdu, size_t len, void *aux);
 /* Called on each port state change, before the rstp_*() call that caused it returns. */
-typedef void rstp_state_fn(unsigned port_no, enum rstp_state old_state,
-	enum rstp_state new_state, void *aux);
+typedef void rstp_state_fn(unsigned port_no, enum rstp_state old_state, enum rstp_state new_state,
+	void *aux);
 
 /* Bridge. */
 

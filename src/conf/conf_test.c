@@ -560,7 +560,37 @@ test_refused(void **state)
 	assert_string_equal(output(&db, "get Bridge br0 other_config:stp-hello-time"), "\"1\"\n");
 	ok(&db, "set Bridge br0 stp_enable=false");
 
-	fails(&db, "set Bridge br0 other_config:rstp-priority=4096", "rapid spanning tree");
+	/* RSTP: 802.1D-2004's ranges, and one spanning tree per bridge. */
+	ok(&db, "set Bridge br0 rstp_enable=true other_config:rstp-priority=4096 "
+		"other_config:rstp-max-age=6 other_config:rstp-forward-delay=4 "
+		"other_config:rstp-transmit-hold-count=10 other_config:rstp-ageing-time=10 "
+		"other_config:rstp-force-protocol-version=0");
+	fails(&db, "set Bridge br0 other_config:rstp-priority=4097",
+		"Bridge br0: other_config:rstp-priority=4097 is not valid (a multiple of 4096 from "
+		"0 "
+		"to 61440)");
+	fails(&db, "set Bridge br0 other_config:rstp-priority=65536", "multiple of 4096");
+	fails(&db, "set Bridge br0 other_config:rstp-max-age=41", "from 6 to 40");
+	fails(&db, "set Bridge br0 other_config:rstp-max-age=8", "not valid together");
+	fails(&db, "set Bridge br0 other_config:rstp-transmit-hold-count=0", "from 1 to 10");
+	fails(&db, "set Bridge br0 other_config:rstp-ageing-time=9", "from 10 to 1000000");
+	fails(&db, "set Bridge br0 other_config:rstp-force-protocol-version=1", "0 (802.1D BPDUs)");
+	fails(&db, "set Bridge br0 other_config:rstp-address=01:80:c2:00:00:00", "unicast MAC");
+	fails(&db, "set Bridge br0 stp_enable=true",
+		"Bridge br0: stp_enable=true and rstp_enable=true are not valid together");
+	fails(&db, "set Port p2 other_config:rstp-port-priority=100",
+		"multiple of 16 from 0 to 240");
+	fails(&db, "set Port p2 other_config:rstp-port-num=4096", "from 1 to 4095");
+	fails(&db, "set Port p2 other_config:rstp-path-cost=0", "from 1 to 200000000");
+	fails(&db, "set Port p2 other_config:rstp-port-admin-edge=yes", "true or false");
+	ok(&db, "set Port p2 other_config:rstp-port-priority=240 other_config:rstp-port-num=4095 "
+		"other_config:rstp-path-cost=200000000 other_config:rstp-port-admin-edge=true "
+		"other_config:rstp-port-auto-edge=false other_config:rstp-admin-p2p-mac=false "
+		"other_config:rstp-port-mcheck=true other_config:rstp-enable=false");
+	assert_string_equal(output(&db, "get Bridge br0 other_config:rstp-priority"), "\"4096\"\n");
+	ok(&db, "set Bridge br0 rstp_enable=false -- set Bridge br0 stp_enable=true");
+	ok(&db, "set Bridge br0 stp_enable=false");
+
 	fails(&db, "set Bridge br0 other_config:mcast-snooping-table-size=10", "multicast");
 	fails(&db, "set Bridge br0 other_config:forward-bpdu=true", "01:80:c2:00:00:00");
 	fails(&db, "set Bridge br0 other_config:datapath-id=0000000000000001", "datapath ID");
@@ -587,7 +617,6 @@ test_refused(void **state)
 	fails(&db, "set Port p2 other_config:lacp-time=fast",
 		"Port p2: other_config:lacp-time=fast is not supported yet (Trestle has no bonds "
 		"or LACP");
-	fails(&db, "set Port p2 other_config:rstp-path-cost=4", "rapid spanning tree");
 	fails(&db, "set Open_vSwitch . other_config:pmd-cpu-mask=0x6",
 		"Open_vSwitch: other_config:pmd-cpu-mask=0x6 is not supported yet (PMD threads run "
 		"on the lcores of trestled's -l after the first;");
@@ -642,10 +671,10 @@ test_refused(void **state)
 	fails(&db, "set Port p2 other_config:qinq-ethtype=0x88a8", "802.1ad or 802.1q");
 
 	/* Columns and tables of OVS's schema that Trestle leaves out already fail: they say why. */
-	fails(&db, "set Bridge br0 rstp_enable=true",
-		"Bridge column rstp_enable is not supported yet (Trestle has no rapid spanning "
-		"tree; see docs/compatibility.md)");
-	fails(&db, "set Bridge br0 mcast_snooping_enable=true", "no multicast snooping");
+	fails(&db, "set Bridge br0 mcast_snooping_enable=true",
+		"Bridge column mcast_snooping_enable is not supported yet (Trestle has no "
+		"multicast "
+		"snooping: NORMAL floods multicast within the VLAN; see docs/compatibility.md)");
 	fails(&db, "set Bridge br0 mirrors=[]", "Bridge column mirrors");
 	fails(&db, "set Bridge br0 netflow=[]", "Bridge column netflow");
 	fails(&db, "set Bridge br0 sflow=[]", "Bridge column sflow");
@@ -763,7 +792,7 @@ test_port_status(void **state)
 {
 	struct db *db = refusal_db();
 
-	db_refresh_port_status(db, fake_port_status, NULL);
+	db_refresh_map(db, STATUS_PORT, fake_port_status, NULL);
 	assert_string_equal(output(&db, "get Port p2 status:stp_state"), "forwarding\n");
 	assert_string_equal(output(&db, "get Port p2 status"),
 		"{stp_role=root, stp_state=forwarding}\n");
@@ -803,8 +832,8 @@ test_bridge_status_port_statistics(void **state)
 	struct db *db = refusal_db();
 
 	(void)state;
-	db_refresh_port_statistics(db, fake_statistics, NULL);
-	db_refresh_bridge_status(db, fake_bridge_status, NULL);
+	db_refresh_map(db, STATUS_PORT_STATISTICS, fake_statistics, NULL);
+	db_refresh_map(db, STATUS_BRIDGE, fake_bridge_status, NULL);
 	assert_string_equal(output(&db, "get Port p2 statistics"), "{stp_tx_count=42}\n");
 	assert_string_equal(output(&db, "get Port p2 statistics:stp_tx_count"), "42\n");
 	assert_string_equal(output(&db, "get Port p1 statistics"), "{}\n");
@@ -830,6 +859,8 @@ test_refusal_by_result(void **state)
 		"forward-bpdu=true is not supported yet");
 	ok(&db, "set Bridge br0 other_config:rstp-priority=1 -- remove Bridge br0 other_config "
 		"rstp-priority");
+	ok(&db, "set Bridge br0 stp_enable=true rstp_enable=true -- set Bridge br0 "
+		"stp_enable=false");
 	ok(&db, "set Interface p2 type=vxlan -- set Interface p2 type=system");
 	ok(&db, "set Port p1 vlan_mode=trunk -- clear Port p1 tag");
 	/* A row the transaction creates and deletes again leaves nothing to judge. */

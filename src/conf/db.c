@@ -61,6 +61,8 @@ static const struct column bridge_cols[] = {
 	STR("name"),
 	MAP("other_config"),
 	REFS("ports", T_PORT, 0),
+	{"rstp_enable", AT_BOOLEAN, AT_NONE, 1, 1, 0, 0, NULL, -1, false},
+	{"rstp_status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	{"status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	{"stp_enable", AT_BOOLEAN, AT_NONE, 1, 1, 0, 0, NULL, -1, false},
 };
@@ -69,6 +71,8 @@ static const struct column port_cols[] = {
 	REFS("interfaces", T_IFACE, 1),
 	STR("name"),
 	MAP("other_config"),
+	{"rstp_statistics", AT_STRING, AT_INTEGER, 0, UNL, 0, 0, NULL, -1, true},
+	{"rstp_status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	{"statistics", AT_STRING, AT_INTEGER, 0, UNL, 0, 0, NULL, -1, true},
 	{"status", AT_STRING, AT_STRING, 0, UNL, 0, 0, NULL, -1, true},
 	INT_OPT("tag", 0, 4095),
@@ -675,21 +679,21 @@ refresh_map(struct db *db, enum table_id t, const char *column, db_map_fn fn, vo
 }
 
 void
-db_refresh_port_status(struct db *db, db_map_fn fn, void *aux)
+db_refresh_map(struct db *db, enum status_column column, db_map_fn fn, void *aux)
 {
-	refresh_map(db, T_PORT, "status", fn, aux);
-}
+	static const struct {
+		enum table_id table;
+		const char *column;
+	} where[STATUS__N] = {
+		[STATUS_BRIDGE] = {T_BRIDGE, "status"},
+		[STATUS_BRIDGE_RSTP] = {T_BRIDGE, "rstp_status"},
+		[STATUS_PORT] = {T_PORT, "status"},
+		[STATUS_PORT_STATISTICS] = {T_PORT, "statistics"},
+		[STATUS_PORT_RSTP] = {T_PORT, "rstp_status"},
+		[STATUS_PORT_RSTP_STATS] = {T_PORT, "rstp_statistics"},
+	};
 
-void
-db_refresh_port_statistics(struct db *db, db_map_fn fn, void *aux)
-{
-	refresh_map(db, T_PORT, "statistics", fn, aux);
-}
-
-void
-db_refresh_bridge_status(struct db *db, db_map_fn fn, void *aux)
-{
-	refresh_map(db, T_BRIDGE, "status", fn, aux);
+	refresh_map(db, where[column].table, where[column].column, fn, aux);
 }
 
 /* ---- The typed view ---- */
@@ -768,6 +772,7 @@ conf_from_db(const struct db *db)
 		cb->datapath_type = xstrdup(col(br, T_BRIDGE, "datapath_type")->keys[0].s);
 		cb->fail_mode = str_or_null(col(br, T_BRIDGE, "fail_mode"));
 		cb->stp_enable = col(br, T_BRIDGE, "stp_enable")->keys[0].i != 0;
+		cb->rstp_enable = col(br, T_BRIDGE, "rstp_enable")->keys[0].i != 0;
 		map_from(&cb->other_config, br, T_BRIDGE, "other_config");
 		const struct datum *ps = col(br, T_BRIDGE, "ports");
 		cb->ports = xcalloc(ps->n ? ps->n : 1, sizeof(*cb->ports));

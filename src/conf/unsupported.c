@@ -123,6 +123,74 @@ valid_stp_times(enum table_id t, const struct row *r, struct ds *why)
 	return false;
 }
 
+/* Whether s is a decimal integer from 0 to max that is a multiple of step. */
+static bool
+valid_multiple(const char *s, unsigned long max, unsigned long step)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	return *end == '\0' && errno == 0 && v <= max && v % step == 0;
+}
+
+/* 802.1D-2004 17.13.7: the bridge priority has 4 bits, in steps of 4096. */
+static bool
+valid_rstp_priority(const char *s)
+{
+	return valid_multiple(s, 61440, 4096);
+}
+
+/* 17.13.10: the port priority has 4 bits, in steps of 16. */
+static bool
+valid_rstp_port_priority(const char *s)
+{
+	return valid_multiple(s, 240, 16);
+}
+
+static bool
+row_flag(enum table_id t, const struct row *r, const char *column)
+{
+	const struct datum *d = &r->d[db_column_index(t, column)];
+
+	return d->n > 0 && d->keys[0].i;
+}
+
+/* One spanning tree per bridge: OVS refuses stp_enable and rstp_enable both true too. */
+static bool
+valid_stp_or_rstp(enum table_id t, const struct row *r, struct ds *why)
+{
+	if (!row_flag(t, r, "stp_enable") || !row_flag(t, r, "rstp_enable"))
+		return true;
+	ds_put_cstr(why, "stp_enable=true and rstp_enable=true are not valid together (a bridge "
+			 "runs one spanning tree: set one of them false)");
+	return false;
+}
+
+/*
+ * A bridge running RSTP: its max age and forward delay (20 and 15 s unset) must satisfy
+ * 802.1D-2004 17.14, 2 * (forward delay - 1) >= max age, or the engine would refuse them
+ * (the hello time is fixed at 2 s, so max age >= 2 * (hello time + 1) is max age's range).
+ */
+static bool
+valid_rstp_times(enum table_id t, const struct row *r, struct ds *why)
+{
+	if (!row_flag(t, r, "rstp_enable"))
+		return true;
+	unsigned max_age = row_seconds(t, r, "rstp-max-age", 20);
+	unsigned fwd = row_seconds(t, r, "rstp-forward-delay", 15);
+	if (2 * (fwd - 1) >= max_age)
+		return true;
+	ds_put_format(why,
+		"rstp-max-age %u s and rstp-forward-delay %u s are not valid together (802.1D-2004 "
+		"wants 2 * (forward delay - 1) >= max age; unset keys count as 20 and 15 s)",
+		max_age, fwd);
+	return false;
+}
+
 /* ---- The table ---- */
 
 static const char *const v_true[] = {"true", NULL};
@@ -130,6 +198,7 @@ static const char *const v_false[] = {"false", NULL};
 static const char *const v_bool[] = {"true", "false", NULL};
 static const char *const v_zero[] = {"0", NULL};
 static const char *const v_one[] = {"1", NULL};
+static const char *const v_rstp_versions[] = {"0", "2", NULL};
 static const char *const v_empty[] = {"", NULL};
 static const char *const v_trunk[] = {"trunk", NULL};
 static const char *const v_access[] = {"access", "dot1q-tunnel", NULL};
@@ -144,7 +213,6 @@ static const char *const tx_steering[] = {"thread", NULL};
 static const char *const iface_types[] = {"", "system", "internal", "dpdk", "dpdkvhostuser",
 	"dpdkvhostuserclient", NULL};
 
-static const char no_rstp[] = "Trestle has no rapid spanning tree";
 static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods multicast "
 			       "within the VLAN";
 static const char no_bond[] = "Trestle has no bonds or LACP: one interface per port";
@@ -277,13 +345,25 @@ const struct refusal refusals[] = {
 		.why = "seconds, an integer from 4 to 30"},
 	{"Bridge", "other_config", NULL, REFUSE_ROW, .row_valid = valid_stp_times,
 		.why = "802.1D-1998 8.10.2 relates the three times"},
-	{"Bridge", "other_config", "rstp-address", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-priority", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-ageing-time", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-force-protocol-version", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-max-age", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-forward-delay", REFUSE_ANY, .why = no_rstp},
-	{"Bridge", "other_config", "rstp-transmit-hold-count", REFUSE_ANY, .why = no_rstp},
+	{"Bridge", "stp_enable", NULL, REFUSE_ROW, .row_valid = valid_stp_or_rstp,
+		.why = "one spanning tree per bridge"},
+	/* Rapid spanning tree: the ranges of 802.1D-2004 17.13 and 17.14, as OVS has them. */
+	{"Bridge", "other_config", "rstp-address", REFUSE_FORMAT, .valid = valid_mac,
+		.why = "a unicast MAC such as 52:54:00:12:34:56"},
+	{"Bridge", "other_config", "rstp-priority", REFUSE_FORMAT, .valid = valid_rstp_priority,
+		.why = "a multiple of 4096 from 0 to 61440"},
+	{"Bridge", "other_config", "rstp-ageing-time", REFUSE_RANGE, .min = 10, .max = 1000000,
+		.why = "seconds, an integer from 10 to 1000000"},
+	{"Bridge", "other_config", "rstp-force-protocol-version", REFUSE_INVALID,
+		.values = v_rstp_versions, .why = "0 (802.1D BPDUs) or 2 (RSTP)"},
+	{"Bridge", "other_config", "rstp-max-age", REFUSE_RANGE, .min = 6, .max = 40,
+		.why = "seconds, an integer from 6 to 40"},
+	{"Bridge", "other_config", "rstp-forward-delay", REFUSE_RANGE, .min = 4, .max = 30,
+		.why = "seconds, an integer from 4 to 30"},
+	{"Bridge", "other_config", "rstp-transmit-hold-count", REFUSE_RANGE, .min = 1, .max = 10,
+		.why = "BPDUs per second, an integer from 1 to 10"},
+	{"Bridge", "rstp_enable", NULL, REFUSE_ROW, .row_valid = valid_rstp_times,
+		.why = "802.1D-2004 17.14 relates the two times"},
 	{"Bridge", "other_config", "mcast-snooping-aging-time", REFUSE_ANY, .why = no_mcast},
 	{"Bridge", "other_config", "mcast-snooping-table-size", REFUSE_ANY, .why = no_mcast},
 	{"Bridge", "other_config", "mcast-snooping-disable-flood-unregistered", REFUSE_ANY,
@@ -302,8 +382,6 @@ const struct refusal refusals[] = {
 		.why = "an integer from 1 to 16777216"},
 	{"Bridge", "other_config", "mac-aging-time", REFUSE_RANGE, .min = 1, .max = 1 << 30,
 		.why = "seconds, an integer from 1 to 1073741824"},
-	{"Bridge", "rstp_enable", NULL, REFUSE_ABSENT, .why = no_rstp},
-	{"Bridge", "rstp_status", NULL, REFUSE_ABSENT, .why = no_rstp},
 	{"Bridge", "mcast_snooping_enable", NULL, REFUSE_ABSENT, .why = no_mcast},
 	{"Bridge", "mirrors", NULL, REFUSE_ABSENT, .why = "Trestle has no port mirroring"},
 	{"Bridge", "netflow", NULL, REFUSE_ABSENT, .why = no_sampling},
@@ -352,13 +430,22 @@ const struct refusal refusals[] = {
 		.why = "an integer from 0 to 255"},
 	{"Port", "other_config", "stp-path-cost", REFUSE_RANGE, .min = 1, .max = 65535,
 		.why = "an integer from 1 to 65535"},
-	{"Port", "other_config", "rstp-enable", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-port-priority", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-port-num", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-path-cost", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-port-admin-edge", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-port-auto-edge", REFUSE_ANY, .why = no_rstp},
-	{"Port", "other_config", "rstp-port-mcheck", REFUSE_ANY, .why = no_rstp},
+	{"Port", "other_config", "rstp-enable", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "rstp-port-priority", REFUSE_FORMAT,
+		.valid = valid_rstp_port_priority, .why = "a multiple of 16 from 0 to 240"},
+	{"Port", "other_config", "rstp-port-num", REFUSE_RANGE, .min = 1, .max = 4095,
+		.why = "an integer from 1 to 4095"},
+	{"Port", "other_config", "rstp-path-cost", REFUSE_RANGE, .min = 1, .max = 200000000,
+		.why = "an integer from 1 to 200000000"},
+	{"Port", "other_config", "rstp-port-admin-edge", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "rstp-port-auto-edge", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "rstp-admin-p2p-mac", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "rstp-port-mcheck", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
 	{"Port", "other_config", "mcast-snooping-flood", REFUSE_ANY, .why = no_mcast},
 	{"Port", "other_config", "mcast-snooping-flood-reports", REFUSE_ANY, .why = no_mcast},
 	{"Port", "bond_mode", NULL, REFUSE_ABSENT, .why = no_bond},
@@ -374,8 +461,6 @@ const struct refusal refusals[] = {
 		.why = "a dot1q-tunnel port takes every customer VLAN"},
 	{"Port", "protected", NULL, REFUSE_ABSENT, .why = "Trestle has no protected ports"},
 	{"Port", "fake_bridge", NULL, REFUSE_ABSENT, .why = "Trestle has no fake bridges"},
-	{"Port", "rstp_status", NULL, REFUSE_ABSENT, .why = no_rstp},
-	{"Port", "rstp_statistics", NULL, REFUSE_ABSENT, .why = no_rstp},
 
 	/* Interface. */
 	{"Interface", "type", NULL, REFUSE_OTHERS, .values = iface_types,

@@ -81,9 +81,7 @@ cfg_vsctl(int argc, const char *const argv[], struct ds *out)
 	int ret;
 
 	db_refresh_status(live_db, bridge_iface_status, NULL);
-	db_refresh_port_status(live_db, module_port_status_all, NULL);
-	db_refresh_port_statistics(live_db, module_port_statistics_all, NULL);
-	db_refresh_bridge_status(live_db, module_bridge_status_all, NULL);
+	module_status_refresh(live_db);
 	ret = vsctl_run(live_db, argc - 1, argv + 1, &newdb, out);
 	if (ret < 0 || newdb == NULL)
 		return ret;

@@ -89,39 +89,24 @@ module_snapshot_all(struct dp_snapshot *snap)
 			modules[i]->snapshot(snap);
 }
 
-/* Calls the hook at offset hook of every started module that has one, for object name. */
+/* A db_map_fn: every started module's hook for the column *aux, for object name. */
 static bool
-status_all(size_t hook, const char *name, struct status_map *st)
+status_all(const char *name, struct status_map *st, void *aux)
 {
+	const enum status_column *column = aux;
+
 	st->n = 0;
-	for (unsigned i = 0; i < n_started; i++) {
-		module_status_fn *fn =
-			*(module_status_fn *const *)((const char *)modules[i] + hook);
-		if (fn)
-			fn(name, st);
-	}
+	for (unsigned i = 0; i < n_started; i++)
+		if (modules[i]->status[*column])
+			modules[i]->status[*column](name, st);
 	return st->n > 0;
 }
 
-bool
-module_port_status_all(const char *name, struct status_map *st, void *aux)
+void
+module_status_refresh(struct db *db)
 {
-	(void)aux;
-	return status_all(offsetof(struct module, port_status), name, st);
-}
-
-bool
-module_port_statistics_all(const char *name, struct status_map *st, void *aux)
-{
-	(void)aux;
-	return status_all(offsetof(struct module, port_statistics), name, st);
-}
-
-bool
-module_bridge_status_all(const char *name, struct status_map *st, void *aux)
-{
-	(void)aux;
-	return status_all(offsetof(struct module, bridge_status), name, st);
+	for (enum status_column c = 0; c < STATUS__N; c++)
+		db_refresh_map(db, c, status_all, &c);
 }
 
 /* ---- The control loop ---- */

@@ -16,10 +16,12 @@
 
 #include <rte_common.h>
 
+#include "conf.h"
+
 struct conf;
+struct db;
 struct dp_snapshot;
 struct ds;
-struct status_map;
 
 /* A status hook: adds the module's keys for the named port or bridge to st. */
 typedef void module_status_fn(const char *name, struct status_map *st);
@@ -43,12 +45,11 @@ struct module {
 	void (*reconfigure)(const struct conf *old, const struct conf *conf);
 	/* Adds the module's part to a snapshot being built for the PMDs (immutable once out). */
 	void (*snapshot)(struct dp_snapshot *snap);
-	/* Adds the module's keys to Port name's status column (stp_state...), before a vsctl. */
-	module_status_fn *port_status;
-	/* The same for Port name's statistics column (stp_tx_count...). */
-	module_status_fn *port_statistics;
-	/* The same for Bridge name's status column (stp_bridge_id...). */
-	module_status_fn *bridge_status;
+	/*
+	 * Add the module's keys to a read-only map column of the named bridge or port, before a
+	 * vsctl: status[STATUS_PORT] to Port status (stp_state...), and so on (conf.h).
+	 */
+	module_status_fn *status[STATUS__N];
 };
 
 /* Adds a module; called before main() (see MODULE_REGISTER). */
@@ -69,12 +70,8 @@ void module_fini_all(void);
 void module_reconfigure_all(const struct conf *old, const struct conf *conf);
 /* Calls every snapshot hook. */
 void module_snapshot_all(struct dp_snapshot *snap);
-/* Calls every port_status hook (a db_map_fn); true when any added a key. */
-bool module_port_status_all(const char *name, struct status_map *st, void *aux);
-/* Calls every port_statistics hook, likewise. */
-bool module_port_statistics_all(const char *name, struct status_map *st, void *aux);
-/* Calls every bridge_status hook, likewise. */
-bool module_bridge_status_all(const char *name, struct status_map *st, void *aux);
+/* Refreshes every read-only map column of db from every module's status hooks. */
+void module_status_refresh(struct db *db);
 
 /* ---- The control loop's services ---- */
 

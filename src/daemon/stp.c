@@ -712,7 +712,7 @@ static const struct module stp_module = {.name = "stp",
 	.fini = stp_fini,
 	.reconfigure = stp_reconfigure,
 	.snapshot = stp_snapshot,
-	.port_status = stp_port_status,
-	.port_statistics = stp_port_statistics,
-	.bridge_status = stp_bridge_status};
+	.status = {[STATUS_PORT] = stp_port_status,
+		[STATUS_PORT_STATISTICS] = stp_port_statistics,
+		[STATUS_BRIDGE] = stp_bridge_status}};
 MODULE_REGISTER(stp_module)
