@@ -149,7 +149,8 @@ int rstp_set_transmit_hold_count(struct rstp *rstp, unsigned count, struct ds *e
 /*
  * Ageing Time (17.13.2), 10..1000000 s: the MAC table's, which the caller applies; the
  * engine reports it back through rstp_ageing_time(), shortened to the forward delay while a
- * port runs 802.1D (17.19.1 / 17.30 fdbFlush for an STP-compatible port). 0 or -EINVAL.
+ * port that runs 802.1D signals a topology change (its tcWhile runs: 802.1D bridges beyond it
+ * age fast rather than flush, 17.19.7 fdbFlush for an STP-compatible port). 0 or -EINVAL.
  */
 int rstp_set_ageing_time(struct rstp *rstp, unsigned s, struct ds *err);
 /*

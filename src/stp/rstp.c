@@ -1072,7 +1072,7 @@ prt_enter(struct rstp_port *p, enum prt_state s)
 
 /* INIT_PORT (BEGIN), UCT to DISABLE_PORT. */
 static void
-prt_init_port(struct rstp *rstp, struct rstp_port *p)
+prt_init_port(struct rstp_port *p)
 {
 	p->role = RSTP_ROLE_DISABLED;
 	p->learn = p->forward = false;
@@ -1127,7 +1127,7 @@ prt_root_step(struct rstp *rstp, struct rstp_port *p)
 }
 
 static bool
-prt_designated_step(struct rstp *rstp, struct rstp_port *p)
+prt_designated_step(struct rstp_port *p)
 {
 	bool may_advance = (!p->fd_while || p->agreed || p->oper_edge) &&
 			   (!p->rr_while || !p->re_root) && !p->sync;
@@ -1231,7 +1231,7 @@ prt_step(struct rstp *rstp, struct rstp_port *p)
 	case PRT_ROOT_PORT:
 		return prt_root_step(rstp, p);
 	case PRT_DESIGNATED_PORT:
-		return prt_designated_step(rstp, p);
+		return prt_designated_step(p);
 	case PRT_BLOCK_PORT:
 		if (p->learning || p->forwarding)
 			return false;
@@ -1425,7 +1425,7 @@ port_begin(struct rstp *rstp, struct rstp_port *p)
 	p->ptx = PTX_TRANSMIT_INIT;
 	p->new_info = true;
 	pim_enter(p, PIM_DISABLED);
-	prt_init_port(rstp, p);
+	prt_init_port(p);
 	p->pst = PST_DISCARDING;
 	p->learning = p->forwarding = false;
 	tcm_enter(p, TCM_INACTIVE);

@@ -352,17 +352,34 @@ test_decode_refusals(void **state)
 
 /* A lone bridge. */
 
+/* Counts the state changes reported, and checks they are changes. */
+static void
+state_cb(unsigned port_no, enum rstp_state from, enum rstp_state to, void *aux)
+{
+	unsigned *n = aux;
+
+	assert_true(port_no >= 1 && port_no <= 3);
+	assert_true(from != to);
+	(*n)++;
+}
+
 static void
 test_lone_bridge(void **state)
 {
 	struct rstp *a = node_init(0, 32768, 3);
-	unsigned p;
+	unsigned p, changes = 0;
+	uint64_t gen;
 
+	rstp_set_state_callback(a, state_cb, &changes);
+	assert_string_equal(rstp_name(a), "br0");
 	assert_true(rstp_is_root(a));
 	assert_int_equal(rstp_port_state(a, 1), RSTP_DISABLED);
 	assert_int_equal(rstp_port_set_auto_edge(a, 3, false), 0);
+	gen = rstp_state_gen(a);
 	for (p = 1; p <= 3; p++)
 		assert_int_equal(rstp_port_enable(a, p), 0);
+	assert_int_equal(changes, 3); /* Disabled to discarding. */
+	assert_true(rstp_state_gen(a) > gen);
 	assert_int_equal(nodes[0].n_log, 3); /* One proposal on each port at once. */
 	assert_int_equal(nodes[0].log[0].len, RSTP_BPDU_LEN);
 	assert_int_equal(nodes[0].log[0].bpdu[4],
@@ -382,6 +399,7 @@ test_lone_bridge(void **state)
 	assert_true(rstp_port_is_edge(a, 1));
 	assert_int_equal(rstp_port_state(a, 1), RSTP_FORWARDING);
 	assert_int_equal(rstp_port_state(a, 2), RSTP_FORWARDING);
+	assert_int_equal(changes, 3 + 4);      /* Through learning. */
 	assert_false(rstp_topology_change(a)); /* Edge ports change no topology. */
 
 	/* Without auto edge: max age (fdWhile from DISABLED_PORT), then a hello time each. */
@@ -542,6 +560,53 @@ test_priority_swap(void **state)
 	assert_int_equal(rstp_port_state(b, 2), RSTP_FORWARDING);
 	assert_int_equal(count_role(RSTP_ROLE_ALTERNATE), 1);
 	ds_destroy(&err);
+}
+
+static void
+test_topology_change_now(void **state)
+{
+	struct rstp *a, *b;
+
+	two_bridges();
+	a = nodes[0].rstp;
+	b = nodes[1].rstp;
+	run(10 * S); /* The start-up's topology changes are over. */
+	assert_false(rstp_topology_change(a));
+	rstp_port_check_and_reset_flush(a, 1);
+	rstp_port_check_and_reset_flush(a, 2);
+	rstp_topology_change_now(a);
+	/* Each forwarding port tells its LAN and has the others flushed. */
+	assert_true(rstp_topology_change(a));
+	assert_true(rstp_port_check_and_reset_flush(a, 1));
+	assert_true(rstp_port_check_and_reset_flush(a, 2));
+	assert_true(last_sent(&nodes[0], 1)->bpdu[4] & RSTP_FLAG_TC);
+	deliver();
+	/* For a hello time plus one second only. */
+	run(4 * S);
+	assert_false(rstp_topology_change(a));
+	assert_false(rstp_topology_change(b));
+}
+
+static void
+test_shared_medium(void **state)
+{
+	struct rstp *a = node_init(0, 32768, 1), *b = node_init(1, 32768, 1);
+
+	/* A shared LAN: an agreement means nothing, the designated port waits its delays. */
+	link_add(0, 1, 1, 1);
+	rstp_port_set_admin_p2p(a, 1, RSTP_P2P_FORCE_FALSE);
+	rstp_port_enable(a, 1);
+	rstp_port_enable(b, 1);
+	deliver();
+	run(5 * S);
+	assert_int_equal(rstp_port_role(b, 1), RSTP_ROLE_ROOT);
+	assert_int_equal(rstp_port_state(b, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_role(a, 1), RSTP_ROLE_DESIGNATED);
+	assert_int_equal(rstp_port_state(a, 1), RSTP_DISCARDING);
+	assert_false(rstp_port_is_edge(a, 1)); /* Edge delay is max age there, and b speaks. */
+	run(20 * S);
+	assert_int_equal(rstp_port_state(a, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_set_admin_p2p(a, 2, RSTP_P2P_AUTO), -ENOENT);
 }
 
 /* Compatibility with 802.1D bridges. */
@@ -906,6 +971,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_bridges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_priority_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topology_change_now, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_medium, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcn_from_stp_neighbour, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_edge, setup, teardown),
