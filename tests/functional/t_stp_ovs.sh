@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# Spanning tree against Open vSwitch: an OVS bridge (userspace datapath, system ports on veths)
+# in a namespace of its own and a Trestle bridge joined by two veth links, a loop. Both run
+# 802.1D STP with the shortest times (hello 1 s, max age 6 s, forward delay 4 s). Exactly one
+# of the four link ends blocks, on the side of the bridge that is not the root, both ways
+# round; both agree on the root's identifier; a broadcast crosses without a storm; when the
+# link in use is cut the other takes over within max age + 2 * forward delay, Trestle's
+# alternate with OVS as root and OVS's with Trestle as root; a topology change OVS starts
+# (stp/tcn) reaches Trestle.
+. "$(dirname "$0")/lib.sh"
+hugepages_ready
+
+if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
+	echo "FAIL: Open vSwitch not installed (ovs-vswitchd, ovsdb-server, ovs-vsctl)"
+	exit 1
+fi
+
+# OVS needs a namespace of its own: its userspace datapath creates TAPs (ovs-netdev, obr) by
+# name, and two of them in one namespace would clash.
+SW=tfosw$$; OV=tfoov$$
+new_ns $SW $OV
+SW_NS=$SW
+# The kernel sees every frame on the veths too (the switches read them with AF_PACKET beside
+# it), and would answer an ARP request for br0's or obr's address from s1, o1 and the rest
+# with their own MACs: the peer then sends its pings to a link end's MAC, which works until
+# that link is cut, and the failover waits for the ARP entry to go stale (20 s and more).
+# Only the interface that has the address answers.
+for ns in $SW $OV; do
+	ip netns exec $ns sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+done
+for i in 1 2; do
+	ip netns exec $SW ip link add s$i type veth peer name o$i netns $OV
+	ip netns exec $SW ip link set s$i up
+	ip netns exec $OV ip link set o$i up
+done
+
+# --- Open vSwitch, without systemd: its db, sockets, pid files and logs all in $T/ovs, so
+# that nothing touches /var/run/openvswitch or a system OVS that may be running.
+OVS_DIR=$T/ovs
+mkdir -p "$OVS_DIR"
+cp /usr/share/openvswitch/vswitch.ovsschema "$OVS_DIR/"
+export OVS_RUNDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_PKGDATADIR=$OVS_DIR \
+	OVS_SYSCONFDIR=$OVS_DIR
+ovs_vsctl() { ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=10 "$@"; }
+ovs_appctl() { ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" "$@"; }
+# ovs_stop NAME: the daemon's pid file names it (it detached, so it is no child of ours).
+ovs_stop() {
+	local pid
+	pid=$(cat "$OVS_DIR/$1.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+}
+ovsdb-tool create "$OVS_DIR/conf.db" "$OVS_DIR/vswitch.ovsschema"
+at_exit ovs_stop ovsdb-server
+ip netns exec $OV ovsdb-server "$OVS_DIR/conf.db" --remote="punix:$OVS_DIR/db.sock" \
+	--pidfile="$OVS_DIR/ovsdb-server.pid" --unixctl="$OVS_DIR/ovsdb-server.ctl" \
+	--log-file="$OVS_DIR/ovsdb-server.log" --detach 2>>"$OVS_DIR/start.log" || {
+	echo "FAIL: ovsdb-server did not start"; cat "$OVS_DIR/start.log"; exit 1; }
+# Stopped before ovsdb-server (cleanup runs in reverse), so it does not spin reconnecting.
+at_exit ovs_stop ovs-vswitchd
+ip netns exec $OV ovs-vswitchd "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" \
+	--unixctl="$OVS_DIR/ovs-vswitchd.ctl" --log-file="$OVS_DIR/ovs-vswitchd.log" \
+	--detach 2>>"$OVS_DIR/start.log" || {
+	echo "FAIL: ovs-vswitchd did not start"; cat "$OVS_DIR/start.log"; exit 1; }
+# On failure, OVS's side of the story too (on_exit prints trestled's). Cleanup commands run
+# with their output thrown away, so this one writes to a copy of the test's stdout.
+exec {OUT_FD}>&1
+at_exit '[ "$N_FAIL" -eq 0 ] || { echo "--- ovs-vswitchd log, last 30 lines:"; tail -n 30 "$OVS_DIR/ovs-vswitchd.log"; } >&$OUT_FD'
+
+# The userspace datapath with system (AF_PACKET) ports: no DPDK, no kernel module, and no PMD
+# thread (only DPDK-type ports get one), so OVS does not take a core away from trestled.
+# The bridge identifiers are set by hand: by default each side takes a MAC of its own bridge,
+# which is random here, and the ids printed and compared below would change from run to run.
+ovs_vsctl add-br obr -- set Bridge obr datapath_type=netdev \
+	other_config:stp-system-id=02:00:00:00:00:0a || { echo "FAIL: ovs-vsctl add-br"; exit 1; }
+for i in 1 2; do
+	ovs_vsctl add-port obr o$i -- set Port o$i other_config:stp-port-num=$i
+done
+ovs_vsctl set Bridge obr stp_enable=true other_config:stp-priority=4096 \
+	other_config:stp-hello-time=1 other_config:stp-max-age=6 other_config:stp-forward-delay=4
+ip netns exec $OV ip addr add 10.9.0.1/24 dev obr
+ip netns exec $OV ip link set obr up
+
+start_trestled || exit 1
+trestle add-br br0 >/dev/null
+trestle add-port br0 s1 >/dev/null
+trestle add-port br0 s2 >/dev/null
+ip netns exec $SW ip addr add 10.9.0.2/24 dev br0
+ip netns exec $SW ip link set br0 up
+check_ok "stp_enable=true with the short times" trestle set Bridge br0 stp_enable=true \
+	other_config:stp-hello-time=1 other_config:stp-max-age=6 other_config:stp-forward-delay=4 \
+	other_config:stp-system-id=02:00:00:00:00:0b \
+	-- set Port s1 other_config:stp-port-num=1 -- set Port s2 other_config:stp-port-num=2
+
+# role/state IFACE: Trestle's, from its stp/show; orole/ostate IFACE: OVS's, from its Port
+# status column (what ovs-vswitchd publishes from its own engine).
+role() { trestle appctl stp/show br0 | awk -v p="$1" '$1 == p { print $2 }'; }
+state() { trestle appctl stp/show br0 | awk -v p="$1" '$1 == p { print $3 }'; }
+orole() { ovs_vsctl get Port "$1" status:stp_role 2>/dev/null; }
+ostate() { ovs_vsctl get Port "$1" status:stp_state 2>/dev/null; }
+blocked_ends() {
+	local n=0 i
+	for i in 1 2; do
+		[ "$(state s$i)" = blocking ] && n=$((n + 1))
+		[ "$(ostate o$i)" = blocking ] && n=$((n + 1))
+	done
+	echo $n
+}
+# converged: no end listening, learning, disabled or without a state yet (OVS publishes its
+# Port status a moment after the port appears), for two looks half a second apart.
+converged() {
+	local i
+	for i in 1 2; do
+		case "$(state s$i) $(ostate o$i)" in *listening* | *learning* | *disabled* | " "* | *" ") return 1 ;; esac
+	done
+	return 0
+}
+wait_converged() { # TIMEOUT_S
+	local t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt "$1" ]; do
+		if converged; then sleep 0.5; converged && return 0; fi
+		sleep 0.3
+	done
+	return 1
+}
+# show_id TEXT SECTION: "1000.02000000000a" from the "Root ID" or "Bridge ID" section of an
+# stp/show text, OVS's or Trestle's (the same layout), as the status columns write ids.
+show_id() {
+	echo "$1" | sed -n "/^$2:/,/^\$/p" | awk '$1 == "stp-priority" { p = $2 } $1 == "stp-system-id" { m = $2 } END { gsub(":", "", m); printf "%04x.%s\n", p, m }'
+}
+# rx_frames: frames the kernel counted in on all four link ends.
+rx_frames() {
+	local n=0 i
+	for i in 1 2; do
+		n=$((n + $(ip netns exec $SW cat /sys/class/net/s$i/statistics/rx_packets)))
+		n=$((n + $(ip netns exec $OV cat /sys/class/net/o$i/statistics/rx_packets)))
+	done
+	echo $n
+}
+
+# 1. OVS (priority 4096) is the root: it forwards on both its ends, Trestle has a root port
+# (s1, towards OVS's port 1, the lower port id) and an alternate, blocked.
+check_ok "converged with OVS as root" wait_converged 25
+show=$(trestle appctl stp/show br0)
+oshow=$(ovs_appctl stp/show obr)
+echo "$show"
+echo "$oshow"
+check_contains "OVS says it is the root" "This bridge is the root" "$oshow"
+check_eq "the root as OVS's stp/show has it" "1000.02000000000a" "$(show_id "$oshow" "Root ID")"
+check_eq "trestle's stp/show names the same root" "$(show_id "$oshow" "Root ID")" "$(show_id "$show" "Root ID")"
+ovs_vsctl get Bridge obr status
+trestle get Bridge br0 status
+check_eq "trestle's stp_designated_root is OVS's stp_bridge_id" \
+	"$(ovs_vsctl get Bridge obr status:stp_bridge_id | tr -d '"')" \
+	"$(trestle get Bridge br0 status:stp_designated_root | tr -d '"')"
+check_eq "and OVS's own stp_designated_root" \
+	"$(ovs_vsctl get Bridge obr status:stp_designated_root | tr -d '"')" \
+	"$(trestle get Bridge br0 status:stp_designated_root | tr -d '"')"
+check_contains "trestle names its root port" "root-port       s1" "$show"
+check_eq "s1 is trestle's root port" "root forwarding" "$(role s1) $(state s1)"
+check_eq "s2 is trestle's alternate, blocked" "alternate blocking" "$(role s2) $(state s2)"
+check_eq "OVS: both ends designated, forwarding" "designated forwarding designated forwarding" \
+	"$(orole o1) $(ostate o1) $(orole o2) $(ostate o2)"
+check_eq "exactly one of the four ends blocks" "1" "$(blocked_ends)"
+check_eq "trestle's root path cost is what OVS's port adds" \
+	"$(echo "$show" | awk '$1 == "s1" { print $4 }')" "$(trestle get Bridge br0 status:stp_root_path_cost | tr -d '"')"
+
+# A broadcast crosses once: ping works, and the frames on the loop's four ends stay bounded
+# (BPDUs, 1 per second per designated port, and the few broadcasts and their answers).
+check_ok "ping across the loop" ip netns exec $SW ping -c 3 -i 0.2 -W 2 10.9.0.1
+check_eq "br0 reaches 10.9.0.1 at obr's own MAC, not a link end's" \
+	"$(ip netns exec $OV cat /sys/class/net/obr/address)" \
+	"$(ip netns exec $SW ip neigh show 10.9.0.1 dev br0 | awk '{ print $3 }')"
+r0=$(rx_frames)
+ip netns exec $SW arping -c 3 -b -I br0 10.9.0.1 >/dev/null 2>&1
+ip netns exec $OV ping -b -c 3 -i 0.2 10.9.0.255 >/dev/null 2>&1
+sleep 2
+r1=$(rx_frames)
+echo "frames received on the four link ends over 3 s of broadcasts: $((r1 - r0))"
+if [ $((r1 - r0)) -lt 100 ]; then pass "no broadcast storm ($((r1 - r0)) frames)"; else fail "broadcast storm: $((r1 - r0)) frames in 3 s"; fi
+check_contains "what trestle's blocked port receives is dropped as stp_blocked" "drop_stp_blocked" \
+	"$(trestle appctl coverage/show | awk '$1 == "drop_stp_blocked" && $2 > 0')"
+
+# A topology change OVS starts by hand (stp/tcn, as root: the TC flag in its BPDUs for max
+# age + forward delay) shows in trestle's stp/show. First the one of the convergence above
+# must have ended (10 s after the last port went forwarding).
+tc_seen() { trestle appctl stp/show br0 | grep -q 'topology-change true'; }
+t0=$SECONDS
+while tc_seen && [ $((SECONDS - t0)) -lt 15 ]; do sleep 0.5; done
+if ! tc_seen; then
+	pass "no topology change left from the convergence"
+	check_ok "OVS stp/tcn" ovs_appctl stp/tcn obr
+	seen=
+	for _ in $(seq 30); do tc_seen && { seen=1; break; }; sleep 0.1; done
+	[ -n "$seen" ] && pass "trestle sees OVS's topology change" || fail "trestle did not see OVS's topology change in 3 s"
+else
+	fail "topology change still set 15 s after the convergence"
+fi
+
+# 2. Failover: the link of trestle's root port goes down (on OVS's side); trestle's alternate
+# takes over, through listening and learning.
+# failover NS IFACE: cuts IFACE in NS and checks that a ping from trestle's br0 to OVS's obr
+# gets through again (20 s at most) within max age + 2 * forward delay, and 3 s to spare.
+failover() {
+	local t0 t1 secs ok=
+	ip netns exec "$1" ip link set "$2" down
+	t0=$(date +%s.%N)
+	for _ in $(seq 100); do
+		if ip netns exec $SW ping -c 1 -W 0.2 10.9.0.1 >/dev/null 2>&1; then ok=1; break; fi
+		sleep 0.1
+	done
+	t1=$(date +%s.%N)
+	secs=$(echo "$t1 - $t0" | bc)
+	echo "failover time, $2 cut: $secs s"
+	[ -n "$ok" ] && pass "traffic back after $secs s" || fail "no traffic after the cut of $2 ($secs s)"
+	if [ "$(echo "$secs < 6 + 2 * 4 + 3" | bc)" = 1 ]; then pass "failover under max age + 2 * forward delay + 3 s"; else fail "failover took $secs s"; fi
+}
+failover $OV o1
+check_eq "s2 is now trestle's root port" "root forwarding" "$(role s2) $(state s2)"
+check_eq "s1 is disabled" "disabled" "$(state s1)"
+check_eq "OVS's o1 is disabled, o2 forwards" "disabled forwarding" "$(ostate o1) $(ostate o2)"
+ip netns exec $OV ip link set o1 up
+
+# 3. Trestle becomes the root (priority 4096, OVS's 32768): OVS blocks instead, on o2 (its
+# port towards trestle's port 2, the higher port id).
+ovs_vsctl set Bridge obr other_config:stp-priority=32768
+check_ok "stp-priority=4096" trestle set Bridge br0 other_config:stp-priority=4096
+sleep 1
+check_ok "converged with trestle as root" wait_converged 25
+show=$(trestle appctl stp/show br0)
+oshow=$(ovs_appctl stp/show obr)
+echo "$show"
+echo "$oshow"
+check_contains "trestle is the root" "This bridge is the root" "$show"
+check_eq "OVS's stp/show names trestle as the root" "1000.02000000000b" "$(show_id "$oshow" "Root ID")"
+check_eq "OVS's stp_designated_root is trestle's stp_bridge_id" \
+	"$(trestle get Bridge br0 status:stp_bridge_id | tr -d '"')" \
+	"$(ovs_vsctl get Bridge obr status:stp_designated_root | tr -d '"')"
+check_eq "both trestle ends designated, forwarding" "designated forwarding designated forwarding" \
+	"$(role s1) $(state s1) $(role s2) $(state s2)"
+check_eq "OVS: o1 root, forwarding" "root forwarding" "$(orole o1) $(ostate o1)"
+check_eq "OVS: o2 alternate, blocked" "alternate blocking" "$(orole o2) $(ostate o2)"
+check_eq "still exactly one blocked end" "1" "$(blocked_ends)"
+check_ok "ping across the loop" ip netns exec $SW ping -c 2 -i 0.2 -W 2 10.9.0.1
+r0=$(rx_frames)
+ip netns exec $SW arping -c 3 -b -I br0 10.9.0.1 >/dev/null 2>&1
+sleep 1
+r1=$(rx_frames)
+if [ $((r1 - r0)) -lt 100 ]; then pass "no broadcast storm, trestle as root ($((r1 - r0)) frames)"; else fail "broadcast storm: $((r1 - r0)) frames in 2 s"; fi
+
+# The link of OVS's root port goes down, on trestle's side this time: OVS's alternate takes
+# over, and trestle's s2, designated, forwards all along.
+failover $SW s1
+check_eq "OVS: o2 is now its root port" "root forwarding" "$(orole o2) $(ostate o2)"
+check_eq "OVS: o1 is disabled" "disabled" "$(ostate o1)"
+check_eq "trestle: s1 disabled, s2 designated forwarding" "disabled designated forwarding" \
+	"$(state s1) $(role s2) $(state s2)"
+echo "t_stp_ovs: ${SECONDS} s"
+finish
