@@ -22,7 +22,7 @@
 #include "stp.h"
 
 #define S 1000u /* A second, in rstp_tick()'s milliseconds. */
-#define MAX_NODES 2
+#define MAX_NODES 3
 #define MAX_LOG 512
 #define MAX_QUEUE 256
 #define MAX_LINKS 4
@@ -447,7 +447,7 @@ count_role(enum rstp_role role)
 	int i;
 
 	for (i = 0; i < MAX_NODES; i++)
-		for (p = 1; p <= 2; p++)
+		for (p = 1; nodes[i].rstp && p <= 2; p++)
 			if (rstp_port_role(nodes[i].rstp, p) == role)
 				c++;
 	return c;
@@ -560,6 +560,56 @@ test_priority_swap(void **state)
 	assert_int_equal(rstp_port_state(b, 2), RSTP_FORWARDING);
 	assert_int_equal(count_role(RSTP_ROLE_ALTERNATE), 1);
 	ds_destroy(&err);
+}
+
+static void
+test_three_bridges(void **state)
+{
+	struct rstp *a = node_init(0, 4096, 2), *b = node_init(1, 32768, 2),
+		    *c = node_init(2, 32768, 2);
+	unsigned p;
+	int i;
+
+	/* A triangle: a's ports to b and c, and b's port 2 to c's port 2. */
+	link_add(0, 1, 1, 1);
+	link_add(0, 2, 2, 1);
+	link_add(1, 2, 2, 2);
+	for (i = 0; i < 3; i++)
+		for (p = 1; p <= 2; p++) {
+			rstp_port_set_auto_edge(nodes[i].rstp, p, false);
+			rstp_port_enable(nodes[i].rstp, p);
+		}
+	deliver();
+	run(900);
+	assert_true(rstp_is_root(a));
+	assert_int_equal(rstp_root_port(b), 1);
+	assert_int_equal(rstp_root_port(c), 1);
+	/* b, the better of the two, is designated for their link; c's end is the alternate. */
+	assert_int_equal(rstp_port_role(b, 2), RSTP_ROLE_DESIGNATED);
+	assert_int_equal(rstp_port_state(b, 2), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_role(c, 2), RSTP_ROLE_ALTERNATE);
+	assert_int_equal(rstp_port_state(c, 2), RSTP_DISCARDING);
+	assert_int_equal(count_role(RSTP_ROLE_ALTERNATE), 1);
+	for (p = 1; p <= 2; p++)
+		assert_int_equal(rstp_port_state(a, p), RSTP_FORWARDING);
+
+	/* a-b goes down: b reaches the root through c, which turns designated towards b; b's
+	 * proposal and agreement with c take no forward delay either. */
+	links[0].up = false;
+	rstp_port_disable(a, 1);
+	rstp_port_disable(b, 1);
+	deliver();
+	run(900);
+	assert_int_equal(rstp_root_id(b), rstp_bridge_id(a));
+	assert_int_equal(rstp_root_port(b), 2);
+	assert_int_equal(rstp_root_path_cost(b), 2 * RSTP_DEFAULT_PATH_COST);
+	assert_int_equal(rstp_port_state(b, 2), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_role(c, 2), RSTP_ROLE_DESIGNATED);
+	assert_int_equal(rstp_port_state(c, 2), RSTP_FORWARDING);
+	assert_int_equal(count_role(RSTP_ROLE_ALTERNATE), 0);
+	run(30 * S);
+	assert_int_equal(rstp_root_port(b), 2);
+	assert_int_equal(rstp_port_state(c, 2), RSTP_FORWARDING);
 }
 
 static void
@@ -971,6 +1021,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_bridges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_priority_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_three_bridges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topology_change_now, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_medium, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
