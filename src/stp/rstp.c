@@ -4,17 +4,22 @@
  * come in from the punt handler, time from a control loop timer, and BPDUs go out through the
  * send callback.
  *
- * Each state machine of 17.22 to 17.31 is a pair of functions: *_enter() performs a state's
- * actions, *_step() evaluates the transitions out of the current state and takes at most one.
- * States whose only exit is UCT are not kept: their actions run and the machine enters the
- * state UCT leads to, as the standard's diagrams do in one go. The variables (17.19, 17.20) and
- * procedures (17.21) carry the standard's names in snake_case, so that a reader can check one
- * against the other. After every event (a BPDU, a second, a management change) all machines
- * run until none can move; Port Transmit runs only once the others have settled, so that a
- * BPDU carries the outcome of the event rather than a half-way state.
+ * Each state machine of 17.22 to 17.31 has a *_step() that evaluates the transitions out of
+ * its current state and takes at most one, and, where several transitions lead to a state, an
+ * *_enter() with that state's actions. States whose only exit is UCT are not kept: their
+ * actions run and the machine enters the state UCT leads to, as the diagrams do in one go.
+ * The variables (17.19, 17.20) and procedures (17.21) carry the standard's names in
+ * snake_case, so that a reader can check one against the other. After every event (a BPDU, a
+ * second, a management change) all machines run until none can move; Port Transmit runs only
+ * once the others have settled, so that a BPDU carries the outcome of the event rather than a
+ * half-way state.
+ *
+ * Where 802.1D-2004's text has known holes, the engine takes 802.1Q-2005's repair, as OVS
+ * does, and says so where it does: recordDispute, a TCN's rcvdTcn, allSynced leaving the root
+ * port out, DESIGNATED_DISCARD clearing disputed, Port Transmit held while the port is down.
  *
  * Times are kept in whole seconds, as clause 17's timers are; the wire's 1/256 s are
- * truncated on receipt, as OVS and the Linux bridge do.
+ * truncated on receipt, as OVS does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -175,8 +180,6 @@ struct rstp {
 	struct rstp_port *ports[RSTP_MAX_PORT + 1]; /* Indexed by port number; [0] unused. */
 };
 
-#define FOR_EACH_PORT(P, R) for ((P) = (R)->port_list; (P); (P) = (P)->next)
-
 /* 17.6: negative if a is better than b, 0 if the same, positive if worse. */
 static int
 prio_vector_cmp(const struct prio_vector *a, const struct prio_vector *b)
@@ -239,16 +242,19 @@ forward_delay(const struct rstp_port *p)
 	return p->send_rstp ? p->designated_times.hello_time : p->designated_times.forward_delay;
 }
 
-/* 17.20.3 allSynced: every port has its selected role and is synced (the root port aside). */
+/*
+ * 17.20.3 allSynced: every port has its selected role and is synced, the root port aside
+ * (802.1Q-2005: the root port is never synced, it is the one asking).
+ */
 static bool
 all_synced(const struct rstp *rstp)
 {
 	const struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	if (!p->selected || p->role != p->selected_role || p->updt_info ||
-		(p->role != RSTP_ROLE_ROOT && !p->synced))
-		return false;
+	for (p = rstp->port_list; p; p = p->next)
+		if (!p->selected || p->role != p->selected_role || p->updt_info ||
+			(p->role != RSTP_ROLE_ROOT && !p->synced))
+			return false;
 	return true;
 }
 
@@ -258,9 +264,9 @@ re_rooted(const struct rstp *rstp, const struct rstp_port *p)
 {
 	const struct rstp_port *q;
 
-	FOR_EACH_PORT(q, rstp)
-	if (q != p && q->rr_while)
-		return false;
+	for (q = rstp->port_list; q; q = q->next)
+		if (q != p && q->rr_while)
+			return false;
 	return true;
 }
 
@@ -306,8 +312,8 @@ clear_reselect_tree(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	p->reselect = false;
+	for (p = rstp->port_list; p; p = p->next)
+		p->reselect = false;
 }
 
 /*
@@ -445,8 +451,8 @@ set_sync_tree(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	p->sync = true;
+	for (p = rstp->port_list; p; p = p->next)
+		p->sync = true;
 }
 
 /* 17.21.15 setReRootTree. */
@@ -455,8 +461,8 @@ set_re_root_tree(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	p->re_root = true;
+	for (p = rstp->port_list; p; p = p->next)
+		p->re_root = true;
 }
 
 /* 17.21.16 setSelectedTree: only once no port asks for another selection. */
@@ -465,11 +471,11 @@ set_selected_tree(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	if (p->reselect)
-		return;
-	FOR_EACH_PORT(p, rstp)
-	p->selected = true;
+	for (p = rstp->port_list; p; p = p->next)
+		if (p->reselect)
+			return;
+	for (p = rstp->port_list; p; p = p->next)
+		p->selected = true;
 }
 
 /* 17.21.17 setTcFlags. */
@@ -492,9 +498,9 @@ set_tc_prop_tree(struct rstp *rstp, struct rstp_port *from)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	if (p != from)
-		p->tc_prop = true;
+	for (p = rstp->port_list; p; p = p->next)
+		if (p != from)
+			p->tc_prop = true;
 }
 
 static void
@@ -605,8 +611,8 @@ updt_role_disabled_tree(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	p->selected_role = RSTP_ROLE_DISABLED;
+	for (p = rstp->port_list; p; p = p->next)
+		p->selected_role = RSTP_ROLE_DISABLED;
 }
 
 /* The root path priority vector through p (17.6): its port priority plus its path cost. */
@@ -629,8 +635,7 @@ updt_roles_tree(struct rstp *rstp)
 	struct rstp_port *p, *root = NULL;
 
 	/* The root priority vector: the best of ours and those received from other bridges. */
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		struct prio_vector v;
 
 		if (p->info_is != INFO_RECEIVED ||
@@ -646,14 +651,14 @@ updt_roles_tree(struct rstp *rstp)
 	rstp->root_priority = best;
 	rstp->root_port_id = root ? root->port_id : 0;
 	if (root) {
+		/* The root's information is a second older here than where we heard it. */
 		rstp->root_times = root->port_times;
 		rstp->root_times.message_age++;
 	} else {
 		rstp->root_times = rstp->bridge_times;
 	}
 
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		int cmp;
 
 		p->designated_priority = (struct prio_vector){
@@ -663,6 +668,7 @@ updt_roles_tree(struct rstp *rstp)
 			.designated_port_id = p->port_id,
 			.bridge_port_id = p->port_id,
 		};
+		/* Our hellos keep our own pace, whatever the root's (802.1Q-2005 17.21.25). */
 		p->designated_times = rstp->root_times;
 		p->designated_times.hello_time = rstp->bridge_times.hello_time;
 		cmp = prio_vector_cmp(&p->designated_priority, &p->port_priority);
@@ -853,6 +859,7 @@ ptx_step(struct rstp *rstp, struct rstp_port *p)
 {
 	bool can_send;
 
+	/* BEGIN || !portEnabled (802.1Q-2005): nothing is sent on a link that is down. */
 	if (!p->port_enabled) {
 		if (p->ptx == PTX_TRANSMIT_INIT)
 			return false;
@@ -1021,8 +1028,7 @@ prs_step(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		if (p->reselect) {
 			clear_reselect_tree(rstp);
 			updt_roles_tree(rstp);
@@ -1148,7 +1154,7 @@ prt_designated_step(struct rstp_port *p)
 		p->re_root = false;
 	} else if (((p->sync && !p->synced) || (p->re_root && p->rr_while) || p->disputed) &&
 		   !p->oper_edge && (p->learn || p->forward)) {
-		/* DESIGNATED_DISCARD. */
+		/* DESIGNATED_DISCARD; 802.1Q-2005 clears disputed, or it would hold for ever. */
 		p->learn = p->forward = p->disputed = false;
 		p->fd_while = forward_delay(p);
 	} else if (may_advance && !p->learn) {
@@ -1382,16 +1388,14 @@ run_machines(struct rstp *rstp)
 	do {
 		do {
 			moved = false;
-			FOR_EACH_PORT(p, rstp)
-			{
+			for (p = rstp->port_list; p; p = p->next) {
 				moved |= prx_step(p);
 				moved |= ppm_step(rstp, p);
 				moved |= bdm_step(p);
 				moved |= pim_step(rstp, p);
 			}
 			moved |= prs_step(rstp);
-			FOR_EACH_PORT(p, rstp)
-			{
+			for (p = rstp->port_list; p; p = p->next) {
 				enum rstp_role role = p->role;
 
 				moved |= prt_step(rstp, p);
@@ -1400,13 +1404,14 @@ run_machines(struct rstp *rstp)
 				if (p->role != role)
 					rstp->state_gen++;
 			}
-			/* The machines settle in a few passes; a bug must not hang the thread. */
+			/* They settle in a few passes: one that never does is a bug in this file,
+			 * better stopped loudly than left spinning the control thread. */
 			if (++guard > 10000)
 				abort();
 		} while (moved);
 		sent = false;
-		FOR_EACH_PORT(p, rstp)
-		sent |= ptx_step(rstp, p);
+		for (p = rstp->port_list; p; p = p->next)
+			sent |= ptx_step(rstp, p);
 	} while (sent);
 }
 
@@ -1438,8 +1443,7 @@ reselect_all(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		p->reselect = true;
 		p->selected = false;
 	}
@@ -1610,8 +1614,8 @@ rstp_set_force_protocol_version(struct rstp *rstp, unsigned version, struct ds *
 		return 0;
 	rstp->force_protocol_version = version;
 	/* 17.13.4: the protocol changes under every port: BEGIN, keeping the links as they are. */
-	FOR_EACH_PORT(p, rstp)
-	port_begin(rstp, p);
+	for (p = rstp->port_list; p; p = p->next)
+		port_begin(rstp, p);
 	run_machines(rstp);
 	return 0;
 }
@@ -1624,8 +1628,8 @@ rstp_tick(struct rstp *rstp, unsigned ms)
 	rstp->ms_rem += ms;
 	while (rstp->ms_rem >= 1000) {
 		rstp->ms_rem -= 1000;
-		FOR_EACH_PORT(p, rstp)
-		port_timers_tick(p);
+		for (p = rstp->port_list; p; p = p->next)
+			port_timers_tick(p);
 		run_machines(rstp);
 	}
 	run_machines(rstp);
@@ -1717,9 +1721,9 @@ rstp_ageing_time(const struct rstp *rstp)
 	const struct rstp_port *p;
 
 	/* An 802.1D neighbour is told of a change by TC alone: age fast while it lasts. */
-	FOR_EACH_PORT(p, rstp)
-	if (p->port_enabled && !p->send_rstp && p->tc_while)
-		return rstp->root_times.forward_delay;
+	for (p = rstp->port_list; p; p = p->next)
+		if (p->port_enabled && !p->send_rstp && p->tc_while)
+			return rstp->root_times.forward_delay;
 	return rstp->ageing_time;
 }
 
@@ -1728,9 +1732,9 @@ rstp_topology_change(const struct rstp *rstp)
 {
 	const struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	if (p->tc_while)
-		return true;
+	for (p = rstp->port_list; p; p = p->next)
+		if (p->tc_while)
+			return true;
 	return false;
 }
 
@@ -1739,8 +1743,7 @@ rstp_topology_change_now(struct rstp *rstp)
 {
 	struct rstp_port *p;
 
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		if (p->forwarding && !p->oper_edge && tc_role(p)) {
 			new_tc_while(rstp, p);
 			set_tc_prop_tree(rstp, p);
@@ -2172,8 +2175,7 @@ rstp_format(const struct rstp *rstp, struct ds *out)
 	ds_put_format(out, "  %-11.10s%-11.10s%-11.10s%-9.8s%-8.7s\n", "Interface", "Role", "State",
 		"Cost", "Pri.Nbr");
 	ds_put_cstr(out, "  ---------- ---------- ---------- -------- -------\n");
-	FOR_EACH_PORT(p, rstp)
-	{
+	for (p = rstp->port_list; p; p = p->next) {
 		if (p->state == RSTP_DISABLED)
 			continue;
 		ds_put_format(out, "  %-11.10s%-11.10s%-11.10s%-9u%u.%u\n", p->name,
