@@ -1616,6 +1616,7 @@ rstp_set_force_protocol_version(struct rstp *rstp, unsigned version, struct ds *
 	/* 17.13.4: the protocol changes under every port: BEGIN, keeping the links as they are. */
 	for (p = rstp->port_list; p; p = p->next)
 		port_begin(rstp, p);
+	rstp->state_gen++; /* Every role went back to disabled. */
 	run_machines(rstp);
 	return 0;
 }
