@@ -269,6 +269,16 @@ wl_access_trunk_stp() { # N
 	$AP fdb/add br0 p1 100 02:00:00:00:00:02 >/dev/null
 	measure p1
 }
+# The same with RSTP: no peer bridge, so both ports become edge ports (auto edge: no BPDU heard
+# for the migrate time, 3 s) and forward. Against normal-access-trunk-1: what RSTP costs.
+wl_access_trunk_rstp() { # N
+	local f; f=$(pcap_file flows "$1")
+	add_bridge rstp_enable=true
+	pcap_to_null "$f" "tag=100" "trunks=100,200"
+	sleep 6
+	$AP fdb/add br0 p1 100 02:00:00:00:00:02 >/dev/null
+	measure p1
+}
 wl_macs() { # M: M source MACs learned, destination known
 	local f; f=$(pcap_file macs "$1")
 	add_bridge other_config:mac-table-size=262144
@@ -576,6 +586,7 @@ run acl-1k-rules-100k-flows wl_acl 100000
 run normal-access-trunk-1 wl_access_trunk 1
 run normal-access-trunk-1k wl_access_trunk 1000
 run normal-access-trunk-1-stp wl_access_trunk_stp 1
+run normal-access-trunk-1-rstp wl_access_trunk_rstp 1
 run normal-1k-macs wl_macs 1000
 run normal-100k-macs wl_macs 100000
 run flow-setup-100k wl_setup 100000

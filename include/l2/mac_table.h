@@ -38,6 +38,8 @@ struct mac_table *mac_table_create(unsigned max_entries, unsigned aging_s, int s
 void mac_table_destroy(struct mac_table *t);
 /* Changes the cap (evicting fairly if now over it) and the aging time. */
 void mac_table_set_limits(struct mac_table *t, unsigned max_entries, unsigned aging_s);
+/* Changes only the aging time (RSTP's rstp-ageing-time, and its shortening). */
+void mac_table_set_aging(struct mac_table *t, unsigned aging_s);
 
 enum mac_learn_result mac_table_learn(struct mac_table *t, uint16_t vlan,
 	const struct rte_ether_addr *mac, uint32_t port, uint64_t now_s);

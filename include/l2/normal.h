@@ -60,6 +60,7 @@ struct l2_bridge {
 	unsigned n_ports;            /* Ports in ports[]. */
 	const struct l2_port *ports; /* The bridge's ports. */
 	struct mac_table *macs;      /* Its MAC table. */
+	bool forward_bpdu;           /* other_config:forward-bpdu: flood 01:80:c2:00:00:0x. */
 	bool dry_run;                /* Learn nothing (ofproto/trace). */
 };
 

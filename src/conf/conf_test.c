@@ -592,7 +592,9 @@ test_refused(void **state)
 	ok(&db, "set Bridge br0 stp_enable=false");
 
 	fails(&db, "set Bridge br0 other_config:mcast-snooping-table-size=10", "multicast");
-	fails(&db, "set Bridge br0 other_config:forward-bpdu=true", "01:80:c2:00:00:00");
+	fails(&db, "set Bridge br0 other_config:forward-bpdu=yes", "true or false");
+	ok(&db, "set Bridge br0 other_config:forward-bpdu=true");
+	ok(&db, "remove Bridge br0 other_config forward-bpdu");
 	fails(&db, "set Bridge br0 other_config:datapath-id=0000000000000001", "datapath ID");
 	fails(&db, "set Bridge br0 other_config:hwaddr=02:00:00:00:00:01", "mac column");
 	fails(&db, "set Bridge br0 datapath_type=system",
@@ -850,13 +852,14 @@ test_refusal_by_result(void **state)
 {
 	struct db *db = refusal_db();
 
-	ok(&db, "set Bridge br0 other_config:forward-bpdu=true -- set Bridge br0 "
-		"other_config:forward-bpdu=false");
-	assert_string_equal(output(&db, "get Bridge br0 other_config:forward-bpdu"), "\"false\"\n");
+	ok(&db, "set Open_vSwitch . other_config:pmd-auto-lb=true -- set Open_vSwitch . "
+		"other_config:pmd-auto-lb=false");
+	assert_string_equal(output(&db, "get Open_vSwitch . other_config:pmd-auto-lb"),
+		"\"false\"\n");
 	fails(&db,
-		"set Bridge br0 other_config:forward-bpdu=false -- set Bridge br0 "
-		"other_config:forward-bpdu=true",
-		"forward-bpdu=true is not supported yet");
+		"set Open_vSwitch . other_config:pmd-auto-lb=false -- set Open_vSwitch . "
+		"other_config:pmd-auto-lb=true",
+		"pmd-auto-lb=true is not supported yet");
 	ok(&db, "set Bridge br0 other_config:rstp-priority=1 -- remove Bridge br0 other_config "
 		"rstp-priority");
 	ok(&db, "set Bridge br0 stp_enable=true rstp_enable=true -- set Bridge br0 "
@@ -867,8 +870,8 @@ test_refusal_by_result(void **state)
 	ok(&db, "add-port br0 vx0 -- set Interface vx0 type=vxlan -- del-port vx0");
 	assert_null(db_row_by_name(db, T_IFACE, "vx0"));
 	/* And a refusal in one command undoes the others. */
-	fails(&db, "add-port br0 p3 -- set Bridge br0 other_config:forward-bpdu=true",
-		"forward-bpdu");
+	fails(&db, "add-port br0 p3 -- set Open_vSwitch . other_config:pmd-auto-lb=true",
+		"pmd-auto-lb");
 	assert_null(db_row_by_name(db, T_PORT, "p3"));
 	db_destroy(db);
 }

@@ -373,6 +373,8 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		db->l2.ports = lps;
 		db->l2.n_ports = n;
 		db->l2.macs = br->macs;
+		const char *fb = conf_map_get(&cb->other_config, "forward-bpdu");
+		db->l2.forward_bpdu = fb != NULL && !strcmp(fb, "true");
 	}
 	snapshot_assign_rxqs(s);
 	module_snapshot_all(s);

@@ -208,10 +208,12 @@ dp_dpcls_lookup(struct pmd *pmd, const struct flow_key *keys, const uint32_t *ha
 /*
  * The claim of a module on key's frame, before any OpenFlow table (as OVS handles STP and
  * LACP frames), or NULL. Adds what it looked at to mask: a frame to a claimed address is
- * told apart by its destination and, where the claim names one, its ethertype.
+ * told apart by its destination and, where the claim names one, its ethertype; a per-bridge
+ * claim by the bridge of its in_port, which the mask has already.
  */
 static const struct dp_punt_match *
-dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct flow_key *mask)
+dp_punt_find(const struct dp_snapshot *snap, const struct dp_bridge *br, const struct flow_key *key,
+	struct flow_key *mask)
 {
 	if (snap->n_punts == 0)
 		return NULL;
@@ -219,6 +221,8 @@ dp_punt_find(const struct dp_snapshot *snap, const struct flow_key *key, struct 
 	for (unsigned i = 0; i < snap->n_punts; i++) {
 		const struct dp_punt_match *pm = &snap->punts[i];
 		if (!rte_is_same_ether_addr(&pm->dst, &key->dl_dst))
+			continue;
+		if (pm->per_bridge && (br == NULL || !(br->punt_claims & 1u << pm->claim)))
 			continue;
 		mask->dl_type = UINT16_MAX;
 		if (pm->any_type || pm->dl_type == key->dl_type)
@@ -245,7 +249,7 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	xo.mask.in_port = UINT32_MAX;
 	xo.n_credits = 0;
 	dp_actions_init(acts);
-	const struct dp_punt_match *pm = dp_punt_find(pmd->snap, key, &xo.mask);
+	const struct dp_punt_match *pm = dp_punt_find(pmd->snap, br, key, &xo.mask);
 	if (pm != NULL) {
 		dp_actions_punt(acts, pm->claim);
 	} else if (br == NULL) {

@@ -40,6 +40,7 @@ struct dp_bridge {
 	struct l2_bridge l2;              /* NORMAL's view: ports with VLAN settings, MAC table. */
 	struct mac_table *macs; /* The bridge's MAC table (lives as long as the bridge). */
 	unsigned emc_inv_prob;  /* EMC insertion: 1 in this many (0: never). */
+	uint32_t punt_claims;   /* Bit 1 << id: per-bridge claim id applies here (punt.h). */
 };
 
 /* Port numbering for ofp_xlate() (aux: a struct dp_bridge). */
@@ -69,6 +70,7 @@ struct dp_rxq {
 struct dp_punt_match {
 	struct rte_ether_addr dst; /* Destination MAC. */
 	bool any_type;             /* Any ethertype (802.3 BPDUs have none). */
+	bool per_bridge;           /* Only where dp_bridge.punt_claims has bit 1 << claim. */
 	rte_be16_t dl_type;        /* The ethertype, flow_key.dl_type's byte order. */
 	uint32_t claim;            /* The claim's id, in the DPA_PUNT action. */
 };

@@ -79,6 +79,7 @@ punt_snapshot(struct dp_snapshot *snap)
 			continue;
 		snap->punts[snap->n_punts++] = (struct dp_punt_match){.dst = c->dst,
 			.any_type = c->any_type,
+			.per_bridge = c->per_bridge,
 			.dl_type = rte_cpu_to_be_16(c->ethertype),
 			.claim = (uint32_t)i};
 	}

@@ -28,8 +28,14 @@ struct punt_claim {
 	struct rte_ether_addr dst; /* Destination MAC. */
 	bool any_type;             /* Any ethertype (802.3 BPDUs have none)... */
 	uint16_t ethertype;        /* ...or this one (host order). */
-	punt_handler_fn fn;        /* The handler. */
-	void *arg;                 /* Its argument. */
+	/*
+	 * Only on the bridges whose dp_bridge.punt_claims has the claim's bit (1 << id), which
+	 * the module's snapshot hook sets: elsewhere the frames take the OpenFlow tables (STP's
+	 * BPDUs on a bridge without it, which NORMAL floods with forward-bpdu=true).
+	 */
+	bool per_bridge;
+	punt_handler_fn fn; /* The handler. */
+	void *arg;          /* Its argument. */
 };
 
 /*

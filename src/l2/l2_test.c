@@ -186,7 +186,7 @@ setup_ports(struct mac_table *macs)
 	ports[5].mode = L2_VLAN_NATIVE_TAGGED, ports[5].tag = 10, ports[5].trunks[0] = 1ull << 20;
 	ports[6].mode = L2_VLAN_DOT1Q_TUNNEL, ports[6].tag = 30, ports[6].qinq_ethtype = 0x88a8;
 	ports[7].mode = L2_VLAN_ACCESS, ports[7].tag = 10;
-	br = (struct l2_bridge){N_PORTS, ports, macs, false};
+	br = (struct l2_bridge){.n_ports = N_PORTS, .ports = ports, .macs = macs};
 }
 
 static struct flow_key
@@ -300,6 +300,14 @@ test_priority_tags_and_reserved(void **state)
 	normal_xlate(&br, &k, &mask, &acts, 0, &res);
 	assert_int_equal(acts.n, 0);
 	assert_int_equal(acts.drop, DP_DROP_RESERVED_MCAST);
+	/* other_config:forward-bpdu=true: flooded in its VLAN like any multicast. */
+	br.forward_bpdu = true;
+	memset(&mask, 0, sizeof(mask));
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_int_equal(acts.drop, 0);
+	assert_true(acts.n > 0);
+	br.forward_bpdu = false;
 	mac_table_destroy(macs);
 }
 

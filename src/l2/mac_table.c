@@ -211,6 +211,14 @@ mac_table_destroy(struct mac_table *t)
 }
 
 void
+mac_table_set_aging(struct mac_table *t, unsigned aging_s)
+{
+	rte_spinlock_lock(&t->lock);
+	t->aging_s = aging_s;
+	rte_spinlock_unlock(&t->lock);
+}
+
+void
 mac_table_set_limits(struct mac_table *t, unsigned max_entries, unsigned aging_s)
 {
 	rte_spinlock_lock(&t->lock);

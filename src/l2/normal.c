@@ -201,7 +201,8 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	mask->vlan_tpid = UINT16_MAX;
 	memset(&mask->dl_dst, 0xff, sizeof(mask->dl_dst));
 
-	if (is_reserved_mcast(&key->dl_dst)) {
+	/* As OVS: 802.1D's reserved group addresses stay on the link unless forward-bpdu. */
+	if (is_reserved_mcast(&key->dl_dst) && !br->forward_bpdu) {
 		acts->drop = DP_DROP_RESERVED_MCAST;
 		return 0;
 	}

@@ -40,8 +40,8 @@ check_contains "stp-max-age=41 refused" "from 6 to 40" "$out"
 out=$(trestle set Port s1 other_config:stp-port-priority=300 2>&1)
 check_contains "stp-port-priority=300 refused" "from 0 to 255" "$out"
 check_eq "nothing saved" "{}" "$(trestle get Bridge br0 other_config)"
-out=$(trestle set Bridge br0 rstp_enable=true 2>&1)
-check_contains "rstp_enable still refused" "rapid spanning tree" "$out"
+out=$(trestle set Bridge br0 rstp_enable=true stp_enable=true 2>&1)
+check_contains "stp and rstp both on refused" "are not valid together" "$out"
 
 check_ok "stp_enable=true with the short times" trestle set Bridge br0 stp_enable=true \
 	other_config:stp-hello-time=1 other_config:stp-max-age=6 other_config:stp-forward-delay=4
