@@ -380,6 +380,14 @@ rcv_info(struct rstp_port *p)
 		.forward_delay = b->forward_delay / TIME_UNITS,
 		.hello_time = b->hello_time / TIME_UNITS,
 	};
+	/*
+	 * Information that is already as old as its max age would be recorded, win the root
+	 * election and age out a second later (updtRcvdInfoWhile gives it 0): one such BPDU, from
+	 * a LAN beyond the network's diameter or a hostile sender, would unseat the root every
+	 * time. It says nothing, as OVS's checks say of a configuration BPDU.
+	 */
+	if (p->msg_times.message_age + 1 > p->msg_times.max_age)
+		return OTHER_INFO;
 	role = rcvd_role(p);
 	cmp = prio_vector_cmp(&p->msg_priority, &p->port_priority);
 	if (role == RSTP_FLAG_ROLE_DESIGNATED) {
@@ -883,8 +891,10 @@ ptx_step(struct rstp *rstp, struct rstp_port *p)
 	}
 	can_send = p->new_info && p->tx_count < rstp->transmit_hold_count;
 	if (can_send && p->send_rstp) {
-		/* TRANSMIT_RSTP. */
+		/* TRANSMIT_RSTP (17.26: tcAck too, or a TCA nobody asked for goes out after a
+		 * fallback). */
 		p->new_info = false;
+		p->tc_ack = false;
 		tx_rstp(rstp, p);
 		p->tx_count++;
 	} else if (can_send && p->role == RSTP_ROLE_ROOT) {
@@ -1424,6 +1434,10 @@ port_begin(struct rstp *rstp, struct rstp_port *p)
 	p->tc_prop = p->rcvd_tc = p->rcvd_tcn = p->rcvd_tc_ack = false;
 	p->disputed = false;
 	p->tx_count = 0;
+	/* INIT_BRIDGE's updtRoleDisabledTree: or a port restarted by a change of protocol
+	 * version keeps its old role as selectedRole, and Port Role Transitions never leaves
+	 * DISABLED_PORT. */
+	p->selected_role = RSTP_ROLE_DISABLED;
 	prx_enter(p, PRX_DISCARD);
 	ppm_enter(rstp, p, PPM_CHECKING_RSTP);
 	bdm_enter(p, p->admin_edge ? BDM_EDGE : BDM_NOT_EDGE);
@@ -1581,8 +1595,12 @@ rstp_set_transmit_hold_count(struct rstp *rstp, unsigned count, struct ds *err)
 		ds_put_format(err, "rstp: transmit hold count %u is out of range (1..10)", count);
 		return -EINVAL;
 	}
-	/* 17.13.12: takes effect at once; txCount is left to drain at its one-second pace. */
+	if (count == rstp->transmit_hold_count)
+		return 0;
+	/* 17.13.12: takes effect at once, and every port's txCount starts again from 0. */
 	rstp->transmit_hold_count = count;
+	for (struct rstp_port *p = rstp->port_list; p; p = p->next)
+		p->tx_count = 0;
 	run_machines(rstp);
 	return 0;
 }

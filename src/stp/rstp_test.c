@@ -848,6 +848,42 @@ test_malformed(void **state)
 	tick_alone(a, 7 * S);
 	assert_true(rstp_is_root(a));
 	assert_int_equal(rstp_port_role(a, 1), RSTP_ROLE_DESIGNATED);
+
+	/* Well formed but as old as its max age: it says nothing, and the root stays. */
+	len = bpdu(buf, RSTP_TYPE_RST, bridge_id(0, 9), 0, bridge_id(0, 9), 0x8001,
+		RSTP_FLAG_ROLE_DESIGNATED << RSTP_FLAG_ROLE_SHIFT);
+	buf[27] = 0;
+	buf[28] = 0; /* Max age 0, message age 0. */
+	buf[29] = 0;
+	buf[30] = 0;
+	assert_int_equal(rstp_received(a, 1, buf, len), 0);
+	assert_true(rstp_is_root(a));
+	assert_int_equal(rstp_port_role(a, 1), RSTP_ROLE_DESIGNATED);
+}
+
+/* A change of ForceProtocolVersion restarts the ports: they must forward again. */
+static void
+test_version_change(void **state)
+{
+	struct rstp *a, *b;
+
+	two_bridges();
+	a = nodes[0].rstp;
+	b = nodes[1].rstp;
+	run(10 * S);
+	assert_int_equal(rstp_port_state(a, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_set_force_protocol_version(a, 0, NULL), 0);
+	run(60 * S);
+	assert_int_equal(rstp_port_state(a, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_state(b, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_role(b, 2), RSTP_ROLE_ALTERNATE);
+	assert_int_equal(rstp_set_force_protocol_version(a, 2, NULL), 0);
+	run(60 * S);
+	assert_int_equal(rstp_port_state(a, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_state(a, 2), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_state(b, 1), RSTP_FORWARDING);
+	assert_int_equal(rstp_port_role(b, 2), RSTP_ROLE_ALTERNATE);
+	assert_int_equal(rstp_port_state(b, 2), RSTP_DISCARDING);
 }
 
 /* Configuration. */
@@ -1030,6 +1066,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hold_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_self_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),
 	};
