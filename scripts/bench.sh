@@ -619,12 +619,12 @@ for r in rows:
     r["ceiling_share"] = round(t / c, 2) if t and c else None
 json.dump(rows, open(out + "/bench-results.json", "w"), indent=1)
 f = lambda v, w, p=3: ("%*.*f" % (w, p, v)) if v is not None else "%*s" % (w, "-")
-print("%-24s %8s %8s %6s %8s %8s %6s %8s" % ("workload", "Trestle", "OVS-DPDK", "ratio", "testpmd",
+print("%-26s %8s %8s %6s %8s %8s %6s %8s" % ("workload", "Trestle", "OVS-DPDK", "ratio", "testpmd",
                                              "cyc/pkt", "share", "OVS"))
-print("%-24s %8s %8s %6s %8s %8s %6s %8s" % ("", "Mpps", "Mpps", "", "Mpps", "", "ceil.",
+print("%-26s %8s %8s %6s %8s %8s %6s %8s" % ("", "Mpps", "Mpps", "", "Mpps", "", "ceil.",
                                              "cyc/pkt"))
 for r in rows:
-    print("%-24s %s %s %s %s %s %s %s" % (r["workload"], f(r["trestle_mpps"], 8), f(r["ovs_mpps"], 8),
+    print("%-26s %s %s %s %s %s %s %s" % (r["workload"], f(r["trestle_mpps"], 8), f(r["ovs_mpps"], 8),
           f(r["ratio"], 5, 2) + "x" if r["ratio"] else f(None, 6), f(r["ceiling_mpps"], 8),
           f(r["trestle_cycles_per_packet"], 8, 1),
           ("%5d%%" % round(100 * r["ceiling_share"])) if r["ceiling_share"] else f(None, 6),

@@ -111,6 +111,9 @@ void dp_flow_table_remove(struct dp_flow_table *tbl, struct dp_flow *flow);
  * can be in dp_flow_table_foreach() (the PMD reloads while the control thread waits for it).
  */
 void dp_flow_table_flush(struct dp_flow_table *tbl);
+/* Removes the flows pred(flow, aux) is true of: only from the owning thread. */
+void dp_flow_table_remove_if(struct dp_flow_table *tbl,
+	bool (*pred)(const struct dp_flow *f, void *aux), void *aux);
 /* Number of flows installed. */
 unsigned dp_flow_table_count(const struct dp_flow_table *tbl);
 /* Number of subtables (distinct masks). */

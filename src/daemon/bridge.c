@@ -782,5 +782,21 @@ bridge_republish(void)
 		snapshot_publish(snapshot_build(conf_in_force, none));
 }
 
+void
+bridge_republish_states(const char *const names[], unsigned n)
+{
+	bool none[PORT_MAX] = {false};
+
+	if (conf_in_force == NULL)
+		return;
+	struct dp_snapshot *s = snapshot_build(conf_in_force, none);
+	s->delta_of = pmd_snapshot();
+	for (uint32_t d = 1; d < PORT_MAX; d++)
+		for (unsigned k = 0; s->ports[d].br != NULL && k < n; k++)
+			if (!strcmp(s->ports[d].br->name, names[k]))
+				s->stale_ports[d / 64] |= UINT64_C(1) << (d % 64);
+	snapshot_publish(s);
+}
+
 _Static_assert(L2_PORTS_MAX >= PORT_MAX, "NORMAL must be able to flood to every port");
 _Static_assert(DP_ACTIONS_MAX >= 3 * PORT_MAX, "a flood needs an output and a push or pop a port");

@@ -23,6 +23,11 @@ struct port;
 void bridge_reconfigure(struct conf *conf);
 /* Publishes a new snapshot of the configuration in force (a module's part changed). */
 void bridge_republish(void);
+/*
+ * The same when only the spanning tree states of the named bridges' ports changed: the PMDs
+ * drop only the megaflows of those bridges (their frames came in on one of their ports).
+ */
+void bridge_republish_states(const char *const names[], unsigned n);
 /* Closes every port and frees every bridge (shutdown). */
 void bridge_fini(void);
 /* Status of interface name; false when no such port runs. */

@@ -87,18 +87,38 @@ pmd_snapshot(void)
 
 /* ---- The loop ---- */
 
-/* Takes the newest snapshot and drops every cached decision made under the old one. */
+/* Whether megaflow f came in on a port the new snapshot's stale_ports has (aux: it). */
+static bool
+flow_in_stale_port(const struct dp_flow *f, void *aux)
+{
+	const struct dp_snapshot *snap = aux;
+	uint32_t p = f->key.in_port;
+
+	return p >= PORT_MAX || (snap->stale_ports[p / 64] >> (p % 64) & 1);
+}
+
+/*
+ * Takes the newest snapshot and drops every cached decision made under the old one; for a
+ * snapshot that only changed spanning tree states (delta_of), those of the bridges concerned.
+ */
 static void
 pmd_reload(struct pmd *pmd, uint64_t epoch)
 {
+	const struct dp_snapshot *old = pmd->snap;
+
 	dp_exec_flush(&pmd->ex);
 	pmd->snap = __atomic_load_n(&dp_cur, __ATOMIC_ACQUIRE);
 	pmd->ex.pool = port_mempool(); /* Created after the PMDs start; there before any port. */
 	pmd->ex.ports = pmd->snap->tx;
-	dp_flow_table_flush(pmd->flows);
+	if (pmd->snap->delta_of != NULL && pmd->snap->delta_of == old) {
+		/* EMC entries of the flows removed see their seq change. */
+		dp_flow_table_remove_if(pmd->flows, flow_in_stale_port, (void *)pmd->snap);
+	} else {
+		dp_flow_table_flush(pmd->flows);
+		emc_clear(pmd->emc);
+	}
 	dp_flow_table_set_limit(pmd->flows, pmd->snap->flow_limit);
 	pmd->max_idle_tsc = rte_get_tsc_hz() / 1000 * pmd->snap->max_idle_ms;
-	emc_clear(pmd->emc);
 	pmd->emc_inv_prob = pmd->snap->n_bridges ? pmd->snap->bridges[0].emc_inv_prob : 100;
 	for (unsigned q = 0; q < PMD_MAX_RXQS; q++)
 		pmd->rxq[q] = (struct pmd_rxq_state){.burst = DP_BURST};

@@ -92,7 +92,15 @@ struct dp_snapshot {
 	struct dp_punt_match punts[DP_PUNT_MAX]; /* Frames claimed by modules (punt.h). */
 	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
 	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
-	void (*free_fn)(struct dp_snapshot *);   /* Frees the snapshot once no PMD uses it. */
+	/*
+	 * Set when the snapshot differs from delta_of only in the spanning tree states of some
+	 * bridges' ports: a PMD that had delta_of keeps its megaflows but those whose in_port is
+	 * in stale_ports (every port of those bridges: a flow only outputs within its in_port's
+	 * bridge). Compared with the PMD's previous snapshot, never dereferenced.
+	 */
+	const struct dp_snapshot *delta_of;
+	uint64_t stale_ports[(PORT_MAX + 63) / 64];
+	void (*free_fn)(struct dp_snapshot *); /* Frees the snapshot once no PMD uses it. */
 };
 
 /* Starts the RCU state; PMD threads start on every worker lcore. */

@@ -129,8 +129,10 @@ br_sync(struct stp_mod_bridge *br)
 void
 stp_mod_sync(struct stp_mod_bridge *br)
 {
+	const char *name = br->name;
+
 	if (br_sync(br))
-		bridge_republish();
+		bridge_republish_states(&name, 1);
 }
 
 void
@@ -191,17 +193,20 @@ stp_timer(void *arg)
 {
 	uint64_t now = bridge_now_ms();
 	unsigned ms = (unsigned)RTE_MIN(now - last_ms, 10000u);
-	bool republish = false;
+	const char **moved = xcalloc(n_brs ? n_brs : 1, sizeof(*moved));
+	unsigned n_moved = 0;
 
 	(void)arg;
 	last_ms = now;
 	for (unsigned i = 0; i < n_brs; i++) {
 		br_poll_links(brs[i]);
 		brs[i]->proto->tick(brs[i], ms);
-		republish |= br_sync(brs[i]);
+		if (br_sync(brs[i]))
+			moved[n_moved++] = brs[i]->name;
 	}
-	if (republish)
-		bridge_republish();
+	if (n_moved > 0)
+		bridge_republish_states(moved, n_moved);
+	free(moved);
 }
 
 /* The punt claim's handler: a frame to 01:80:c2:00:00:00 from datapath port dp_no. */

@@ -345,6 +345,18 @@ dp_flow_table_flush(struct dp_flow_table *tbl)
 	tbl->n_retired = 0;
 }
 
+void
+dp_flow_table_remove_if(struct dp_flow_table *tbl, bool (*pred)(const struct dp_flow *f, void *aux),
+	void *aux)
+{
+	for (unsigned c = 0; c < tbl->n_chunks; c++)
+		for (unsigned i = 0; i < CHUNK_FLOWS; i++) {
+			struct dp_flow *f = &tbl->chunks[c][i];
+			if (f->in_use && pred(f, aux))
+				dp_flow_table_remove(tbl, f);
+		}
+}
+
 unsigned
 dp_flow_table_count(const struct dp_flow_table *tbl)
 {

@@ -333,6 +333,58 @@ test_emc(void **state)
 	dp_flow_table_destroy(tbl);
 }
 
+static bool
+in_port_is(const struct dp_flow *f, void *aux)
+{
+	return f->key.in_port == *(const uint32_t *)aux;
+}
+
+/* dp_flow_table_remove_if(): what a spanning tree state change drops, and only that. */
+static void
+test_remove_if(void **state)
+{
+	struct dp_flow_table *tbl = dp_flow_table_create(1000, DP_MEM_HEAP);
+	struct emc *emc = emc_create(0);
+	struct dp_flow *flows[6];
+	struct dp_actions acts;
+	struct flow_key k, mask;
+	uint32_t port = 2;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	memset(&mask, 0, sizeof(mask));
+	mask.in_port = UINT32_MAX;
+	mask.nw_src = UINT32_MAX;
+	dp_actions_init(&acts);
+	dp_actions_output(&acts, 3);
+	for (unsigned i = 0; i < 6; i++) {
+		k.in_port = 1 + i % 2;
+		k.nw_src = i;
+		flows[i] = dp_flow_table_insert(tbl, &k, &mask, &acts, NULL, NULL);
+		emc_insert(emc, &k, flow_hash(&k), flows[i]);
+	}
+	dp_flow_table_remove_if(tbl, in_port_is, &port);
+	assert_int_equal(dp_flow_table_count(tbl), 3);
+	for (unsigned i = 0; i < 6; i++) {
+		k.in_port = 1 + i % 2;
+		k.nw_src = i;
+		const struct flow_key *kp = &k;
+		struct dp_flow *out;
+		dp_flow_table_lookup(tbl, &kp, &out, 1);
+		/* Port 1's flows stay, in the classifier and the EMC; port 2's are gone from both.
+		 */
+		if (k.in_port == 1) {
+			assert_ptr_equal(out, flows[i]);
+			assert_ptr_equal(emc_lookup(emc, &k, flow_hash(&k)), flows[i]);
+		} else {
+			assert_null(out);
+			assert_null(emc_lookup(emc, &k, flow_hash(&k)));
+		}
+	}
+	emc_destroy(emc);
+	dp_flow_table_destroy(tbl);
+}
+
 /* ---- Classifier: randomised differential test against a linear scan ---- */
 
 #define N_MASKS 8
@@ -981,6 +1033,7 @@ main(void)
 		cmocka_unit_test(test_arp_icmp_jumbo),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_emc),
+		cmocka_unit_test(test_remove_if),
 		cmocka_unit_test(test_classifier_differential),
 		cmocka_unit_test(test_flow_table_limit_and_staleness),
 		cmocka_unit_test(test_flow_table_set_limit_and_idle),
