@@ -380,14 +380,6 @@ rcv_info(struct rstp_port *p)
 		.forward_delay = b->forward_delay / TIME_UNITS,
 		.hello_time = b->hello_time / TIME_UNITS,
 	};
-	/*
-	 * Information that is already as old as its max age would be recorded, win the root
-	 * election and age out a second later (updtRcvdInfoWhile gives it 0): one such BPDU, from
-	 * a LAN beyond the network's diameter or a hostile sender, would unseat the root every
-	 * time. It says nothing, as OVS's checks say of a configuration BPDU.
-	 */
-	if (p->msg_times.message_age + 1 > p->msg_times.max_age)
-		return OTHER_INFO;
 	role = rcvd_role(p);
 	cmp = prio_vector_cmp(&p->msg_priority, &p->port_priority);
 	if (role == RSTP_FLAG_ROLE_DESIGNATED) {
@@ -1402,7 +1394,16 @@ run_machines(struct rstp *rstp)
 				moved |= prx_step(p);
 				moved |= ppm_step(rstp, p);
 				moved |= bdm_step(p);
-				moved |= pim_step(rstp, p);
+				/*
+				 * Port Information to its own rest before Role Selection looks:
+				 * information received as old as its max age (updtRcvdInfoWhile
+				 * gives it 0) replaces what the port held, as 17.21.8 wants, and is
+				 * aged out at once, so it never wins the root election for a
+				 * second (a hostile or too distant sender could otherwise unseat
+				 * the root at every hello).
+				 */
+				while (pim_step(rstp, p))
+					moved = true;
 			}
 			moved |= prs_step(rstp);
 			for (p = rstp->port_list; p; p = p->next) {
