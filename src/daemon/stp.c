@@ -232,6 +232,13 @@ stp_rx(uint32_t dp_no, const struct rte_mbuf *m, void *arg)
 		br->ports[no].rx_bad++;
 		return;
 	}
+	/*
+	 * A BPDU on a port the engine still has down: its link came up since the last tick. The
+	 * engine would drop it (a disabled port hears nothing), and a peer's first proposal
+	 * would wait for its next hello.
+	 */
+	if (!br->ports[no].enabled)
+		br_poll_links(br);
 	br->proto->received(br, no, bpdu, bpdu_len);
 	stp_mod_sync(br);
 }
@@ -277,9 +284,10 @@ struct want_port {
 };
 
 /*
- * The ports of cb that take part: every started port but the bridge's own (a host's, not a
- * LAN's) and those with {r,}stp-enable=false. Numbers from {r,}stp-port-num, else the
- * OpenFlow port number when free and in range, else the lowest free one. Returns how many.
+ * The ports of cb that take part: every started port but internal ones (the host's, not a
+ * LAN's: OVS leaves them out too) and those with {r,}stp-enable=false. Numbers from
+ * {r,}stp-port-num, else the OpenFlow port number when free and in range, else the lowest
+ * free one. Returns how many.
  */
 static unsigned
 wanted_ports(const struct stp_proto *proto, const struct conf_bridge *cb, struct want_port *w)
@@ -291,7 +299,7 @@ wanted_ports(const struct stp_proto *proto, const struct conf_bridge *cb, struct
 		const struct conf_port *cp = &cb->ports[p];
 		const char *en = conf_map_get(&cp->other_config, proto->key_enable);
 		if (cp->n_ifaces != 1 || !strcmp(cp->name, cb->name) ||
-			(en && !strcmp(en, "false")))
+			!strcmp(cp->ifaces[0].type, "internal") || (en && !strcmp(en, "false")))
 			continue;
 		const struct port *port = bridge_port_by_name(cp->ifaces[0].name);
 		if (port == NULL || !port->started)

@@ -101,6 +101,9 @@ check_eq "br0's ends designated, forwarding" "Designated Forwarding Designated F
 check_eq "br1: b1 root, b2 alternate discarding" "Root Forwarding Alternate Discarding" \
 	"$(role br1 b1) $(state br1 b1) $(role br1 b2) $(state br1 b2)"
 check_eq "the edge port forwards" "Designated Forwarding" "$(role br1 hb) $(state br1 hb)"
+check_ok "an internal port on br1" trestle add-port br1 int1 -- set Interface int1 type=internal
+sleep 0.3
+check_not_contains "internal ports take no part, as in OVS" "int1" "$(trestle appctl rstp/show br1)"
 trestle list Bridge br1 | grep -E '^(name|rstp_status) '
 check_eq "br1's rstp_root_id is br0's rstp_bridge_id" \
 	"$(trestle get Bridge br0 rstp_status:rstp_bridge_id)" "$(trestle get Bridge br1 rstp_status:rstp_root_id)"
