@@ -57,7 +57,9 @@ struct dp_flow {
 	const volatile uint32_t *gen_ptr;       /* Generation it depends on, NULL for none. */
 	uint32_t learn_gen;                     /* *learn_gen_ptr when built (flood flows). */
 	const volatile uint32_t *learn_gen_ptr; /* Learn generation (flooding), or NULL. */
-	uint8_t n_credits;                      /* Entries in credits[]. */
+	bool stp_all;      /* Depends on every spanning tree state of its bridge (a flood)... */
+	uint32_t stp_port; /* ...or on this port's too, besides in_port and outputs (0: none). */
+	uint8_t n_credits; /* Entries in credits[]. */
 	struct dp_flow_credit *credits[DP_FLOW_MAX_CREDITS]; /* Credited at removal. */
 	struct dpcls_subtable *subtable;                     /* Subtable holding it. */
 	struct dp_flow *next;                                /* Bucket chain, or free list. */
@@ -101,6 +103,8 @@ void dp_flow_table_destroy(struct dp_flow_table *tbl);
 struct dp_flow *dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	const struct flow_key *mask, const struct dp_actions *acts,
 	const volatile uint32_t *gen_ptr, const volatile uint32_t *learn_gen_ptr);
+/* Records the spanning tree states f's decision read (ofp_xlate_out.stp_all, stp_port). */
+void dp_flow_set_stp_reads(struct dp_flow *f, bool all, uint32_t port);
 /* Sets the counters f credits when it is removed (at most DP_FLOW_MAX_CREDITS). */
 void dp_flow_set_credits(struct dp_flow *f, struct dp_flow_credit *const *credits, unsigned n);
 

@@ -66,9 +66,11 @@ struct l2_bridge {
 
 /* What normal_xlate() found out, for the caller's cache invalidation. */
 struct normal_result {
-	bool flooded; /* Flooded for an unknown unicast destination. */
-	bool learned; /* A new MAC was learned. */
-	bool moved;   /* A MAC moved to this port. */
+	bool flooded;      /* Flooded for an unknown unicast destination. */
+	bool learned;      /* A new MAC was learned. */
+	bool moved;        /* A MAC moved to this port. */
+	bool stp_all;      /* Read every port's spanning tree state (a flood). */
+	uint32_t stp_port; /* Read the state of this port and sent it nothing (0: none). */
 };
 
 /* The l2_port of dp_port in br, or NULL. */

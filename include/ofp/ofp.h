@@ -237,7 +237,15 @@ struct ofp_xlate_out {
 	struct flow_key mask;   /* Bits the decision depended on. */
 	bool normal;            /* NORMAL ran (the flow depends on the MAC table). */
 	bool flooded;           /* NORMAL flooded an unknown unicast destination. */
-	unsigned n_credits;     /* Rules the packet went through ... */
+	/*
+	 * The ports whose spanning tree state the decision read besides its in_port and the
+	 * ports it outputs to (a blocked destination, an output skipped): every port's
+	 * (stp_all: a flood), else stp_port (0: none). A state change of one of them, and of
+	 * nothing else, makes the megaflow wrong.
+	 */
+	bool stp_all;
+	uint32_t stp_port;
+	unsigned n_credits; /* Rules the packet went through ... */
 	struct dp_flow_credit *credits[OFP_XLATE_MAX_CREDITS]; /* ... their counters. */
 };
 

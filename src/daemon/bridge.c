@@ -783,7 +783,7 @@ bridge_republish(void)
 }
 
 void
-bridge_republish_states(const char *const names[], unsigned n)
+bridge_republish_states(void)
 {
 	bool none[PORT_MAX] = {false};
 
@@ -791,10 +791,6 @@ bridge_republish_states(const char *const names[], unsigned n)
 		return;
 	struct dp_snapshot *s = snapshot_build(conf_in_force, none);
 	s->delta_of = pmd_snapshot();
-	for (uint32_t d = 1; d < PORT_MAX; d++)
-		for (unsigned k = 0; s->ports[d].br != NULL && k < n; k++)
-			if (!strcmp(s->ports[d].br->name, names[k]))
-				s->stale_ports[d / 64] |= UINT64_C(1) << (d % 64);
 	snapshot_publish(s);
 }
 

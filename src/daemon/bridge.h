@@ -24,10 +24,10 @@ void bridge_reconfigure(struct conf *conf);
 /* Publishes a new snapshot of the configuration in force (a module's part changed). */
 void bridge_republish(void);
 /*
- * The same when only the spanning tree states of the named bridges' ports changed: the PMDs
- * drop only the megaflows of those bridges (their frames came in on one of their ports).
+ * The same when only spanning tree port states changed (the snapshot hook marks which, in
+ * dp_snapshot.stp_moved): the PMDs drop only the megaflows whose decision read one of them.
  */
-void bridge_republish_states(const char *const names[], unsigned n);
+void bridge_republish_states(void);
 /* Closes every port and frees every bridge (shutdown). */
 void bridge_fini(void);
 /* Status of interface name; false when no such port runs. */

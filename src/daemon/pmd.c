@@ -87,14 +87,27 @@ pmd_snapshot(void)
 
 /* ---- The loop ---- */
 
-/* Whether megaflow f came in on a port the new snapshot's stale_ports has (aux: it). */
 static bool
-flow_in_stale_port(const struct dp_flow *f, void *aux)
+port_in(const uint64_t *set, uint32_t p)
+{
+	return p >= PORT_MAX || (set[p / 64] >> (p % 64) & 1);
+}
+
+/* Whether megaflow f's decision read a spanning tree state the new snapshot (aux) moved. */
+static bool
+flow_reads_moved_state(const struct dp_flow *f, void *aux)
 {
 	const struct dp_snapshot *snap = aux;
-	uint32_t p = f->key.in_port;
+	const struct dp_actions *acts = dp_flow_actions(f);
 
-	return p >= PORT_MAX || (snap->stale_ports[p / 64] >> (p % 64) & 1);
+	if (port_in(snap->stp_moved, f->key.in_port) ||
+		(f->stp_port != 0 && port_in(snap->stp_moved, f->stp_port)) ||
+		(f->stp_all && port_in(snap->stp_bridges, f->key.in_port)))
+		return true;
+	for (unsigned i = 0; i < acts->n; i++)
+		if (acts->a[i].type == DPA_OUTPUT && port_in(snap->stp_moved, acts->a[i].port))
+			return true;
+	return false;
 }
 
 /*
@@ -112,7 +125,7 @@ pmd_reload(struct pmd *pmd, uint64_t epoch)
 	pmd->ex.ports = pmd->snap->tx;
 	if (pmd->snap->delta_of != NULL && pmd->snap->delta_of == old) {
 		/* EMC entries of the flows removed see their seq change. */
-		dp_flow_table_remove_if(pmd->flows, flow_in_stale_port, (void *)pmd->snap);
+		dp_flow_table_remove_if(pmd->flows, flow_reads_moved_state, (void *)pmd->snap);
 	} else {
 		dp_flow_table_flush(pmd->flows);
 		emc_clear(pmd->emc);

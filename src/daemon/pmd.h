@@ -93,13 +93,16 @@ struct dp_snapshot {
 	unsigned flow_limit;                     /* Megaflows per PMD at most (flow-limit). */
 	unsigned max_idle_ms;                    /* Megaflows idle this long go (max-idle). */
 	/*
-	 * Set when the snapshot differs from delta_of only in the spanning tree states of some
-	 * bridges' ports: a PMD that had delta_of keeps its megaflows but those whose in_port is
-	 * in stale_ports (every port of those bridges: a flow only outputs within its in_port's
-	 * bridge). Compared with the PMD's previous snapshot, never dereferenced.
+	 * Set when the snapshot differs from delta_of only in the spanning tree states of the
+	 * ports in stp_moved (bridge_republish_states()): a PMD that had delta_of keeps its
+	 * megaflows but those that came in on, output to or read the state of such a port, and
+	 * the floods of their bridges (stp_bridges: every port of a bridge with a moved port; a
+	 * flow only outputs within its in_port's bridge). delta_of is compared with the PMD's
+	 * previous snapshot, never dereferenced. The spanning tree's snapshot hook fills both.
 	 */
 	const struct dp_snapshot *delta_of;
-	uint64_t stale_ports[(PORT_MAX + 63) / 64];
+	uint64_t stp_moved[(PORT_MAX + 63) / 64];
+	uint64_t stp_bridges[(PORT_MAX + 63) / 64];
 	void (*free_fn)(struct dp_snapshot *); /* Frees the snapshot once no PMD uses it. */
 };
 

@@ -129,10 +129,8 @@ br_sync(struct stp_mod_bridge *br)
 void
 stp_mod_sync(struct stp_mod_bridge *br)
 {
-	const char *name = br->name;
-
 	if (br_sync(br))
-		bridge_republish_states(&name, 1);
+		bridge_republish_states();
 }
 
 void
@@ -193,20 +191,17 @@ stp_timer(void *arg)
 {
 	uint64_t now = bridge_now_ms();
 	unsigned ms = (unsigned)RTE_MIN(now - last_ms, 10000u);
-	const char **moved = xcalloc(n_brs ? n_brs : 1, sizeof(*moved));
-	unsigned n_moved = 0;
+	bool moved = false;
 
 	(void)arg;
 	last_ms = now;
 	for (unsigned i = 0; i < n_brs; i++) {
 		br_poll_links(brs[i]);
 		brs[i]->proto->tick(brs[i], ms);
-		if (br_sync(brs[i]))
-			moved[n_moved++] = brs[i]->name;
+		moved |= br_sync(brs[i]);
 	}
-	if (n_moved > 0)
-		bridge_republish_states(moved, n_moved);
-	free(moved);
+	if (moved)
+		bridge_republish_states();
 }
 
 /* The punt claim's handler: a frame to 01:80:c2:00:00:00 from datapath port dp_no. */
@@ -489,18 +484,32 @@ stp_snapshot(struct dp_snapshot *snap)
 {
 	for (unsigned b = 0; b < snap->n_bridges; b++) {
 		struct dp_bridge *db = &snap->bridges[b];
-		const struct stp_mod_bridge *br = stp_mod_find(db->name);
+		struct stp_mod_bridge *br = stp_mod_find(db->name);
 		if (br == NULL || claim < 0)
 			continue;
 		db->punt_claims |= 1u << claim;
 		/* The snapshot is still being built: its ports are ours to fill. */
 		struct l2_port *lps = (struct l2_port *)db->l2.ports;
+		bool moved = false;
 		for (unsigned i = 0; i < db->l2.n_ports; i++) {
 			uint32_t d = lps[i].dp_port;
 			unsigned no = d < PORT_MAX ? br->port_of_dp[d] : 0;
 			/* Not in the tree ({r,}stp-enable=false, its own port): forwards. */
-			if (no != 0)
-				lps[i].stp_state = br->proto->l2_state(br, no);
+			if (no == 0)
+				continue;
+			struct stp_mod_port *sp = &br->ports[no];
+			lps[i].stp_state = br->proto->l2_state(br, no);
+			/* What bridge_republish_states() tells the PMDs moved since the last one.
+			 */
+			if (lps[i].stp_state != sp->l2_published) {
+				snap->stp_moved[d / 64] |= UINT64_C(1) << (d % 64);
+				sp->l2_published = lps[i].stp_state;
+				moved = true;
+			}
+		}
+		for (unsigned i = 0; moved && i < db->l2.n_ports; i++) {
+			uint32_t d = lps[i].dp_port;
+			snap->stp_bridges[d / 64] |= UINT64_C(1) << (d % 64);
 		}
 	}
 }

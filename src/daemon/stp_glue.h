@@ -25,16 +25,17 @@ struct status_map;
 
 /* One port of a bridge running a spanning tree. */
 struct stp_mod_port {
-	bool present;       /* Added to the engine ({r,}stp-enable not false). */
-	bool enabled;       /* Enabled in the engine: its link is up. */
-	bool cost_auto;     /* No path cost configured: the cost follows the link speed. */
-	uint32_t dp_no;     /* Datapath port number. */
-	char name[64];      /* Interface name, for the show commands. */
-	char port_name[64]; /* Port name, for its status columns. */
-	uint64_t since_ms;  /* When it entered its state (stp_sec_in_state). */
-	uint64_t uptime_ms; /* When it joined the tree (rstp_uptime). */
-	uint64_t rx_bad;    /* Frames to the group address that are no 802.3/LLC BPDU. */
-	uint64_t tx_fail;   /* BPDUs the inject path refused (ring full, port gone). */
+	bool present;         /* Added to the engine ({r,}stp-enable not false). */
+	bool enabled;         /* Enabled in the engine: its link is up. */
+	bool cost_auto;       /* No path cost configured: the cost follows the link speed. */
+	uint32_t dp_no;       /* Datapath port number. */
+	char name[64];        /* Interface name, for the show commands. */
+	char port_name[64];   /* Port name, for its status columns. */
+	uint64_t since_ms;    /* When it entered its state (stp_sec_in_state). */
+	uint64_t uptime_ms;   /* When it joined the tree (rstp_uptime). */
+	uint8_t l2_published; /* enum l2_stp_state in the last snapshot built. */
+	uint64_t rx_bad;      /* Frames to the group address that are no 802.3/LLC BPDU. */
+	uint64_t tx_fail;     /* BPDUs the inject path refused (ring full, port gone). */
 };
 
 struct stp_proto;

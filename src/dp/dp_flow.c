@@ -315,6 +315,8 @@ dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	f->gen = gen_ptr ? *gen_ptr : 0;
 	f->learn_gen_ptr = learn_gen_ptr;
 	f->learn_gen = learn_gen_ptr ? *learn_gen_ptr : 0;
+	f->stp_all = false;
+	f->stp_port = 0;
 	f->subtable = st;
 	f->in_use = true;
 	f->next = st->buckets[hash & (st->n_buckets - 1)];
@@ -343,6 +345,13 @@ dp_flow_table_flush(struct dp_flow_table *tbl)
 	free(tbl->retired);
 	tbl->retired = NULL;
 	tbl->n_retired = 0;
+}
+
+void
+dp_flow_set_stp_reads(struct dp_flow *f, bool all, uint32_t port)
+{
+	f->stp_all = all;
+	f->stp_port = port;
 }
 
 void

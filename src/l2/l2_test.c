@@ -394,11 +394,21 @@ test_stp_states(void **state)
 	normal_xlate(&br, &k, &mask, &acts, 0, &res);
 	assert_int_equal(acts.n, 0);
 	assert_int_equal(acts.drop, DP_DROP_NO_OUTPUT);
-	/* Forwarding again: unicast reaches it. */
+	/* The decision read that port's state and sent it nothing: its megaflow depends on it. */
+	assert_int_equal(res.stp_port, P_ACCESS10B);
+	assert_false(res.stp_all);
+	/* Forwarding again: unicast reaches it, and the output says what the flow depends on. */
 	ports[P_ACCESS10B - 1].stp_state = L2_STP_FORWARD;
 	dp_actions_init(&acts);
 	normal_xlate(&br, &k, &mask, &acts, 0, &res);
 	assert_int_equal(acts.n, 1);
+	assert_int_equal(res.stp_port, 0);
+	assert_false(res.stp_all);
+	/* A flood read every port's state. */
+	k.dl_dst = mac(0x99);
+	dp_actions_init(&acts);
+	normal_xlate(&br, &k, &mask, &acts, 0, &res);
+	assert_true(res.stp_all);
 	mac_table_destroy(macs);
 }
 

@@ -246,9 +246,12 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 		if (dport != in && dport->stp_state == L2_STP_FORWARD) {
 			outs[n] = dport;
 			eg[n++] = egress_for(dport, in, vlan, pcp);
+		} else if (dport != in) {
+			res->stp_port = dport->dp_port;
 		}
 	} else {
 		res->flooded = !rte_is_multicast_ether_addr(&key->dl_dst);
+		res->stp_all = true;
 		for (unsigned i = 0; i < br->n_ports && n < L2_PORTS_MAX; i++) {
 			const struct l2_port *p = &br->ports[i];
 			if (p == in || p->stp_state != L2_STP_FORWARD ||

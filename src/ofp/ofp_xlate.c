@@ -583,6 +583,15 @@ stp_forwards(const struct ofp_xlate_in *in, uint32_t dp_port)
 	return lp == NULL || lp->stp_state == L2_STP_FORWARD;
 }
 
+/* The decision read dp_port's spanning tree state and sent it nothing. */
+static void
+stp_read(struct ofp_xlate_out *out, uint32_t dp_port)
+{
+	if (out->stp_port != 0 && out->stp_port != dp_port)
+		out->stp_all = true; /* Two of them: as good as all, for a rare case. */
+	out->stp_port = dp_port;
+}
+
 /* An output that spanning tree did not allow. */
 static void
 output_stp_skipped(struct xctx *x, uint32_t ofport)
@@ -600,10 +609,12 @@ output_stp_skipped(struct xctx *x, uint32_t ofport)
 static void
 output_checked(struct xctx *x, uint32_t dp_port, uint32_t ofport)
 {
-	if (stp_forwards(x->in, dp_port))
+	if (stp_forwards(x->in, dp_port)) {
 		output(x, dp_port);
-	else
+	} else {
+		stp_read(x->out, dp_port);
 		output_stp_skipped(x, ofport);
+	}
 }
 
 static void
@@ -624,6 +635,9 @@ output_ofport(struct xctx *x, uint32_t ofport)
 			    &res) == 0) {
 			x->out->normal = true;
 			x->out->flooded |= res.flooded;
+			x->out->stp_all |= res.stp_all;
+			if (res.stp_port != 0)
+				stp_read(x->out, res.stp_port);
 		}
 		break;
 	}
@@ -632,6 +646,7 @@ output_ofport(struct xctx *x, uint32_t ofport)
 		if (x->in->l2 == NULL)
 			break;
 		/* The port's state is at hand: no lookup per port (stp_forwards()). */
+		x->out->stp_all |= ofport == OFPP_FLOOD;
 		for (unsigned i = 0; i < x->in->l2->n_ports; i++) {
 			const struct l2_port *lp = &x->in->l2->ports[i];
 			if (lp->dp_port == in_dp)
@@ -885,7 +900,8 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 
 	memset(&out->mask, 0, sizeof(out->mask));
 	dp_actions_init(&out->acts);
-	out->normal = out->flooded = false;
+	out->normal = out->flooded = out->stp_all = false;
+	out->stp_port = 0;
 	out->n_credits = 0;
 	uint32_t in_of = in->ports.dp_to_of(in->ports.aux, key->in_port);
 	if (in_of == OFPP_NONE)

@@ -146,18 +146,32 @@ else
 fi
 
 # 2. Failover: the root port's link goes down; the alternate is root and forwarding at once.
-# Meanwhile br2 carries a ping every 50 ms: its megaflows' packet counts keep growing through
-# the failover (br0's and br1's states changed, not br2's), where a flush would restart them.
+# Meanwhile two pings every 50 ms whose megaflows read no state the failover moves: through
+# br2, a bridge outside the loop, and through br1 itself from int1 to hb by OpenFlow rules
+# (no MAC table, so the topology change's flush leaves them be). Their packet counts keep
+# growing through the failover, where a flush would restart them.
 h2mac=$(ip netns exec $H2 cat /sys/class/net/h2/address)
-br2_packets() {
-	trestle appctl dpctl/dump-flows | grep -i "$h2mac" | sed -nE 's/.*packets:([0-9]+),.*/\1/p' |
+flow_packets() { # GREP_PATTERN: the packets of the megaflows whose line matches
+	trestle appctl dpctl/dump-flows | grep -i "$1" | sed -nE 's/.*packets:([0-9]+),.*/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }'
 }
+ip netns exec $SW ip addr add 10.9.3.1/24 dev int1
+ip netns exec $SW ip link set int1 up
+ip netns exec $H ip addr add 10.9.3.2/24 dev h0
+ip netns exec $SW ip neigh replace 10.9.3.2 lladdr "$(ip netns exec $H cat /sys/class/net/h0/address)" dev int1
+ip netns exec $H ip neigh replace 10.9.3.1 lladdr "$(trestle get Interface int1 mac_in_use | tr -d '"')" dev h0
+printf '%s\n' "priority=100,in_port=int1,ip,nw_dst=10.9.3.2,actions=output:hb" \
+	"priority=100,in_port=hb,ip,nw_dst=10.9.3.1,actions=output:int1" >"$T/flows"
+check_ok "OpenFlow rules between int1 and hb" trestle ofctl add-flows br1 "$T/flows"
 ip netns exec $SW ping -q -i 0.05 -c 100 10.9.2.2 >/dev/null 2>&1 &
 PING2=$!
 at_exit "kill $PING2 2>/dev/null"
+ip netns exec $SW ping -q -i 0.05 -c 100 -I int1 10.9.3.2 >/dev/null 2>&1 &
+PING3=$!
+at_exit "kill $PING3 2>/dev/null"
 sleep 2
-p0=$(br2_packets)
+p0=$(flow_packets "$h2mac")
+q0=$(flow_packets "10.9.3.")
 ip netns exec $SW ip link set a1 down
 t0=$(date +%s.%N)
 took=
@@ -178,10 +192,13 @@ t1=$(echo "$(date +%s.%N) - $t0" | bc)
 echo "traffic back through b2 $t1 s after the cut"
 [ -n "$ok" ] && pass "traffic through b2 after $t1 s" || fail "no traffic after the cut"
 sleep 0.5
-p1=$(br2_packets)
+p1=$(flow_packets "$h2mac")
+q1=$(flow_packets "10.9.3.")
 echo "br2's megaflows for $h2mac: $p0 packets before the failover, $p1 after"
+echo "br1's megaflows int1 <-> hb: $q0 packets before, $q1 after"
 if [ "$p0" -gt 20 ] && [ "$p1" -gt "$p0" ]; then pass "br2's megaflows kept through the failover ($p0 -> $p1 packets)"; else fail "br2's megaflows restarted: $p0 -> $p1 packets"; fi
-wait $PING2 2>/dev/null
+if [ "$q0" -gt 20 ] && [ "$q1" -gt "$q0" ]; then pass "br1's int1-hb megaflows kept through br1's own failover ($q0 -> $q1)"; else fail "br1's int1-hb megaflows restarted: $q0 -> $q1 packets"; fi
+wait $PING2 $PING3 2>/dev/null
 ip netns exec $SW ip link set a1 up
 check_ok "reconverged with a1 back" wait_rstp 10
 
