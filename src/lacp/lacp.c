@@ -10,9 +10,13 @@
  * members, lacp_update_attached()), and sends a LACPDU on each member whose periodic timer
  * ran out or whose partner's view of us is out of date (Periodic Transmission and NTT).
  * Every pass is bounded by the number of members, so no input can make the engine loop, and
- * nothing is allocated after a member is added. One addition to OVS, from 5.4.16: no more
- * than LACP_TX_MAX_PER_FAST LACPDUs per member per second, so that a flood of LACPDUs whose
- * partner field disagrees with us is not answered one for one.
+ * nothing is allocated after a member is added.
+ *
+ * Where this differs from OVS, it follows 802.1AX: no more than LACP_TX_MAX_PER_FAST LACPDUs
+ * per member per second (5.4.16), so that a flood of LACPDUs whose partner field disagrees
+ * with us is not answered one for one; and the collecting and distributing bits are set only
+ * on a member in sync both ways (OVS sets them on every member until the bond negotiates),
+ * and a change of them is sent at once rather than with the next periodic LACPDU.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -121,8 +125,12 @@ member_get_actor(const struct lacp *lacp, const struct lacp_member *m, struct la
 		state |= LACP_STATE_EXPIRED;
 	if (lacp->n_members > 1)
 		state |= LACP_STATE_AGGREGATION;
-	/* Until a partner is chosen, every member collects and distributes, as in OVS. */
-	if (m->attached || !lacp->negotiated)
+	/*
+	 * Collecting and distributing once in sync both ways (Mux's COLLECTING_DISTRIBUTING, with
+	 * coupled control), which is when the caller enables the member. OVS also sets them on
+	 * every member of a bond that has not negotiated; 802.1AX does not, nor does this.
+	 */
+	if (member_may_enable__(lacp, m))
 		state |= LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
 
 	memset(actor, 0, sizeof *actor);
@@ -195,15 +203,21 @@ member_may_tx(const struct lacp *lacp, const struct lacp_member *m)
 	return m->carrier_up && (lacp->active || m->status != LACP_DEFAULTED);
 }
 
-/* Whether a and b differ in a field that needs a LACPDU to tell the partner (5.4.9). */
+/*
+ * The state bits whose change needs a LACPDU to tell the partner: 5.4.9's, and Mux entering or
+ * leaving COLLECTING_DISTRIBUTING (OVS leaves that to the periodic LACPDU).
+ */
+#define NTT_STATE_MASK \
+	(LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_SYNC | LACP_STATE_AGGREGATION | \
+		LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING)
+
+/* Whether a and b differ in no field that needs a LACPDU to tell the partner (5.4.9). */
 static bool
 info_tx_equal(const struct lacp_info *a, const struct lacp_info *b)
 {
-	return !((a->state ^ b->state) & (LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT |
-						 LACP_STATE_SYNC | LACP_STATE_AGGREGATION)) &&
-	       a->port_id == b->port_id && a->port_priority == b->port_priority &&
-	       a->key == b->key && a->sys_priority == b->sys_priority &&
-	       !mac_cmp(a->sys_id, b->sys_id);
+	return !((a->state ^ b->state) & NTT_STATE_MASK) && a->port_id == b->port_id &&
+	       a->port_priority == b->port_priority && a->key == b->key &&
+	       a->sys_priority == b->sys_priority && !mac_cmp(a->sys_id, b->sys_id);
 }
 
 /*

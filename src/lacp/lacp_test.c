@@ -454,6 +454,7 @@ test_passive_passive(void **state)
 static void
 test_partner_stops(void **state)
 {
+	struct lacp_info actor, partner;
 	struct lacp_member_stats st;
 	uint64_t gen;
 
@@ -469,12 +470,24 @@ test_partner_stops(void **state)
 	run(1500);
 	assert_int_equal(lacp_member_status(nodes[0].lacp, 1), LACP_EXPIRED);
 	assert_false(lacp_member_may_enable(nodes[0].lacp, 1));
+	/* The actor says so, and stops collecting and distributing. */
+	assert_int_equal(lacp_member_get_actor(nodes[0].lacp, 1, &actor), 0);
+	assert_int_equal(actor.state & (LACP_STATE_EXPIRED | LACP_STATE_COLLECTING |
+					       LACP_STATE_DISTRIBUTING | LACP_STATE_DEFAULTED),
+		LACP_STATE_EXPIRED);
 	assert_true(lacp_member_may_enable(nodes[0].lacp, 2));
 	assert_true(lacp_state_gen(nodes[0].lacp) > gen);
 	run(3 * S);
 	assert_int_equal(lacp_member_status(nodes[0].lacp, 1), LACP_DEFAULTED);
 	assert_false(lacp_member_may_enable(nodes[0].lacp, 1));
 	assert_false(lacp_member_is_attached(nodes[0].lacp, 1));
+	assert_false(lacp_member_is_current(nodes[0].lacp, 1));
+	assert_int_equal(lacp_member_get_actor(nodes[0].lacp, 1, &actor), 0);
+	assert_int_equal(actor.state & (LACP_STATE_EXPIRED | LACP_STATE_SYNC |
+					       LACP_STATE_COLLECTING | LACP_STATE_DEFAULTED),
+		LACP_STATE_DEFAULTED);
+	assert_int_equal(lacp_member_get_partner(nodes[0].lacp, 1, &partner), 0);
+	assert_int_equal(partner.sys_priority | partner.key | partner.port_id | partner.state, 0);
 	assert_true(lacp_member_may_enable(nodes[0].lacp, 2));
 	assert_int_equal(lacp_status(nodes[0].lacp), LACP_NEGOTIATED);
 	assert_int_equal(lacp_member_get_stats(nodes[0].lacp, 1, &st), 0);
@@ -643,6 +656,50 @@ test_hostile(void **state)
 }
 
 static void
+test_carrier(void **state)
+{
+	struct lacp_member_stats st;
+	uint8_t buf[LACP_PDU_LEN];
+
+	(void)state;
+	pair_init(true, true, true, true);
+	run_until_enabled(3 * S);
+	run(S);
+
+	/* Carrier down: the partner expires at once, nothing is sent on the member any more. */
+	links[0].up = false;
+	assert_int_equal(lacp_member_set_carrier(nodes[0].lacp, 1, false), 0);
+	assert_int_equal(lacp_member_status(nodes[0].lacp, 1), LACP_EXPIRED);
+	assert_false(lacp_member_may_enable(nodes[0].lacp, 1));
+	run(10 * S);
+	assert_int_equal(lacp_member_status(nodes[0].lacp, 1), LACP_DEFAULTED);
+	assert_int_equal(lacp_member_get_stats(nodes[0].lacp, 1, &st), 0);
+	assert_int_equal(st.carrier_changed, 2);
+
+	/* A LACPDU before the carrier is seen up: counted, ignored. */
+	hostile_pdu(buf, 11, nodes[1].mac);
+	assert_int_equal(lacp_received(nodes[0].lacp, 1, buf, sizeof buf), 0);
+	assert_int_equal(lacp_member_status(nodes[0].lacp, 1), LACP_DEFAULTED);
+	assert_int_equal(lacp_member_get_stats(nodes[0].lacp, 1, &st), 0);
+	assert_int_equal(st.rx_bad, 0);
+
+	/* Carrier back: renegotiates. */
+	links[0].up = true;
+	assert_int_equal(lacp_member_set_carrier(nodes[0].lacp, 1, true), 0);
+	run_until_enabled(3 * S);
+	run(S);
+	assert_negotiated_pair();
+
+	/* The far member 2 goes away: member 1 carries on alone, member 2 defaults. */
+	links[1].up = false;
+	assert_int_equal(lacp_member_del(nodes[1].lacp, 2), 0);
+	run(5 * S);
+	assert_true(lacp_member_may_enable(nodes[0].lacp, 1));
+	assert_false(lacp_member_may_enable(nodes[0].lacp, 2));
+	assert_true(lacp_member_may_enable(nodes[1].lacp, 1));
+}
+
+static void
 test_config(void **state)
 {
 	struct lacp *lacp;
@@ -666,8 +723,19 @@ test_config(void **state)
 	assert_non_null(strstr(ds_cstr(&err), "65535"));
 	assert_int_equal(lacp_set_system_priority(lacp, 65536, NULL), -EINVAL);
 	assert_int_equal(lacp_set_system_priority(lacp, 100, NULL), 0);
+	/* The bond's key is the first member's (its port id, key 0), then the next one's. */
+	assert_int_equal(lacp_member_add(lacp, 2, "p2", 7, 1, 0), 0);
+	lacp_format(lacp, &err);
+	assert_non_null(strstr(ds_cstr(&err), "  aggregation key: 5\n"));
 	assert_int_equal(lacp_member_del(lacp, 1), 0);
 	assert_int_equal(lacp_member_del(lacp, 1), -ENOENT);
+	ds_clear(&err);
+	lacp_format(lacp, &err);
+	assert_non_null(strstr(ds_cstr(&err), "  aggregation key: 7\n"));
+	assert_int_equal(lacp_member_set(lacp, 2, 7, 1, 300), 0);
+	ds_clear(&err);
+	lacp_format(lacp, &err);
+	assert_non_null(strstr(ds_cstr(&err), "  aggregation key: 300\n"));
 	assert_int_equal(lacp_status(NULL), LACP_DISABLED);
 	assert_string_equal(lacp_status_name(LACP_DISABLED), "off");
 	assert_string_equal(lacp_status_name(LACP_NEGOTIATED), "negotiated");
@@ -757,6 +825,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fallback_ab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_differ, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_carrier, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),
 	};
