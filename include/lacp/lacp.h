@@ -163,8 +163,10 @@ uint64_t lacp_state_gen(const struct lacp *lacp);
 /*
  * Adds member_no with its interface name, port id (1..65535, lacp-port-id), port priority
  * (1..65535) and aggregation key (0..65535, 0 for the default). The member starts with its
- * carrier down and defaulted partner information. The bond's key is the first member's (its
- * port id when its key is 0), as in OVS. 0, -EINVAL for a value out of range, -EEXIST.
+ * carrier down and no partner: defaulted in a passive bond, expired (defaulted a short timeout
+ * later) in an active one, as in OVS. The bond's key is the first member's (its port id when
+ * its key is 0; the next member's once it is removed), as in OVS. 0, -EINVAL for a value out
+ * of range, -EEXIST.
  */
 int lacp_member_add(struct lacp *lacp, unsigned member_no, const char *name, unsigned port_id,
 	unsigned port_priority, unsigned key);
