@@ -5,11 +5,16 @@
  * without a system call). Virtual devices are hot-plugged with rte_dev_probe() from the
  * devargs port.c built. Each takes one of DPDK's RTE_MAX_ETHPORTS ethdev slots.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
+#include <sys/socket.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
@@ -75,6 +80,51 @@ ethdev_set_mtu(struct port *port, const struct conf_iface *cfg)
 	return 0;
 }
 
+/*
+ * net_af_packet's sockets also see what the host itself sends on the interface
+ * (PACKET_OUTGOING), and the PMD hands that up as received: the kernel's own frames on a
+ * "system" port (IPv6 router solicitations, a raw socket's) would enter the bridge as if
+ * from the wire, be learned and flooded. OVS's netdev-linux skips them; DPDK has no devarg
+ * for it, so every packet socket of ours bound to the interface gets a socket filter that
+ * drops them (PACKET_IGNORE_OUTGOING would not do: the PMD's sockets share a fanout group,
+ * whose hook the option does not reach). Returns how many sockets took it.
+ */
+static unsigned
+af_packet_ignore_outgoing(const char *ifname)
+{
+	static struct sock_filter not_outgoing[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),          /* Outgoing: none of it. */
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff), /* Else the whole frame. */
+	};
+	const struct sock_fprog prog = {RTE_DIM(not_outgoing), not_outgoing};
+	unsigned ifindex = if_nametoindex(ifname), n = 0;
+	DIR *d = ifindex ? opendir("/proc/self/fd") : NULL;
+	struct dirent *e;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		int fd = atoi(e->d_name), domain = 0;
+		socklen_t len = sizeof(domain);
+		struct sockaddr_ll sll;
+
+		if (e->d_name[0] == '.' || fd == dirfd(d) ||
+			getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+			domain != AF_PACKET)
+			continue;
+		len = sizeof(sll);
+		if (getsockname(fd, (struct sockaddr *)&sll, &len) < 0 ||
+			(unsigned)sll.sll_ifindex != ifindex)
+			continue;
+		if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 static int
 ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_txq)
 {
@@ -133,6 +183,10 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	rte_eth_promiscuous_enable(pid);
 	rte_eth_allmulticast_enable(pid);
 	rte_eth_macaddr_get(pid, &port->mac);
+	if (!strncmp(port->devname, "net_af_packet_", 14) &&
+		af_packet_ignore_outgoing(cfg->name) == 0)
+		TLOG(WARNING, "%s: its packet sockets still see what the host sends on %s",
+			port->name, cfg->name);
 	return 0;
 }
 

@@ -202,12 +202,15 @@ wait $PING2 $PING3 2>/dev/null
 ip netns exec $SW ip link set a1 up
 check_ok "reconverged with a1 back" wait_rstp 10
 
-# 3. Hostile BPDUs into b2 (sent on a2, so br0's a2 sees them too: an af_packet port hears
-# what others send on its interface): truncated RST, bad protocol id (both counted as errors),
+# 3. Hostile BPDUs into b2, sent by the host on a2 (br0's a2 must not take them for received:
+# an af_packet port ignores what the host sends on its interface): truncated RST, bad
+# protocol id (both counted as errors),
 # a superior RST BPDU with max age 0 (valid by 9.3.4, but information as old as its max age
 # says nothing: the engine does not let it unseat the root for a second), a TCN flood. The
 # root stays, the tree comes back as it was, the daemon answers.
 e0=$(trestle get Port b2 rstp_statistics:rstp_error_count)
+a0=$(trestle get Port a2 rstp_statistics:rstp_error_count)
+ar0=$(iface_stat a2 rx_packets)
 ip netns exec $SW /usr/bin/python3 - <<'EOF'
 import socket
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -229,6 +232,8 @@ EOF
 sleep 0.5
 e1=$(trestle get Port b2 rstp_statistics:rstp_error_count)
 check_eq "two malformed BPDUs counted on b2" "2" "$((e1 - e0))"
+check_eq "br0's a2 took none of what the host sent on it" "0 0" \
+	"$(($(trestle get Port a2 rstp_statistics:rstp_error_count) - a0)) $(($(iface_stat a2 rx_packets) - ar0 > 50 ? 1 : 0))"
 check_ok "the daemon answers" trestle appctl version
 check_contains "br0 still the root (the max age 0 BPDU said nothing)" "This bridge is the root" \
 	"$(trestle appctl rstp/show br0)"
