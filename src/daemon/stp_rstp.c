@@ -107,10 +107,9 @@ r_configure(struct stp_mod_bridge *br, const struct conf_bridge *cb)
 	warn_kept(br, "force protocol version", ret, &err);
 	br->aging = stp_mod_map_num(oc, "rstp-ageing-time",
 		stp_mod_map_num(oc, "mac-aging-time", RSTP_DEFAULT_AGEING_TIME));
-	if (br->aging >= 10 && br->aging <= 1000000) {
-		ret = rstp_set_ageing_time(r, br->aging, &err);
-		warn_kept(br, "ageing time", ret, &err);
-	}
+	/* mac-aging-time may lie outside the engine's range: it gets the nearest. */
+	ret = rstp_set_ageing_time(r, RTE_MAX(10u, RTE_MIN(br->aging, 1000000u)), &err);
+	warn_kept(br, "ageing time", ret, &err);
 	br->aging_applied = 0; /* The bridge's reconfigure set mac-aging-time: apply ours. */
 	ds_destroy(&err);
 }
@@ -191,7 +190,9 @@ r_sync(struct stp_mod_bridge *br)
 	for (unsigned no = 1; no <= RSTP_MAX_PORT; no++)
 		if (br->ports[no].present && rstp_port_check_and_reset_flush(r, no) && macs)
 			mac_table_flush_port(macs, br->ports[no].dp_no);
-	unsigned aging = RTE_MIN(br->aging, rstp_ageing_time(r));
+	/* The engine's own figure only while it shortens it (below what it was given). */
+	unsigned given = RTE_MAX(10u, RTE_MIN(br->aging, 1000000u));
+	unsigned aging = rstp_ageing_time(r) < given ? rstp_ageing_time(r) : br->aging;
 	if (macs != NULL && aging != br->aging_applied) {
 		mac_table_set_aging(macs, aging);
 		br->aging_applied = aging;

@@ -145,6 +145,22 @@ else
 	echo "SKIP: tshark not installed (scripts/deps.sh installs it)"
 fi
 
+# rstp-ageing-time is the MAC table's aging time while RSTP runs: a MAC br1 learns on hb
+# (one frame from the host) is gone after 10 s, where mac-aging-time's 300 s would keep it.
+check_ok "rstp-ageing-time=10 on br1" trestle set Bridge br1 other_config:rstp-ageing-time=10
+ip netns exec $H /usr/bin/python3 - <<'EOF'
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("h0", 0))
+s.send(bytes.fromhex("ffffffffffff" "020000000066" "88b5") + bytes(46))
+EOF
+sleep 0.5
+check_contains "br1 learned 02:00:00:00:00:66" "02:00:00:00:00:66" "$(trestle appctl fdb/show br1)"
+t0=$SECONDS
+while trestle appctl fdb/show br1 | grep -q 02:00:00:00:00:66 && [ $((SECONDS - t0)) -lt 20 ]; do sleep 0.5; done
+echo "02:00:00:00:00:66 aged out of br1 after $((SECONDS - t0)) s (rstp-ageing-time 10 s)"
+if [ $((SECONDS - t0)) -ge 8 ] && [ $((SECONDS - t0)) -lt 14 ]; then pass "aged out after rstp-ageing-time"; else fail "aged out after $((SECONDS - t0)) s"; fi
+
 # 2. Failover: the root port's link goes down; the alternate is root and forwarding at once.
 # Meanwhile two pings every 50 ms whose megaflows read no state the failover moves: through
 # br2, a bridge outside the loop, and through br1 itself from int1 to hb by OpenFlow rules
