@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpdu_wire.h"
 #include "ds.h"
 #include "rstp.h"
 #include "stp.h"
@@ -2205,60 +2206,7 @@ rstp_format(const struct rstp *rstp, struct ds *out)
 	ds_put_cstr(out, "\n");
 }
 
-/* Wire format (clause 9). */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v >> 32);
-	put32(p + 4, v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-/* Octets of a configuration or RST BPDU (9.3.1, 9.3.3) after the 4-octet header. */
-enum {
-	OFF_FLAGS = 4,
-	OFF_ROOT_ID = 5,
-	OFF_ROOT_PATH_COST = 13,
-	OFF_BRIDGE_ID = 17,
-	OFF_PORT_ID = 25,
-	OFF_MESSAGE_AGE = 27,
-	OFF_MAX_AGE = 29,
-	OFF_HELLO_TIME = 31,
-	OFF_FORWARD_DELAY = 33,
-	OFF_VERSION1_LENGTH = 35,
-};
+/* Wire format (clause 9, bpdu_wire.h). */
 
 size_t
 rstp_bpdu_encode(const struct rstp_bpdu *b, uint8_t *buf)

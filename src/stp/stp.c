@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpdu_wire.h"
 #include "ds.h"
 #include "stp.h"
 #include "xalloc.h"
@@ -1117,62 +1118,7 @@ stp_format(const struct stp *stp, struct ds *out)
 	}
 }
 
-/* Wire format (clause 9). */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v >> 32);
-	put32(p + 4, v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-/*
- * Octets of a configuration BPDU (9.3.1), after protocol identifier (0-1), version (2) and
- * type (3); a TCN BPDU (9.3.2) is those first four alone.
- */
-enum {
-	OFF_FLAGS = 4,
-	OFF_ROOT_ID = 5,
-	OFF_ROOT_PATH_COST = 13,
-	OFF_BRIDGE_ID = 17,
-	OFF_PORT_ID = 25,
-	OFF_MESSAGE_AGE = 27,
-	OFF_MAX_AGE = 29,
-	OFF_HELLO_TIME = 31,
-	OFF_FORWARD_DELAY = 33,
-};
+/* Wire format (clause 9, bpdu_wire.h). */
 
 size_t
 stp_bpdu_encode(const struct stp_bpdu *b, uint8_t *buf)
