@@ -197,10 +197,18 @@ member_set_expired(struct lacp *lacp, struct lacp_member *m)
 	lacp->update = true;
 }
 
+/*
+ * Periodic transmission (802.1AX-2008 5.4.13): none when both ends are passive. OVS's engine
+ * goes on sending while a passive partner's information is current, so two bonds turned
+ * passive after negotiating would refresh each other for good; here the information of a
+ * passive partner is let expire, and the pair ends defaulted, as the standard says.
+ */
 static bool
 member_may_tx(const struct lacp *lacp, const struct lacp_member *m)
 {
-	return m->carrier_up && (lacp->active || m->status != LACP_DEFAULTED);
+	return m->carrier_up &&
+	       (lacp->active ||
+		       (m->status != LACP_DEFAULTED && (m->partner.state & LACP_STATE_ACTIVITY)));
 }
 
 /*

@@ -429,6 +429,29 @@ test_active_passive(void **state)
 	assert_negotiated_pair();
 }
 
+/* Both ends turned passive after negotiating stop sending and end defaulted (5.4.13). */
+static void
+test_turned_passive(void **state)
+{
+	unsigned sent;
+
+	(void)state;
+	pair_init(true, true, true, true);
+	assert_true(run_until_enabled(5 * S) <= 5 * S);
+	run(S);
+	assert_negotiated_pair();
+	lacp_set_active(nodes[0].lacp, false);
+	lacp_set_active(nodes[1].lacp, false);
+	run(10 * S);
+	sent = nodes[0].n_sent + nodes[1].n_sent;
+	run(10 * S);
+	assert_int_equal(nodes[0].n_sent + nodes[1].n_sent, sent);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(lacp_status(nodes[i].lacp), LACP_CONFIGURED);
+		assert_int_equal(lacp_member_status(nodes[i].lacp, 1), LACP_DEFAULTED);
+	}
+}
+
 static void
 test_passive_passive(void **state)
 {
@@ -821,6 +844,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_active_active_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_active_passive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passive_passive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_turned_passive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partner_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback_ab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_differ, setup, teardown),
