@@ -109,6 +109,52 @@ check_fails() {
 	if out=$("$@" 2>&1); then fail "$d (succeeded: $out)"; else pass "$d"; fi
 }
 
+# --- Open vSwitch as a peer (ovs_start NS), without systemd: its db, sockets, pid files and
+# logs all in $T/ovs, so that nothing touches /var/run/openvswitch or a system OVS that may be
+# running. It runs in network namespace NS: its userspace datapath creates TAPs (ovs-netdev,
+# its bridges) by name, and two of them in one namespace would clash. Bridges get
+# datapath_type=netdev with system (AF_PACKET) ports: no DPDK, no kernel module, no PMD
+# thread, so OVS takes no core away from trestled. ovs_vsctl and ovs_appctl talk to it; on
+# failure the test prints the end of its log.
+OVS_DIR=
+ovs_vsctl() { ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=10 "$@"; }
+ovs_appctl() { ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" "$@"; }
+# ovs_stop NAME: the daemon's pid file names it (it detached, so it is no child of ours).
+ovs_stop() {
+	local pid
+	pid=$(cat "$OVS_DIR/$1.pid" 2>/dev/null) || return 0
+	kill -CONT "$pid" 2>/dev/null
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+}
+ovs_start() { # NS
+	if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
+		echo "FAIL: Open vSwitch not installed (ovs-vswitchd, ovsdb-server, ovs-vsctl)"
+		return 1
+	fi
+	OVS_DIR=$T/ovs
+	mkdir -p "$OVS_DIR"
+	cp /usr/share/openvswitch/vswitch.ovsschema "$OVS_DIR/"
+	export OVS_RUNDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_PKGDATADIR=$OVS_DIR \
+		OVS_SYSCONFDIR=$OVS_DIR
+	ovsdb-tool create "$OVS_DIR/conf.db" "$OVS_DIR/vswitch.ovsschema"
+	at_exit ovs_stop ovsdb-server
+	ip netns exec "$1" ovsdb-server "$OVS_DIR/conf.db" --remote="punix:$OVS_DIR/db.sock" \
+		--pidfile="$OVS_DIR/ovsdb-server.pid" --unixctl="$OVS_DIR/ovsdb-server.ctl" \
+		--log-file="$OVS_DIR/ovsdb-server.log" --detach 2>>"$OVS_DIR/start.log" || {
+		echo "FAIL: ovsdb-server did not start"; cat "$OVS_DIR/start.log"; return 1; }
+	# Stopped before ovsdb-server (cleanup runs in reverse), so it does not spin reconnecting.
+	at_exit ovs_stop ovs-vswitchd
+	ip netns exec "$1" ovs-vswitchd "unix:$OVS_DIR/db.sock" \
+		--pidfile="$OVS_DIR/ovs-vswitchd.pid" --unixctl="$OVS_DIR/ovs-vswitchd.ctl" \
+		--log-file="$OVS_DIR/ovs-vswitchd.log" --detach 2>>"$OVS_DIR/start.log" || {
+		echo "FAIL: ovs-vswitchd did not start"; cat "$OVS_DIR/start.log"; return 1; }
+	# Cleanup commands run with their output thrown away: this one writes to a copy of stdout.
+	exec {OVS_OUT_FD}>&1
+	at_exit '[ "$N_FAIL" -eq 0 ] || { echo "--- ovs-vswitchd log, last 30 lines:"; tail -n 30 "$OVS_DIR/ovs-vswitchd.log"; } >&$OVS_OUT_FD'
+}
+
 hugepages_ready() {
 	bash "$TOP/scripts/deps.sh" >/dev/null
 }

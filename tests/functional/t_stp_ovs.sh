@@ -16,11 +16,6 @@
 . "$(dirname "$0")/lib.sh"
 hugepages_ready
 
-if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
-	echo "FAIL: Open vSwitch not installed (ovs-vswitchd, ovsdb-server, ovs-vsctl)"
-	exit 1
-fi
-
 # OVS needs a namespace of its own: its userspace datapath creates TAPs (ovs-netdev, obr) by
 # name, and two of them in one namespace would clash.
 SW=tfosw$$; OV=tfoov$$
@@ -40,39 +35,7 @@ for i in 1 2; do
 	ip netns exec $OV ip link set o$i up
 done
 
-# --- Open vSwitch, without systemd: its db, sockets, pid files and logs all in $T/ovs, so
-# that nothing touches /var/run/openvswitch or a system OVS that may be running.
-OVS_DIR=$T/ovs
-mkdir -p "$OVS_DIR"
-cp /usr/share/openvswitch/vswitch.ovsschema "$OVS_DIR/"
-export OVS_RUNDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_PKGDATADIR=$OVS_DIR \
-	OVS_SYSCONFDIR=$OVS_DIR
-ovs_vsctl() { ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=10 "$@"; }
-ovs_appctl() { ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" "$@"; }
-# ovs_stop NAME: the daemon's pid file names it (it detached, so it is no child of ours).
-ovs_stop() {
-	local pid
-	pid=$(cat "$OVS_DIR/$1.pid" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
-ovsdb-tool create "$OVS_DIR/conf.db" "$OVS_DIR/vswitch.ovsschema"
-at_exit ovs_stop ovsdb-server
-ip netns exec $OV ovsdb-server "$OVS_DIR/conf.db" --remote="punix:$OVS_DIR/db.sock" \
-	--pidfile="$OVS_DIR/ovsdb-server.pid" --unixctl="$OVS_DIR/ovsdb-server.ctl" \
-	--log-file="$OVS_DIR/ovsdb-server.log" --detach 2>>"$OVS_DIR/start.log" || {
-	echo "FAIL: ovsdb-server did not start"; cat "$OVS_DIR/start.log"; exit 1; }
-# Stopped before ovsdb-server (cleanup runs in reverse), so it does not spin reconnecting.
-at_exit ovs_stop ovs-vswitchd
-ip netns exec $OV ovs-vswitchd "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" \
-	--unixctl="$OVS_DIR/ovs-vswitchd.ctl" --log-file="$OVS_DIR/ovs-vswitchd.log" \
-	--detach 2>>"$OVS_DIR/start.log" || {
-	echo "FAIL: ovs-vswitchd did not start"; cat "$OVS_DIR/start.log"; exit 1; }
-# On failure, OVS's side of the story too (on_exit prints trestled's). Cleanup commands run
-# with their output thrown away, so this one writes to a copy of the test's stdout.
-exec {OUT_FD}>&1
-at_exit '[ "$N_FAIL" -eq 0 ] || { echo "--- ovs-vswitchd log, last 30 lines:"; tail -n 30 "$OVS_DIR/ovs-vswitchd.log"; } >&$OUT_FD'
+ovs_start $OV || exit 1
 
 # The userspace datapath with system (AF_PACKET) ports: no DPDK, no kernel module, and no PMD
 # thread (only DPDK-type ports get one), so OVS does not take a core away from trestled.
