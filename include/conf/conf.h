@@ -89,6 +89,9 @@ enum status_column {
 	STATUS_PORT_STATISTICS, /* Port statistics: stp_tx_count... */
 	STATUS_PORT_RSTP,       /* Port rstp_status: rstp_port_role... */
 	STATUS_PORT_RSTP_STATS, /* Port rstp_statistics: rstp_tx_count... */
+	/* Scalar columns: one entry, whose key is ignored ("true"/"false" for a boolean). */
+	STATUS_PORT_BOND,  /* Port bond_active_slave: the active member's MAC. */
+	STATUS_IFACE_LACP, /* Interface lacp_current: "true" or "false". */
 	STATUS__N
 };
 /* Fills st for the row named name; returns false when there is nothing to say. */
@@ -143,9 +146,13 @@ struct conf_port {
 	unsigned n_trunks; /* Number of trunked VLANs; 0 means all. */
 	uint16_t *trunks;  /* Trunked VLANs, sorted. */
 	char *vlan_mode;   /* vlan_mode column, NULL when unset (OVS's default rules apply). */
+	char *bond_mode;   /* bond_mode column, NULL when unset (active-backup). */
+	char *lacp;        /* lacp column, NULL when unset (off). */
+	int64_t bond_updelay;   /* bond_updelay in ms, 0 when unset. */
+	int64_t bond_downdelay; /* bond_downdelay in ms, 0 when unset. */
 	struct conf_map other_config; /* other_config column. */
 	unsigned n_ifaces;            /* Number of interfaces (1 unless a bond). */
-	struct conf_iface *ifaces;    /* The interfaces. */
+	struct conf_iface *ifaces;    /* The interfaces, sorted by name. */
 };
 
 struct conf_bridge {
@@ -164,6 +171,9 @@ struct conf {
 	unsigned n_bridges;           /* Number of bridges. */
 	struct conf_bridge *bridges;  /* The bridges, sorted by name. */
 };
+
+/* Whether cp is a bond: two interfaces or more, or one with lacp=active or passive (as OVS). */
+bool conf_port_is_bond(const struct conf_port *cp);
 
 /* A plain, typed copy of what the daemon needs to run db; free it with conf_destroy(). */
 struct conf *conf_from_db(const struct db *db);

@@ -28,7 +28,15 @@
 	X(OF_DROP, "openflow_drop", "no OpenFlow rule matched, or the rule's actions drop") \
 	X(TTL_EXCEEDED, "ttl_exceeded", "dec_ttl on a packet whose TTL was 1 or 0") \
 	X(PUNT_FULL, "punt_queue_full", \
-		"a control frame (BPDU, LACPDU...) found the control thread's queue full")
+		"a control frame (BPDU, LACPDU...) found the control thread's queue full") \
+	X(BOND_INACTIVE, "bond_member_inactive", \
+		"received on a bond member that may not carry traffic: link down, LACP not in " \
+		"sync or not negotiated, a backup member, or multicast on a balance-slb bond's " \
+		"non-active member") \
+	X(BOND_REFLECTION, "bond_reflection", \
+		"received on a balance-slb bond from a source learned on another port: our " \
+		"own flood come back through another member") \
+	X(BOND_DOWN, "bond_down", "sent only to a bond none of whose members is enabled")
 
 /* clang-format cannot tell that the X-macro's expansion ends in a comma. */
 /* clang-format off */

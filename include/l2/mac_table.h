@@ -17,6 +17,8 @@
 
 #include <stdint.h>
 
+#include <rte_ether.h>
+
 struct ds;
 struct mac_table;
 struct rte_ether_addr;
@@ -68,6 +70,15 @@ const volatile uint32_t *mac_table_learn_gen_ptr(struct mac_table *t);
 unsigned mac_table_count(struct mac_table *t);
 /* Slabs of entries allocated so far (they are kept until the table is destroyed). */
 unsigned mac_table_n_slabs(struct mac_table *t);
+/* One learned address, as mac_table_snapshot() copies it. */
+struct mac_table_entry {
+	struct rte_ether_addr mac; /* The address. */
+	uint16_t vlan;             /* Its VLAN. */
+	uint32_t port;             /* Where it was seen. */
+};
+/* Copies at most max live entries into out; returns how many. */
+unsigned mac_table_snapshot(struct mac_table *t, uint64_t now_s, struct mac_table_entry *out,
+	unsigned max);
 /* fdb/show: port_fn prints a port number as ovs-appctl does (5 columns). */
 void mac_table_format(struct mac_table *t, struct ds *out, uint64_t now_s,
 	void (*port_fn)(struct ds *out, uint32_t port, void *aux), void *aux);

@@ -245,6 +245,7 @@ struct ofp_xlate_out {
 	 */
 	bool stp_all;
 	uint32_t stp_port;
+	int bond_bucket;    /* NORMAL's: the balancing bond bucket it sent by, -1: none. */
 	unsigned n_credits; /* Rules the packet went through ... */
 	struct dp_flow_credit *credits[OFP_XLATE_MAX_CREDITS]; /* ... their counters. */
 };

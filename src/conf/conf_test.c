@@ -614,11 +614,12 @@ test_refused(void **state)
 	fails(&db, "set Interface p2 options:peer=p1", "Trestle has no patch ports");
 	fails(&db, "set Interface p2 options:n_rxq_desc=4096", "1024 descriptors");
 	fails(&db, "set Interface p2 other_config:emc-enable=false", "emc-insert-inv-prob=0");
-	fails(&db, "set Interface p2 other_config:lacp-port-priority=1", "no bonds");
+	fails(&db, "set Interface p2 other_config:lacp-port-priority=0",
+		"Interface p2: other_config:lacp-port-priority=0 is not valid (an integer from 1 to "
+		"65535)");
 	fails(&db, "set Interface p2 other_config:tx-steering=hash", "its own transmit queue");
-	fails(&db, "set Port p2 other_config:lacp-time=fast",
-		"Port p2: other_config:lacp-time=fast is not supported yet (Trestle has no bonds "
-		"or LACP");
+	fails(&db, "set Port p2 other_config:lacp-time=quick",
+		"Port p2: other_config:lacp-time=quick is not valid (fast or slow)");
 	fails(&db, "set Open_vSwitch . other_config:pmd-cpu-mask=0x6",
 		"Open_vSwitch: other_config:pmd-cpu-mask=0x6 is not supported yet (PMD threads run "
 		"on the lcores of trestled's -l after the first;");
@@ -633,10 +634,32 @@ test_refused(void **state)
 	fails(&db, "set Open_vSwitch . other_config:dpdk-extra=\"--file-prefix=x\"",
 		"other_config:dpdk-extra=\"--file-prefix=x\" is not supported yet");
 
-	/* A Port of two interfaces is a bond. */
-	fails(&db, "--id=@i create Interface name=p2b -- add Port p2 interfaces @i",
-		"Port p2: 2 interfaces are not supported yet (Trestle has no bonds or LACP: one "
-		"interface per port;");
+	/* Bonds: what add-bond refuses, and settings that could only be ignored. */
+	fails(&db, "add-bond br0 b0 e1 lacp=active", "add-bond requires at least 2 interfaces, but only 1");
+	fails(&db, "add-bond br0 b0 e1 p2",
+		"cannot create an interface named p2 because a port named p2 already exists on "
+		"bridge br0");
+	fails(&db, "add-bond br0 b0 e1 e1", "an interface named e1");
+	fails(&db, "add-bond br0 b0 e1 e2 bond_mode=balance-tcp",
+		"Port b0: bond_mode=balance-tcp needs lacp=active or lacp=passive");
+	fails(&db, "set Port p2 bond_mode=balance-slb",
+		"Port p2: bond_mode=balance-slb has no effect on a port of one interface");
+	fails(&db, "add-bond br0 b0 e1 e2 bond_updelay=-1", "from 0 to 2147483647");
+	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-priority=0", "1 to 65535");
+	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-id=01:00:00:00:00:01",
+		"unicast MAC");
+	fails(&db, "add-bond br0 b0 e1 e2 other_config:bond-detect-mode=arp",
+		"carrier or miimon");
+	fails(&db, "add-bond br0 b0 e1 e2 other_config:lb-output-action=true",
+		"no lb_output action");
+	fails(&db, "--fake-iface add-bond br0 b0 e1 e2", "no fake bond interface");
+	fails(&db, "del-bond-iface p2", "a port keeps one interface at least");
+	ok(&db, "add-bond br0 b0 e1 e2 lacp=active bond_mode=balance-tcp "
+		"other_config:lacp-time=fast");
+	ok(&db, "add-bond-iface b0 e3 -- del-bond-iface b0 e1");
+	assert_string_equal(output(&db, "list-ifaces br0"), "e2\ne3\np1\np2\n");
+	ok(&db, "set Port p2 lacp=active -- set Port p2 bond_mode=active-backup");
+	ok(&db, "del-port b0 -- clear Port p2 lacp bond_mode");
 
 	/* VLAN settings the port's mode ignores. */
 	fails(&db, "set Port p1 vlan_mode=trunk",
@@ -682,8 +705,6 @@ test_refused(void **state)
 	fails(&db, "set Bridge br0 sflow=[]", "Bridge column sflow");
 	fails(&db, "set Bridge br0 ipfix=[]", "Bridge column ipfix");
 	fails(&db, "set Bridge br0 protocols=OpenFlow13", "no OpenFlow controller");
-	fails(&db, "set Port p2 bond_mode=balance-slb", "Port column bond_mode");
-	fails(&db, "set Port p2 lacp=active", "Port column lacp");
 	fails(&db, "get Port p2 qos", "Port column qos is not supported yet (Trestle has no QoS");
 	fails(&db, "set Interface p2 ingress_policing_rate=1000",
 		"Interface column "
@@ -932,11 +953,22 @@ test_refusal_old_file(void **state)
 	ds_destroy(&report);
 }
 
+/* Each table's name_col points at its "name" column. */
+static void
+test_name_columns(void **state)
+{
+	(void)state;
+	for (int t = 0; t < T__N; t++)
+		if (db_tables[t].name_col >= 0)
+			assert_string_equal(db_tables[t].cols[db_tables[t].name_col].name, "name");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_value_parser),
+		cmocka_unit_test(test_name_columns),
 		cmocka_unit_test(test_bridges_and_ports),
 		cmocka_unit_test(test_transaction_rollback),
 		cmocka_unit_test(test_generic_commands),

@@ -44,6 +44,8 @@ static const char *const fail_modes[] = {"secure", "standalone", NULL};
 static const char *const vlan_modes[] = {"access", "dot1q-tunnel", "native-tagged",
 	"native-untagged", "trunk", NULL};
 static const char *const up_down[] = {"down", "up", NULL};
+static const char *const bond_modes[] = {"active-backup", "balance-slb", "balance-tcp", NULL};
+static const char *const lacp_modes[] = {"active", "off", "passive", NULL};
 
 /* Columns are sorted by name: list prints them in this order after _uuid. */
 static const struct column ovs_cols[] = {
@@ -67,8 +69,14 @@ static const struct column bridge_cols[] = {
 	{"stp_enable", AT_BOOLEAN, AT_NONE, 1, 1, 0, 0, NULL, -1, false},
 };
 static const struct column port_cols[] = {
+	{"bond_active_slave", AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
+	INT_OPT("bond_downdelay", INT64_MIN, INT64_MAX),
+	{"bond_fake_iface", AT_BOOLEAN, AT_NONE, 1, 1, 0, 0, NULL, -1, false},
+	{"bond_mode", AT_STRING, AT_NONE, 0, 1, 0, 0, bond_modes, -1, false},
+	INT_OPT("bond_updelay", INT64_MIN, INT64_MAX),
 	MAP("external_ids"),
 	REFS("interfaces", T_IFACE, 1),
+	{"lacp", AT_STRING, AT_NONE, 0, 1, 0, 0, lacp_modes, -1, false},
 	STR("name"),
 	MAP("other_config"),
 	{"rstp_statistics", AT_STRING, AT_INTEGER, 0, UNL, 0, 0, NULL, -1, true},
@@ -83,6 +91,7 @@ static const struct column iface_cols[] = {
 	{"admin_state", AT_STRING, AT_NONE, 0, 1, 0, 0, up_down, -1, true},
 	{"error", AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
 	MAP("external_ids"),
+	{"lacp_current", AT_BOOLEAN, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
 	{"link_state", AT_STRING, AT_NONE, 0, 1, 0, 0, up_down, -1, true},
 	STR_OPT("mac"),
 	{"mac_in_use", AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
@@ -97,11 +106,12 @@ static const struct column iface_cols[] = {
 	STR("type"),
 };
 
+/* The last number is the index of "name" in the sorted columns (conf_test checks it). */
 const struct table db_tables[T__N] = {
 	[T_OVS] = {"Open_vSwitch", ovs_cols, RTE_DIM_(ovs_cols), true, -1},
 	[T_BRIDGE] = {"Bridge", bridge_cols, RTE_DIM_(bridge_cols), false, 3},
-	[T_PORT] = {"Port", port_cols, RTE_DIM_(port_cols), false, 2},
-	[T_IFACE] = {"Interface", iface_cols, RTE_DIM_(iface_cols), false, 8},
+	[T_PORT] = {"Port", port_cols, RTE_DIM_(port_cols), false, 8},
+	[T_IFACE] = {"Interface", iface_cols, RTE_DIM_(iface_cols), false, 9},
 };
 
 int
@@ -668,6 +678,15 @@ refresh_map(struct db *db, enum table_id t, const char *column, db_map_fn fn, vo
 		datum_free(scol, &r->d[sc]);
 		if (!fn(db_row_name(t, r), &st, aux))
 			continue;
+		if (scol->value == AT_NONE) {
+			/* A scalar column (bond_active_slave, lacp_current): the one value. */
+			union atom a = {.s = st.kv[0].value};
+			if (scol->key == AT_BOOLEAN)
+				a.i = !strcmp(st.kv[0].value, "true");
+			if (st.n > 0)
+				datum_add(scol, &r->d[sc], &a, NULL);
+			continue;
+		}
 		for (unsigned k = 0; k < st.n && k < STATUS_MAP_MAX; k++) {
 			union atom key = {.s = st.kv[k].key};
 			union atom val = {.s = st.kv[k].value};
@@ -691,6 +710,8 @@ db_refresh_map(struct db *db, enum status_column column, db_map_fn fn, void *aux
 		[STATUS_PORT_STATISTICS] = {T_PORT, "statistics"},
 		[STATUS_PORT_RSTP] = {T_PORT, "rstp_status"},
 		[STATUS_PORT_RSTP_STATS] = {T_PORT, "rstp_statistics"},
+		[STATUS_PORT_BOND] = {T_PORT, "bond_active_slave"},
+		[STATUS_IFACE_LACP] = {T_IFACE, "lacp_current"},
 	};
 
 	refresh_map(db, where[column].table, where[column].column, fn, aux);
@@ -754,6 +775,18 @@ cmp_ports(const void *a, const void *b)
 	return strcmp(((const struct conf_port *)a)->name, ((const struct conf_port *)b)->name);
 }
 
+static int
+cmp_ifaces(const void *a, const void *b)
+{
+	return strcmp(((const struct conf_iface *)a)->name, ((const struct conf_iface *)b)->name);
+}
+
+bool
+conf_port_is_bond(const struct conf_port *cp)
+{
+	return cp->n_ifaces > 1 || (cp->lacp != NULL && strcmp(cp->lacp, "off"));
+}
+
 struct conf *
 conf_from_db(const struct db *db)
 {
@@ -790,6 +823,12 @@ conf_from_db(const struct db *db)
 			for (unsigned k = 0; k < tr->n; k++)
 				cp->trunks[k] = (uint16_t)tr->keys[k].i;
 			cp->vlan_mode = str_or_null(col(pr, T_PORT, "vlan_mode"));
+			cp->bond_mode = str_or_null(col(pr, T_PORT, "bond_mode"));
+			cp->lacp = str_or_null(col(pr, T_PORT, "lacp"));
+			const struct datum *ud = col(pr, T_PORT, "bond_updelay");
+			cp->bond_updelay = ud->n ? ud->keys[0].i : 0;
+			ud = col(pr, T_PORT, "bond_downdelay");
+			cp->bond_downdelay = ud->n ? ud->keys[0].i : 0;
 			map_from(&cp->other_config, pr, T_PORT, "other_config");
 			const struct datum *is = col(pr, T_PORT, "interfaces");
 			cp->ifaces = xcalloc(is->n ? is->n : 1, sizeof(*cp->ifaces));
@@ -809,6 +848,8 @@ conf_from_db(const struct db *db)
 				ci->mtu_request = m->n ? m->keys[0].i : -1;
 				ci->mac = str_or_null(col(ir, T_IFACE, "mac"));
 			}
+			/* A bond's members by name: its first is the same from run to run. */
+			qsort(cp->ifaces, cp->n_ifaces, sizeof(*cp->ifaces), cmp_ifaces);
 		}
 		qsort(cb->ports, cb->n_ports, sizeof(*cb->ports), cmp_ports);
 	}
@@ -838,6 +879,8 @@ conf_destroy(struct conf *conf)
 			free(cp->name);
 			free(cp->trunks);
 			free(cp->vlan_mode);
+			free(cp->bond_mode);
+			free(cp->lacp);
 			map_free(&cp->other_config);
 		}
 		free(cb->ports);

@@ -191,6 +191,43 @@ valid_rstp_times(enum table_id t, const struct row *r, struct ds *why)
 	return false;
 }
 
+/* A scalar string column's value, or NULL when empty. */
+static const char *
+row_string(enum table_id t, const struct row *r, const char *column)
+{
+	const struct datum *d = &r->d[db_column_index(t, column)];
+
+	return d->n ? d->keys[0].s : NULL;
+}
+
+/*
+ * A Port's bond settings: a bond is a port of two interfaces or more, or of one with LACP
+ * (OVS runs LACP on a single interface for its partner's sake). bond_mode elsewhere would be
+ * stored and ignored; balance-tcp needs LACP, as in OVS, where it otherwise sends nothing.
+ */
+static bool
+valid_bond(enum table_id t, const struct row *r, struct ds *why)
+{
+	const char *mode = row_string(t, r, "bond_mode");
+	const char *lacp = row_string(t, r, "lacp");
+	unsigned n = r->d[db_column_index(t, "interfaces")].n;
+	bool lacp_on = lacp != NULL && strcmp(lacp, "off");
+
+	if (mode != NULL && n < 2 && !lacp_on) {
+		ds_put_format(why,
+			"bond_mode=%s has no effect on a port of one interface (add-bond makes a "
+			"bond of two or more; lacp=active makes a bond of one)",
+			mode);
+		return false;
+	}
+	if (mode != NULL && !strcmp(mode, "balance-tcp") && !lacp_on) {
+		ds_put_cstr(why, "bond_mode=balance-tcp needs lacp=active or lacp=passive (without "
+				 "a negotiated partner such a bond carries nothing, as in OVS)");
+		return false;
+	}
+	return true;
+}
+
 /* ---- The table ---- */
 
 static const char *const v_true[] = {"true", NULL};
@@ -207,6 +244,8 @@ static const char *const rxq_assign[] = {"roundrobin", NULL};
 static const char *const vlan_limit[] = {"0", "2", NULL};
 static const char *const datapath_types[] = {"", "netdev", NULL};
 static const char *const qinq_ethtypes[] = {"802.1ad", "802.1q", NULL};
+static const char *const detect_modes[] = {"carrier", "miimon", NULL};
+static const char *const lacp_times[] = {"fast", "slow", NULL};
 static const char *const priority_tags[] = {"never", "if-nonzero", "always", "true", "false", NULL};
 static const char *const tx_steering[] = {"thread", NULL};
 /* The types port.c opens (port_devargs()). */
@@ -215,7 +254,6 @@ static const char *const iface_types[] = {"", "system", "internal", "dpdk", "dpd
 
 static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods multicast "
 			       "within the VLAN";
-static const char no_bond[] = "Trestle has no bonds or LACP: one interface per port";
 static const char no_tunnel[] = "Trestle has no tunnels";
 static const char no_cfm[] = "Trestle has no CFM";
 static const char no_bfd[] = "Trestle has no BFD";
@@ -398,7 +436,8 @@ const struct refusal refusals[] = {
 	{"Bridge", "datapath_version", NULL, REFUSE_ABSENT, .why = not_reported},
 
 	/* Port. */
-	{"Port", "interfaces", NULL, REFUSE_MANY, .why = no_bond},
+	{"Port", "bond_mode", NULL, REFUSE_ROW, .row_valid = valid_bond,
+		.why = "a bond is a port of two interfaces or more"},
 	{"Port", "tag", NULL, REFUSE_ANY, .when = {{"vlan_mode", v_trunk}},
 		.why = "a trunk port has no native VLAN: use vlan_mode=native-untagged or "
 		       "native-tagged, or clear tag"},
@@ -411,17 +450,28 @@ const struct refusal refusals[] = {
 		.why = "802.1ad or 802.1q"},
 	{"Port", "other_config", "priority-tags", REFUSE_INVALID, .values = priority_tags,
 		.why = "never, if-nonzero or always"},
-	{"Port", "other_config", "bond-hash-basis", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "lb-output-action", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "bond-primary", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "all-members-active", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "bond-detect-mode", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "bond-miimon-interval", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "bond-rebalance-interval", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "lacp-system-id", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "lacp-system-priority", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "lacp-time", REFUSE_ANY, .why = no_bond},
-	{"Port", "other_config", "lacp-fallback-ab", REFUSE_ANY, .why = no_bond},
+	/* Bonds and LACP (docs/bond.md). */
+	{"Port", "other_config", "bond-hash-basis", REFUSE_RANGE, .min = 0, .max = UINT32_MAX,
+		.why = "an integer from 0 to 4294967295"},
+	{"Port", "other_config", "lb-output-action", REFUSE_OTHERS, .values = v_false,
+		.why = "balance-tcp here hashes in the slow path and its megaflows match the "
+		       "5-tuple: there is no lb_output action to turn on"},
+	{"Port", "other_config", "all-members-active", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
+	{"Port", "other_config", "bond-detect-mode", REFUSE_INVALID, .values = detect_modes,
+		.why = "carrier or miimon"},
+	{"Port", "other_config", "bond-miimon-interval", REFUSE_RANGE, .min = 1,
+		.max = 2147483647, .why = "milliseconds, an integer from 1 to 2147483647"},
+	{"Port", "other_config", "bond-rebalance-interval", REFUSE_RANGE, .min = 0,
+		.max = 2147483647, .why = "milliseconds, an integer from 0 to 2147483647"},
+	{"Port", "other_config", "lacp-system-id", REFUSE_FORMAT, .valid = valid_mac,
+		.why = "a unicast MAC such as 52:54:00:12:34:56"},
+	{"Port", "other_config", "lacp-system-priority", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
+	{"Port", "other_config", "lacp-time", REFUSE_INVALID, .values = lacp_times,
+		.why = "fast or slow"},
+	{"Port", "other_config", "lacp-fallback-ab", REFUSE_INVALID, .values = v_bool,
+		.why = "true or false"},
 	{"Port", "other_config", "stp-enable", REFUSE_INVALID, .values = v_bool,
 		.why = "true or false"},
 	{"Port", "other_config", "stp-port-num", REFUSE_RANGE, .min = 1, .max = 255,
@@ -448,12 +498,12 @@ const struct refusal refusals[] = {
 		.why = "true or false"},
 	{"Port", "other_config", "mcast-snooping-flood", REFUSE_ANY, .why = no_mcast},
 	{"Port", "other_config", "mcast-snooping-flood-reports", REFUSE_ANY, .why = no_mcast},
-	{"Port", "bond_mode", NULL, REFUSE_ABSENT, .why = no_bond},
-	{"Port", "bond_updelay", NULL, REFUSE_ABSENT, .why = no_bond},
-	{"Port", "bond_downdelay", NULL, REFUSE_ABSENT, .why = no_bond},
-	{"Port", "bond_active_slave", NULL, REFUSE_ABSENT, .why = no_bond},
-	{"Port", "bond_fake_iface", NULL, REFUSE_ABSENT, .why = no_bond},
-	{"Port", "lacp", NULL, REFUSE_ABSENT, .why = no_bond},
+	{"Port", "bond_updelay", NULL, REFUSE_RANGE, .min = 0, .max = 2147483647,
+		.why = "milliseconds, an integer from 0 to 2147483647"},
+	{"Port", "bond_downdelay", NULL, REFUSE_RANGE, .min = 0, .max = 2147483647,
+		.why = "milliseconds, an integer from 0 to 2147483647"},
+	{"Port", "bond_fake_iface", NULL, REFUSE_VALUES, .values = v_true,
+		.why = "Trestle has no fake bond interface: the bond's members are its ports"},
 	{"Port", "mac", NULL, REFUSE_ABSENT,
 		.why = "only a bond has a Port MAC; set the Interface's mac"},
 	{"Port", "qos", NULL, REFUSE_ABSENT, .why = no_qos},
@@ -526,9 +576,12 @@ const struct refusal refusals[] = {
 	{"Interface", "other_config", "cfm_opstate", REFUSE_ANY, .why = no_cfm},
 	{"Interface", "other_config", "cfm_ccm_vlan", REFUSE_ANY, .why = no_cfm},
 	{"Interface", "other_config", "cfm_ccm_pcp", REFUSE_ANY, .why = no_cfm},
-	{"Interface", "other_config", "lacp-port-id", REFUSE_ANY, .why = no_bond},
-	{"Interface", "other_config", "lacp-port-priority", REFUSE_ANY, .why = no_bond},
-	{"Interface", "other_config", "lacp-aggregation-key", REFUSE_ANY, .why = no_bond},
+	{"Interface", "other_config", "lacp-port-id", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
+	{"Interface", "other_config", "lacp-port-priority", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
+	{"Interface", "other_config", "lacp-aggregation-key", REFUSE_RANGE, .min = 1,
+		.max = 65535, .why = "an integer from 1 to 65535"},
 	{"Interface", "other_config", "hw-offload-priority", REFUSE_ANY, .why = no_offload},
 	{"Interface", "ingress_policing_rate", NULL, REFUSE_ABSENT, .why = no_qos},
 	{"Interface", "ingress_policing_burst", NULL, REFUSE_ABSENT, .why = no_qos},
@@ -543,7 +596,6 @@ const struct refusal refusals[] = {
 	{"Interface", "cfm_fault_status", NULL, REFUSE_ABSENT, .why = no_cfm},
 	{"Interface", "cfm_remote_opstate", NULL, REFUSE_ABSENT, .why = no_cfm},
 	{"Interface", "cfm_health", NULL, REFUSE_ABSENT, .why = no_cfm},
-	{"Interface", "lacp_current", NULL, REFUSE_ABSENT, .why = no_bond},
 	{"Interface", "lldp", NULL, REFUSE_ABSENT, .why = "Trestle has no LLDP"},
 	{"Interface", "ifindex", NULL, REFUSE_ABSENT, .why = not_reported},
 	{"Interface", "link_resets", NULL, REFUSE_ABSENT, .why = not_reported},

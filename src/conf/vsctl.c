@@ -28,6 +28,7 @@ struct vsctl_cmd {
 	bool if_exists;          /* --if-exists. */
 	bool may_exist;          /* --may-exist. */
 	bool all;                /* --all (destroy). */
+	bool fake_iface;         /* --fake-iface (add-bond). */
 	const char *id;          /* --id=@name, or NULL. */
 };
 
@@ -351,10 +352,16 @@ cmd_list_ifaces(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	return list_ports_or_ifaces(ctx, c, true);
 }
 
+/*
+ * add-port and add-bond: port name on bridge brname with interfaces ifaces[0..n_ifaces),
+ * then the settings (COLUMN[:KEY]=VALUE) for the Port row.
+ */
 static int
-cmd_add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c, const char *brname, const char *name,
+	const char *const *ifaces, int n_ifaces, const char *const *settings, int n_settings,
+	bool fake_iface)
 {
-	const char *brname = c->argv[1], *name = c->argv[2], *what;
+	const char *what;
 	struct row *b = need_bridge(ctx, brname);
 
 	if (b == NULL)
@@ -365,9 +372,9 @@ cmd_add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 			return 0;
 		if (c->may_exist && strcmp(on, brname))
 			ds_put_format(&ctx->err,
-				"\"--may-exist add-port %s %s\" but %s is actually "
+				"\"--may-exist %s %s %s\" but %s is actually "
 				"attached to bridge %s",
-				brname, name, name, on);
+				c->argv[0], brname, name, name, on);
 		else
 			ds_put_format(&ctx->err,
 				"cannot create a port named %s because a %s named %s "
@@ -375,16 +382,122 @@ cmd_add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 				name, what, name, on);
 		return -EEXIST;
 	}
-	struct row *i = db_row_new(ctx->db, T_IFACE, NULL);
-	set_name(i, T_IFACE, name);
+	for (int k = 0; k < n_ifaces; k++) {
+		on = where_is(ctx, ifaces[k], &what);
+		for (int j = 0; j < k && on == NULL; j++)
+			if (!strcmp(ifaces[j], ifaces[k]))
+				on = brname, what = "interface";
+		if (on != NULL) {
+			ds_put_format(&ctx->err,
+				"cannot create an interface named %s because a %s named %s "
+				"already exists on bridge %s",
+				ifaces[k], what, ifaces[k], on);
+			return -EEXIST;
+		}
+	}
 	struct row *p = db_row_new(ctx->db, T_PORT, NULL);
 	set_name(p, T_PORT, name);
-	ref_add(p, T_PORT, "interfaces", i->uuid);
+	for (int k = 0; k < n_ifaces; k++) {
+		struct row *i = db_row_new(ctx->db, T_IFACE, NULL);
+		set_name(i, T_IFACE, ifaces[k]);
+		ref_add(p, T_PORT, "interfaces", i->uuid);
+	}
 	ref_add(b, T_BRIDGE, "ports", p->uuid);
 	ctx->changed = true;
-	for (int k = 3; k < c->argc; k++)
-		if (set_one(ctx, T_PORT, p, c->argv[k]) < 0)
+	if (fake_iface && set_one(ctx, T_PORT, p, "bond_fake_iface=true") < 0)
+		return -EINVAL;
+	for (int k = 0; k < n_settings; k++)
+		if (set_one(ctx, T_PORT, p, settings[k]) < 0)
 			return -EINVAL;
+	return 0;
+}
+
+static int
+cmd_add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	return add_port(ctx, c, c->argv[1], c->argv[2], &c->argv[2], 1, &c->argv[3], c->argc - 3,
+		false);
+}
+
+/* add-bond BRIDGE PORT IFACE... [COLUMN[:KEY]=VALUE]...: the interfaces end at the first '='. */
+static int
+cmd_add_bond(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	int n_ifaces = c->argc - 3;
+
+	for (int k = 3; k < c->argc; k++) {
+		if (strchr(c->argv[k], '=')) {
+			n_ifaces = k - 3;
+			break;
+		}
+	}
+	if (n_ifaces < 2) {
+		ds_put_format(&ctx->err,
+			"add-bond requires at least 2 interfaces, but only %d were specified",
+			n_ifaces);
+		return -EINVAL;
+	}
+	return add_port(ctx, c, c->argv[1], c->argv[2], &c->argv[3], n_ifaces,
+		&c->argv[3 + n_ifaces], c->argc - 3 - n_ifaces, c->fake_iface);
+}
+
+/* add-bond-iface BOND IFACE. */
+static int
+cmd_add_bond_iface(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *p = db_row_by_name(ctx->db, T_PORT, c->argv[1]);
+	const char *what;
+
+	if (p == NULL) {
+		ds_put_format(&ctx->err, "no port named %s", c->argv[1]);
+		return -ENOENT;
+	}
+	struct row *i = db_row_by_name(ctx->db, T_IFACE, c->argv[2]);
+	if (c->may_exist && i != NULL && port_of_iface(ctx, i) == p)
+		return 0;
+	const char *on = where_is(ctx, c->argv[2], &what);
+	if (on != NULL) {
+		ds_put_format(&ctx->err,
+			"cannot create an interface named %s because a %s named %s already "
+			"exists on bridge %s",
+			c->argv[2], what, c->argv[2], on);
+		return -EEXIST;
+	}
+	i = db_row_new(ctx->db, T_IFACE, NULL);
+	set_name(i, T_IFACE, c->argv[2]);
+	ref_add(p, T_PORT, "interfaces", i->uuid);
+	ctx->changed = true;
+	return 0;
+}
+
+/* del-bond-iface [BOND] IFACE. */
+static int
+cmd_del_bond_iface(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	const char *name = c->argv[c->argc - 1];
+	struct row *i = db_row_by_name(ctx->db, T_IFACE, name);
+	struct row *p = i ? port_of_iface(ctx, i) : NULL;
+
+	if (p == NULL) {
+		if (c->if_exists)
+			return 0;
+		ds_put_format(&ctx->err, "no interface named %s", name);
+		return -ENOENT;
+	}
+	if (c->argc == 3 && strcmp(db_row_name(T_PORT, p), c->argv[1])) {
+		ds_put_format(&ctx->err, "port %s does not have an interface %s", c->argv[1],
+			name);
+		return -ENOENT;
+	}
+	if (cell(p, T_PORT, "interfaces")->n < 2) {
+		ds_put_format(&ctx->err,
+			"cannot remove interface %s from port %s: a port keeps one interface "
+			"at least (del-port removes the port)",
+			name, db_row_name(T_PORT, p));
+		return -EINVAL;
+	}
+	ref_remove(p, T_PORT, "interfaces", i->uuid);
+	ctx->changed = true;
 	return 0;
 }
 
@@ -1282,6 +1395,9 @@ static const struct vsctl_command_def commands[] = {
 	{"list-br", 0, 0, cmd_list_br},
 	{"br-exists", 1, 1, cmd_br_exists},
 	{"add-port", 2, 1000, cmd_add_port},
+	{"add-bond", 4, 1000, cmd_add_bond},
+	{"add-bond-iface", 2, 2, cmd_add_bond_iface},
+	{"del-bond-iface", 1, 2, cmd_del_bond_iface},
 	{"del-port", 1, 2, cmd_del_port},
 	{"list-ports", 1, 1, cmd_list_ports},
 	{"list-ifaces", 1, 1, cmd_list_ifaces},
@@ -1310,6 +1426,8 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		cmd->may_exist = true;
 	else if (!strcmp(a, "--all"))
 		cmd->all = true;
+	else if (!strcmp(a, "--fake-iface"))
+		cmd->fake_iface = true;
 	else if (!strncmp(a, "--id=", 5))
 		cmd->id = a + 5;
 	else if (!strcmp(a, "--no-headings") || !strcmp(a, "--no-heading"))

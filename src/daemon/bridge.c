@@ -96,6 +96,27 @@ bridge_port_by_name(const char *name)
 }
 
 struct port *
+bridge_port_by_learn_name(const char *name)
+{
+	for (unsigned b = 0; conf_in_force && b < conf_in_force->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf_in_force->bridges[b];
+		for (unsigned p = 0; p < cb->n_ports; p++) {
+			const struct conf_port *cp = &cb->ports[p];
+			if (strcmp(cp->name, name) || !conf_port_is_bond(cp))
+				continue;
+			/* A bond learns under its first started member (snapshot_build()). */
+			for (unsigned i = 0; i < cp->n_ifaces; i++) {
+				struct port *port = bridge_port_by_name(cp->ifaces[i].name);
+				if (port != NULL && port->started)
+					return port;
+			}
+			return NULL;
+		}
+	}
+	return bridge_port_by_name(name);
+}
+
+struct port *
 bridge_port_by_dp(uint32_t dp_no)
 {
 	return dp_no < PORT_MAX ? ports[dp_no] : NULL;
@@ -232,8 +253,12 @@ want_find(const struct want *w, unsigned n, const char *name)
 static void
 snapshot_free(struct dp_snapshot *s)
 {
-	for (unsigned i = 0; i < s->n_bridges; i++)
-		free((void *)s->bridges[i].l2.ports);
+	for (unsigned i = 0; i < s->n_bridges; i++) {
+		const struct l2_bridge *l2 = &s->bridges[i].l2;
+		for (unsigned k = 0; k < l2->n_ports; k++)
+			free((void *)l2->ports[k].bond);
+		free((void *)l2->ports);
+	}
 	free(s->bridges);
 	for (unsigned i = 0; i < PMD_MAX; i++)
 		free(s->rxqs[i]);
@@ -357,6 +382,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 		struct l2_port *lps = xcalloc(cap ? cap : 1, sizeof(*lps));
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			const struct conf_port *cp = &cb->ports[p];
+			struct l2_bond *bond = NULL;
 			for (unsigned i = 0; i < cp->n_ifaces; i++) {
 				struct port *port = bridge_port_by_name(cp->ifaces[i].name);
 				if (port == NULL || skip[port->dp_no])
@@ -366,8 +392,22 @@ snapshot_build(const struct conf *conf, const bool *skip)
 				if (!port->started)
 					continue;
 				s->ports[port->dp_no].br = db;
-				l2_port_from_conf(&lps[n], port->dp_no, cp);
-				n++;
+				if (!conf_port_is_bond(cp)) {
+					l2_port_from_conf(&lps[n++], port->dp_no, cp);
+					continue;
+				}
+				/*
+				 * A bond is one port: its members in order, its identity the first
+				 * one's; the bond module's snapshot hook says which may carry what.
+				 */
+				if (bond == NULL) {
+					bond = xcalloc(1, sizeof(*bond));
+					snprintf(bond->name, sizeof(bond->name), "%s", cp->name);
+					l2_port_from_conf(&lps[n], port->dp_no, cp);
+					lps[n++].bond = bond;
+				}
+				if (bond->n_members < L2_BOND_MAX_MEMBERS)
+					bond->members[bond->n_members++] = port->dp_no;
 			}
 		}
 		db->l2.ports = lps;
@@ -661,11 +701,12 @@ flush_macs_of_changed_vlans(const struct dp_snapshot *s)
 	for (unsigned b = 0; b < s->n_bridges; b++) {
 		const struct dp_bridge *db = &s->bridges[b];
 		for (unsigned i = 0; i < db->l2.n_ports; i++) {
-			const struct l2_port *lp = &db->l2.ports[i];
-			uint32_t d = lp->dp_port;
-			if (last_l2_valid[d] && memcmp(&last_l2[d], lp, sizeof(*lp)) != 0)
+			struct l2_port lp = db->l2.ports[i];
+			uint32_t d = lp.dp_port;
+			lp.bond = NULL; /* A bond's members and their states are not VLAN settings. */
+			if (last_l2_valid[d] && memcmp(&last_l2[d], &lp, sizeof(lp)) != 0)
 				mac_table_flush_port(db->macs, d);
-			last_l2[d] = *lp;
+			last_l2[d] = lp;
 			last_l2_valid[d] = true;
 		}
 	}

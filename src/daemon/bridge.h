@@ -37,6 +37,11 @@ bool bridge_iface_status(const char *name, struct iface_status *st, void *aux);
 struct mac_table *bridge_mac_table(const char *name);
 /* The open port with this name, or NULL. */
 struct port *bridge_port_by_name(const char *name);
+/*
+ * The port MAC learning knows Port name by: a bond's first started member, else the open port
+ * of that interface name; NULL when none.
+ */
+struct port *bridge_port_by_learn_name(const char *name);
 /* The open port with this datapath number, or NULL. */
 struct port *bridge_port_by_dp(uint32_t dp_no);
 /* Name of the bridge port dp_no belongs to, or NULL. */

@@ -250,6 +250,7 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	xo.n_credits = 0;
 	xo.stp_all = false;
 	xo.stp_port = 0;
+	xo.bond_bucket = -1;
 	dp_actions_init(acts);
 	const struct dp_punt_match *pm = dp_punt_find(pmd->snap, br, key, &xo.mask);
 	if (pm != NULL) {
@@ -289,6 +290,7 @@ dp_upcall_one(struct pmd *pmd, const struct flow_key *key, const uint32_t *hash,
 	}
 	dp_flow_set_credits(f, xo.credits, xo.n_credits);
 	dp_flow_set_stp_reads(f, xo.stp_all, xo.stp_port);
+	f->bond_bucket = (int16_t)xo.bond_bucket;
 	if (hash != NULL)
 		emc_maybe_insert(pmd->emc, key, *hash, f, pmd->emc_inv_prob);
 	return f;

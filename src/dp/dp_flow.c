@@ -317,6 +317,7 @@ dp_flow_table_insert(struct dp_flow_table *tbl, const struct flow_key *key,
 	f->learn_gen = learn_gen_ptr ? *learn_gen_ptr : 0;
 	f->stp_all = false;
 	f->stp_port = 0;
+	f->bond_bucket = -1;
 	f->subtable = st;
 	f->in_use = true;
 	f->next = st->buckets[hash & (st->n_buckets - 1)];

@@ -114,7 +114,7 @@ fdb_add(int argc, const char *const argv[], struct ds *out)
 
 	if (macs == NULL)
 		return -ENOENT;
-	struct port *p = bridge_port_by_name(argv[2]);
+	struct port *p = bridge_port_by_learn_name(argv[2]);
 	const char *br = p ? bridge_of_port(p->dp_no) : NULL;
 	if (p == NULL || br == NULL || strcmp(br, argv[1])) {
 		ds_put_format(out, "no such port %s in bridge %s", argv[2], argv[1]);

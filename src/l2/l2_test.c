@@ -412,6 +412,209 @@ test_stp_states(void **state)
 	mac_table_destroy(macs);
 }
 
+/*
+ * Bonds: a bridge of an access port (1) and a trunk bond of members 2 and 3, whose identity
+ * is member 2's. Returns the actions of a frame from in to dst (NULL: broadcast) as text.
+ */
+static struct l2_bond bond;
+static struct l2_port bports[2];
+
+static void
+setup_bond(struct mac_table *macs, uint8_t mode, uint8_t admit)
+{
+	memset(bports, 0, sizeof(bports));
+	memset(&bond, 0, sizeof(bond));
+	bports[0] = (struct l2_port){.dp_port = 1, .mode = L2_VLAN_ACCESS, .tag = 0};
+	bports[1] = (struct l2_port){.dp_port = 2, .mode = L2_VLAN_TRUNK, .trunk_all = true,
+		.bond = &bond};
+	bond.mode = mode;
+	bond.admit = admit;
+	bond.n_members = 2;
+	bond.members[0] = 2, bond.members[1] = 3;
+	bond.enabled[0] = bond.enabled[1] = true;
+	bond.active = 2;
+	for (unsigned b = 0; b < L2_BOND_BUCKETS; b++)
+		bond.buckets[b] = 2 + b % 2;
+	br = (struct l2_bridge){.n_ports = 2, .ports = bports, .macs = macs};
+}
+
+static const char *
+bxlate(struct flow_key *k, struct flow_key *mask, uint8_t *drop)
+{
+	static struct ds out = DS_INIT;
+	struct dp_actions acts;
+	struct normal_result res;
+
+	memset(mask, 0, sizeof(*mask));
+	dp_actions_init(&acts);
+	assert_int_equal(normal_xlate(&br, k, mask, &acts, 0, &res), 0);
+	ds_clear(&out);
+	dp_actions_format(&out, &acts);
+	*drop = acts.drop;
+	return ds_cstr(&out);
+}
+
+static void
+test_bond_forwarding(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct flow_key k, mask;
+	uint8_t drop;
+	unsigned on[4] = {0};
+
+	(void)state;
+	setup_bond(macs, L2_BOND_SLB, L2_BOND_ADMIT_ENABLED);
+	/* A flood from port 1 leaves by one member, the one its source's bucket names. */
+	for (uint8_t i = 0; i < 64; i++) {
+		k = frame(1, -1, 0);
+		k.dl_src = mac(i);
+		const char *a = bxlate(&k, &mask, &drop);
+		assert_true(!strcmp(a, "2") || !strcmp(a, "3"));
+		on[a[0] - '0']++;
+		unsigned b = l2_bond_hash_slb(&k.dl_src, 0, 0) % L2_BOND_BUCKETS;
+		assert_int_equal(a[0] - '0', 2 + b % 2);
+	}
+	assert_true(on[2] > 10 && on[3] > 10);
+	/* What comes in on member 3 is learned on the bond (member 2's number) ... */
+	k = frame(3, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "1");
+	assert_int_equal(mac_table_lookup(macs, 0, &k.dl_src, 0), 2);
+	/* ... and never flooded back into the bond: from member 2 it only reaches port 1. */
+	k = frame(2, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "1");
+	/* A disabled member takes nothing in, once LACP negotiated. */
+	bond.enabled[1] = false;
+	k = frame(3, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_INACTIVE);
+	/* No member enabled: unicast to the bond is dropped as bond_down. */
+	bond.enabled[0] = false;
+	for (unsigned b = 0; b < L2_BOND_BUCKETS; b++)
+		bond.buckets[b] = 0;
+	k = frame(1, -1, 0);
+	k.dl_dst = mac(0x43); /* Learned on the bond above. */
+	assert_string_equal(bxlate(&k, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_DOWN);
+	mac_table_destroy(macs);
+}
+
+static void
+test_bond_admission(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct flow_key k, mask;
+	uint8_t drop;
+
+	(void)state;
+	/* Active-backup: only the active member's frames get in. */
+	setup_bond(macs, L2_BOND_AB, L2_BOND_ADMIT_ACTIVE);
+	k = frame(3, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_INACTIVE);
+	k = frame(2, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "1");
+	/* And everything leaves by the active member. */
+	k = frame(1, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "2");
+	/* LACP configured, no partner, no fallback: nothing. */
+	setup_bond(macs, L2_BOND_SLB, L2_BOND_ADMIT_NONE);
+	k = frame(2, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_INACTIVE);
+	/* balance-slb without LACP: multicast only on the active member... */
+	setup_bond(macs, L2_BOND_SLB, L2_BOND_ADMIT_SLB);
+	k = frame(3, -1, 0);
+	assert_string_equal(bxlate(&k, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_INACTIVE);
+	bond.all_members_active = true;
+	assert_string_equal(bxlate(&k, &mask, &drop), "1");
+	/* ... and a source learned on port 1 coming back by the bond is a reflection. */
+	k = frame(1, -1, 0);
+	bxlate(&k, &mask, &drop);
+	struct flow_key back = k;
+	back.in_port = 3;
+	back.dl_dst = mac(0x77);
+	assert_string_equal(bxlate(&back, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_REFLECTION);
+	/* Unless it is a gratuitous ARP: the host moved behind the bond. */
+	back.dl_dst = (struct rte_ether_addr){{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	back.dl_type = rte_cpu_to_be_16(0x0806);
+	back.nw_proto = 1;
+	back.nw_src = back.nw_dst = rte_cpu_to_be_32(0x0a000001);
+	assert_string_equal(bxlate(&back, &mask, &drop), "1");
+	assert_int_equal(mask.nw_src, UINT32_MAX);
+	mac_table_destroy(macs);
+}
+
+static void
+test_bond_tcp_hash(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct flow_key k, mask;
+	uint8_t drop;
+	unsigned on[4] = {0};
+
+	(void)state;
+	setup_bond(macs, L2_BOND_TCP, L2_BOND_ADMIT_ENABLED);
+	/* One source MAC, 64 UDP ports: spread, and the megaflow matches the 5-tuple. */
+	for (uint16_t p = 0; p < 64; p++) {
+		k = frame(1, -1, 0);
+		k.nw_proto = 17;
+		k.nw_src = rte_cpu_to_be_32(0x0a000002);
+		k.nw_dst = rte_cpu_to_be_32(0x0a000001);
+		k.tp_src = rte_cpu_to_be_16((uint16_t)(10000 + p));
+		k.tp_dst = rte_cpu_to_be_16(9);
+		const char *a = bxlate(&k, &mask, &drop);
+		on[a[0] - '0']++;
+		assert_int_equal(mask.tp_src, UINT16_MAX);
+		assert_int_equal(mask.tp_dst, UINT16_MAX);
+		assert_int_equal(mask.nw_src, UINT32_MAX);
+		assert_int_equal(mask.nw_proto, UINT8_MAX);
+	}
+	assert_true(on[2] > 10 && on[3] > 10);
+	mac_table_destroy(macs);
+}
+
+static void
+test_bond_buckets(void **state)
+{
+	int16_t bucket[L2_BOND_BUCKETS];
+	uint64_t load[L2_BOND_BUCKETS] = {0};
+	bool used[L2_BOND_BUCKETS] = {false};
+	bool en[2] = {true, true};
+	unsigned n0 = 0;
+
+	(void)state;
+	for (unsigned b = 0; b < L2_BOND_BUCKETS; b++)
+		bucket[b] = -1;
+	/* Unassigned buckets go round the enabled members. */
+	assert_int_equal(l2_bond_assign(bucket, used, en, 2, false), L2_BOND_BUCKETS);
+	for (unsigned b = 0; b < L2_BOND_BUCKETS; b++)
+		n0 += bucket[b] == 0;
+	assert_int_equal(n0, L2_BOND_BUCKETS / 2);
+	/* Member 1 leaves: all its buckets move to member 0 at once. */
+	en[1] = false;
+	assert_int_equal(l2_bond_assign(bucket, used, en, 2, false), L2_BOND_BUCKETS / 2);
+	for (unsigned b = 0; b < L2_BOND_BUCKETS; b++)
+		assert_int_equal(bucket[b], 0);
+	/* It comes back: the used buckets stay, the unused are spread again. */
+	en[1] = true;
+	for (unsigned b = 0; b < 8; b++)
+		used[b] = true, load[b] = 1000000;
+	l2_bond_assign(bucket, used, en, 2, true);
+	for (unsigned b = 0; b < 8; b++)
+		assert_int_equal(bucket[b], 0);
+	/* Rebalancing moves half the load to it, and halves the loads. */
+	assert_int_equal(l2_bond_rebalance(bucket, load, en, 2), 4);
+	unsigned moved = 0;
+	for (unsigned b = 0; b < 8; b++)
+		moved += bucket[b] == 1;
+	assert_int_equal(moved, 4);
+	assert_int_equal(load[0], 500000);
+	/* Balanced (or too little to matter): nothing moves. */
+	assert_int_equal(l2_bond_rebalance(bucket, load, en, 2), 0);
+}
+
 int
 main(void)
 {
@@ -425,6 +628,10 @@ main(void)
 		cmocka_unit_test(test_priority_tags_and_reserved),
 		cmocka_unit_test(test_learning_and_unicast),
 		cmocka_unit_test(test_stp_states),
+		cmocka_unit_test(test_bond_forwarding),
+		cmocka_unit_test(test_bond_admission),
+		cmocka_unit_test(test_bond_tcp_hash),
+		cmocka_unit_test(test_bond_buckets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -522,6 +522,20 @@ mac_table_format(struct mac_table *t, struct ds *out, uint64_t now_s,
 	free(rows);
 }
 
+unsigned
+mac_table_snapshot(struct mac_table *t, uint64_t now_s, struct mac_table_entry *out, unsigned max)
+{
+	unsigned n = 0;
+
+	rte_spinlock_lock(&t->lock);
+	for (uint32_t i = 0; i < t->n_buckets && n < max; i++)
+		for (struct mac_entry *e = t->buckets[i]; e && n < max; e = e->hnext)
+			if (!expired(t, e, now_s))
+				out[n++] = (struct mac_table_entry){e->mac, e->vlan, e->port};
+	rte_spinlock_unlock(&t->lock);
+	return n;
+}
+
 void
 mac_table_format_stats(struct mac_table *t, struct ds *out, const char *bridge)
 {

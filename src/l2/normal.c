@@ -5,8 +5,11 @@
  * other_config:priority-tags, other_config:qinq-ethtype).
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_hash_crc.h>
 
 #include "dp_actions.h"
 #include "dp_drop.h"
@@ -38,10 +41,150 @@ port_includes_vlan(const struct l2_port *p, uint16_t vlan)
 const struct l2_port *
 l2_bridge_port(const struct l2_bridge *br, uint32_t dp_port)
 {
-	for (unsigned i = 0; i < br->n_ports; i++)
-		if (br->ports[i].dp_port == dp_port)
-			return &br->ports[i];
+	for (unsigned i = 0; i < br->n_ports; i++) {
+		const struct l2_port *p = &br->ports[i];
+		if (p->dp_port == dp_port || (p->bond != NULL && l2_bond_has(p->bond, dp_port)))
+			return p;
+	}
 	return NULL;
+}
+
+/* ---- Bonds ---- */
+
+uint32_t
+l2_bond_hash_slb(const struct rte_ether_addr *mac, uint16_t vlan, uint32_t basis)
+{
+	uint8_t b[8];
+
+	memcpy(b, mac->addr_bytes, 6);
+	b[6] = (uint8_t)(vlan >> 8);
+	b[7] = (uint8_t)vlan;
+	return rte_hash_crc(b, sizeof(b), basis);
+}
+
+/* balance-tcp: the addresses, protocol and ports of IPv4 and IPv6; else as balance-slb. */
+static uint32_t
+hash_tcp(const struct flow_key *key, uint16_t vlan, uint32_t basis, struct flow_key *mask)
+{
+	uint16_t type = rte_be_to_cpu_16(key->dl_type);
+	uint32_t h;
+
+	mask->dl_type = UINT16_MAX;
+	if (type == RTE_ETHER_TYPE_IPV4) {
+		mask->nw_src = mask->nw_dst = UINT32_MAX;
+		h = rte_hash_crc_4byte(key->nw_src, basis);
+		h = rte_hash_crc_4byte(key->nw_dst, h);
+	} else if (type == RTE_ETHER_TYPE_IPV6) {
+		memset(mask->ipv6_src, 0xff, sizeof(mask->ipv6_src));
+		memset(mask->ipv6_dst, 0xff, sizeof(mask->ipv6_dst));
+		h = rte_hash_crc(key->ipv6_src, sizeof(key->ipv6_src), basis);
+		h = rte_hash_crc(key->ipv6_dst, sizeof(key->ipv6_dst), h);
+	} else {
+		return l2_bond_hash_slb(&key->dl_src, vlan, basis);
+	}
+	mask->nw_proto = UINT8_MAX;
+	h = rte_hash_crc_1byte(key->nw_proto, h);
+	if (key->nw_proto == IPPROTO_TCP || key->nw_proto == IPPROTO_UDP ||
+		key->nw_proto == IPPROTO_SCTP) {
+		mask->tp_src = mask->tp_dst = UINT16_MAX;
+		h = rte_hash_crc_2byte(key->tp_src, h);
+		h = rte_hash_crc_2byte(key->tp_dst, h);
+	}
+	return h;
+}
+
+unsigned
+l2_bond_bucket(const struct l2_bond *bond, const struct flow_key *key, uint16_t vlan,
+	struct flow_key *mask)
+{
+	uint32_t h = bond->mode == L2_BOND_TCP
+			     ? hash_tcp(key, vlan, bond->basis, mask)
+			     : l2_bond_hash_slb(&key->dl_src, vlan, bond->basis);
+
+	return h % L2_BOND_BUCKETS;
+}
+
+uint32_t
+l2_bond_choose(const struct l2_bond *bond, const struct flow_key *key, uint16_t vlan,
+	struct flow_key *mask)
+{
+	if (bond->mode == L2_BOND_AB)
+		return bond->active;
+	/* dl_src and the VLAN are in every NORMAL mask already. */
+	return bond->buckets[l2_bond_bucket(bond, key, vlan, mask)];
+}
+
+/* l2_bond_choose(), noting the bucket for the bond's load accounting (the first bond's). */
+static uint32_t
+bond_out(const struct l2_bond *bond, const struct flow_key *key, uint16_t vlan,
+	struct flow_key *mask, struct normal_result *res)
+{
+	if (bond->mode == L2_BOND_AB)
+		return bond->active;
+	unsigned b = l2_bond_bucket(bond, key, vlan, mask);
+	if (res->bond_bucket < 0)
+		res->bond_bucket = (int)b;
+	return bond->buckets[b];
+}
+
+/* A gratuitous ARP (OVS's is_gratuitous_arp()): a host telling where it now is. */
+static bool
+is_gratuitous_arp(const struct flow_key *key, struct flow_key *mask)
+{
+	mask->dl_type = UINT16_MAX;
+	if (key->dl_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ||
+		!rte_is_broadcast_ether_addr(&key->dl_dst))
+		return false;
+	mask->nw_proto = UINT8_MAX;
+	mask->nw_src = mask->nw_dst = UINT32_MAX;
+	if (key->nw_proto == 2) { /* A reply: the target hardware address is the sender's. */
+		memset(&mask->arp_tha, 0xff, sizeof(mask->arp_tha));
+		memset(&mask->arp_sha, 0xff, sizeof(mask->arp_sha));
+		if (!rte_is_same_ether_addr(&key->arp_sha, &key->arp_tha))
+			return false;
+	} else if (key->nw_proto != 1) {
+		return false;
+	}
+	return key->nw_src == key->nw_dst;
+}
+
+/*
+ * Whether bond in takes the frame key, received on its member key->in_port in VLAN vlan;
+ * else sets *why.
+ */
+static bool
+bond_admits(const struct l2_bridge *br, const struct l2_port *in, const struct flow_key *key,
+	uint16_t vlan, struct flow_key *mask, uint64_t now_s, enum dp_drop_reason *why)
+{
+	const struct l2_bond *b = in->bond;
+	bool enabled = false;
+
+	for (unsigned i = 0; i < b->n_members; i++)
+		if (b->members[i] == key->in_port)
+			enabled = b->enabled[i];
+	*why = DP_DROP_BOND_INACTIVE;
+	switch (b->admit) {
+	case L2_BOND_ADMIT_ENABLED:
+		return enabled;
+	case L2_BOND_ADMIT_NONE:
+		return false;
+	case L2_BOND_ADMIT_ACTIVE:
+		return key->in_port == b->active;
+	default:
+		break;
+	}
+	/* balance-slb without LACP. */
+	if (!enabled)
+		return false;
+	if (rte_is_multicast_ether_addr(&key->dl_dst) && !b->all_members_active &&
+		key->in_port != b->active)
+		return false;
+	int64_t learned = mac_table_lookup(br->macs, vlan, &key->dl_src, now_s);
+	if (learned >= 0 && (uint32_t)learned != in->dp_port && !is_gratuitous_arp(key, mask)) {
+		*why = DP_DROP_BOND_REFLECTION;
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -132,8 +275,8 @@ is_reserved_mcast(const struct rte_ether_addr *a)
  * distinct tag.
  */
 static void
-build_actions(struct dp_actions *acts, const struct l2_port *const *outs, const struct egress *eg,
-	unsigned n, const struct flow_key *key, bool has_switch_tag)
+build_actions(struct dp_actions *acts, const uint32_t *outs, const struct egress *eg, unsigned n,
+	const struct flow_key *key, bool has_switch_tag)
 {
 	bool done[L2_PORTS_MAX] = {false};
 	uint16_t in_tpid = rte_be_to_cpu_16(key->vlan_tpid);
@@ -145,7 +288,7 @@ build_actions(struct dp_actions *acts, const struct l2_port *const *outs, const 
 				    ? (eg[i].tagged && eg[i].tpid == in_tpid && eg[i].tci == in_tci)
 				    : !eg[i].tagged;
 		if (same) {
-			dp_actions_output(acts, outs[i]->dp_port);
+			dp_actions_output(acts, outs[i]);
 			done[i] = true;
 		}
 	}
@@ -158,7 +301,7 @@ build_actions(struct dp_actions *acts, const struct l2_port *const *outs, const 
 			dp_actions_pop_vlan(acts);
 			popped = true;
 		}
-		dp_actions_output(acts, outs[i]->dp_port);
+		dp_actions_output(acts, outs[i]);
 		done[i] = true;
 	}
 	/* 3. Each distinct tag: push, output to every port that wants it, pop. */
@@ -177,7 +320,7 @@ build_actions(struct dp_actions *acts, const struct l2_port *const *outs, const 
 		for (unsigned j = i; j < n; j++) {
 			if (!done[j] && eg[j].tagged && eg[j].tpid == eg[i].tpid &&
 				eg[j].tci == eg[i].tci) {
-				dp_actions_output(acts, outs[j]->dp_port);
+				dp_actions_output(acts, outs[j]);
 				done[j] = true;
 			}
 		}
@@ -193,6 +336,7 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	bool has_switch_tag;
 
 	memset(res, 0, sizeof(*res));
+	res->bond_bucket = -1;
 	mask->in_port = UINT32_MAX;
 	if (in == NULL)
 		return -EINVAL;
@@ -213,6 +357,12 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	uint16_t pcp = flow_vlan_present(key->vlan_tci) && in->mode != L2_VLAN_DOT1Q_TUNNEL
 			       ? flow_vlan_tci(key->vlan_tci) >> FLOW_VLAN_PCP_SHIFT
 			       : 0;
+	enum dp_drop_reason why;
+	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
+	if (in->bond != NULL && !bond_admits(br, in, key, vlan, mask, now_s, &why)) {
+		acts->drop = why;
+		return 0;
+	}
 
 	/* Spanning tree: a blocked port takes no frame, a learning one only learns from it. */
 	if (in->stp_state == L2_STP_BLOCK) {
@@ -234,9 +384,10 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	}
 
 	/* Where to: the learned port, or every other port of the VLAN. */
-	const struct l2_port *outs[L2_PORTS_MAX];
+	uint32_t outs[L2_PORTS_MAX];
 	struct egress eg[L2_PORTS_MAX];
 	unsigned n = 0;
+	bool bond_down = false;
 	int64_t dst = -1;
 	if (!rte_is_multicast_ether_addr(&key->dl_dst))
 		dst = mac_table_lookup(br->macs, vlan, &key->dl_dst, now_s);
@@ -244,8 +395,16 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	if (dport != NULL && port_includes_vlan(dport, vlan)) {
 		/* A learned port that spanning tree blocks now gets nothing (not a flood). */
 		if (dport != in && dport->stp_state == L2_STP_FORWARD) {
-			outs[n] = dport;
-			eg[n++] = egress_for(dport, in, vlan, pcp);
+			uint32_t o = dport->bond ? bond_out(dport->bond, key, vlan, mask, res)
+						 : dport->dp_port;
+			if (o != 0) {
+				outs[n] = o;
+				eg[n++] = egress_for(dport, in, vlan, pcp);
+			} else {
+				/* A bond none of whose members is enabled: its state was read. */
+				res->stp_port = dport->dp_port;
+				bond_down = true;
+			}
 		} else if (dport != in) {
 			res->stp_port = dport->dp_port;
 		}
@@ -257,12 +416,16 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 			if (p == in || p->stp_state != L2_STP_FORWARD ||
 				!port_includes_vlan(p, vlan))
 				continue;
-			outs[n] = p;
+			/* A bond floods on one member: the one its hash picks. */
+			uint32_t o = p->bond ? bond_out(p->bond, key, vlan, mask, res) : p->dp_port;
+			if (o == 0)
+				continue;
+			outs[n] = o;
 			eg[n++] = egress_for(p, in, vlan, pcp);
 		}
 	}
 	if (n == 0) {
-		acts->drop = DP_DROP_NO_OUTPUT;
+		acts->drop = bond_down ? DP_DROP_BOND_DOWN : DP_DROP_NO_OUTPUT;
 		return 0;
 	}
 	build_actions(acts, outs, eg, n, key, has_switch_tag);

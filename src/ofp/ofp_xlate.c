@@ -638,6 +638,8 @@ output_ofport(struct xctx *x, uint32_t ofport)
 			x->out->stp_all |= res.stp_all;
 			if (res.stp_port != 0)
 				stp_read(x->out, res.stp_port);
+			if (x->out->bond_bucket < 0)
+				x->out->bond_bucket = res.bond_bucket;
 		}
 		break;
 	}
@@ -902,6 +904,7 @@ ofp_xlate(const struct ofp_xlate_in *in, const struct flow_key *key, struct ofp_
 	dp_actions_init(&out->acts);
 	out->normal = out->flooded = out->stp_all = false;
 	out->stp_port = 0;
+	out->bond_bucket = -1;
 	out->n_credits = 0;
 	uint32_t in_of = in->ports.dp_to_of(in->ports.aux, key->in_port);
 	if (in_of == OFPP_NONE)

@@ -13,6 +13,17 @@
   pkt.py hostile IFACE --count N
       Random bytes, truncated headers, deep VLAN stacks, random source MACs (the kernel pads
       frames shorter than 14 bytes, so runts need the pcap form below).
+  pkt.py macs IFACE --macs K --seconds S [--size B] [--dst MAC] [--pps P]
+      Frames from K source MACs (02:aa:00:00:HH:LL) in turn, each with a sequence number,
+      for S seconds (at most P per second). Prints "sent=N".
+  pkt.py macs-count IFACE --seconds S
+      Counts the frames of "macs" received: "received=N duplicates=D" (a sequence number
+      seen twice) and "first=F last=L", and "max_gap_ms=G" between two received frames.
+  pkt.py udp IFACE --src MAC --dst MAC --ip-src A --ip-dst B --flows N --count M
+      M IPv4/UDP frames (checksums done) over N source ports in turn (N flows of a 5-tuple).
+  pkt.py lacp-hostile IFACE --src MAC --count N
+      LACPDUs a partner should never send: truncated, a wrong subtype or version, TLVs of the
+      wrong type or length, then N well-formed ones whose actor key changes every time.
   pkt.py pcap-hostile FILE --count N
       The same frames, written to a pcap file for a net_pcap port.
   pkt.py pcap-sized FILE --count N --size BYTES [--src MAC] [--dst MAC] [--vary-src]
@@ -203,6 +214,110 @@ def cmd_pcap_sized(a):
     print("frames=%d" % write_pcap(a.file, frames))
 
 
+def cmd_macs(a):
+    s = raw_socket(a.iface)
+    end = time.time() + a.seconds
+    seq = sent = 0
+    t_next = time.time()
+    while time.time() < end:
+        i = seq % a.macs
+        src = "02:aa:00:00:%02x:%02x" % (i >> 8, i & 0xff)
+        try:
+            s.send(frame(src, a.dst, (b"MACS %d " % seq).ljust(a.size - 14, b"\x5a")))
+            sent += 1
+        except OSError:
+            time.sleep(0.001)
+        seq += 1
+        if a.pps:
+            t_next += 1.0 / a.pps
+            d = t_next - time.time()
+            if d > 0:
+                time.sleep(d)
+    print("sent=%d" % sent)
+
+
+def cmd_macs_count(a):
+    s = raw_socket(a.iface)
+    s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE
+    s.settimeout(0.05)
+    end = time.time() + a.seconds
+    seen = set()
+    n = dup = 0
+    first = last = None
+    gap = 0.0
+    t_last = None
+    while time.time() < end:
+        try:
+            data, addr = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        if addr[2] == socket.PACKET_OUTGOING or data[14:19] != b"MACS ":
+            continue
+        seq = int(data[19:data.index(b" ", 19)])
+        now = time.time()
+        if t_last is not None:
+            gap = max(gap, now - t_last)
+        t_last = now
+        n += 1
+        if seq in seen:
+            dup += 1
+        seen.add(seq)
+        first = seq if first is None else first
+        last = seq
+    print("received=%d duplicates=%d first=%s last=%s max_gap_ms=%d"
+          % (n, dup, first, last, int(gap * 1000)))
+
+
+def ip_csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def cmd_udp(a):
+    s = raw_socket(a.iface)
+    src, dst = socket.inet_aton(a.ip_src), socket.inet_aton(a.ip_dst)
+    payload = b"UDPFLOWS".ljust(64, b"\0")
+    for i in range(a.count):
+        sport = 10000 + i % a.flows
+        udp = struct.pack("!HHHH", sport, 9, 8 + len(payload), 0) + payload
+        pseudo = src + dst + struct.pack("!BBH", 0, 17, len(udp))
+        udp = udp[:6] + struct.pack("!H", ip_csum(pseudo + udp) or 0xffff) + udp[8:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xffff, 0, 64, 17, 0,
+                         src, dst)
+        ip = ip[:10] + struct.pack("!H", ip_csum(ip)) + ip[12:]
+        s.send(mac_bytes(a.dst) + mac_bytes(a.src) + b"\x08\x00" + ip + udp)
+        if i % 64 == 63:
+            time.sleep(0.001)
+    print("sent=%d" % a.count)
+
+
+def lacpdu(src, key, subtype=1, version=1, actor_tlv=(1, 20), partner_tlv=(2, 20)):
+    actor = struct.pack("!BBH6sHHHB3x", actor_tlv[0], actor_tlv[1], 65534, mac_bytes(src),
+                        key, 255, 1, 0x05)
+    partner = struct.pack("!BBH6sHHHB3x", partner_tlv[0], partner_tlv[1], 0, b"\0" * 6, 0, 0,
+                          0, 0)
+    collector = struct.pack("!BBH12x", 3, 16, 0)
+    pdu = struct.pack("!BB", subtype, version) + actor + partner + collector + b"\0\0" + b"\0" * 50
+    return mac_bytes("01:80:c2:00:00:02") + mac_bytes(src) + struct.pack("!H", 0x8809) + pdu
+
+
+def cmd_lacp_hostile(a):
+    s = raw_socket(a.iface)
+    good = lacpdu(a.src, 1)
+    bad = [good[:20], good[:14 + 30], lacpdu(a.src, 1, subtype=9), lacpdu(a.src, 1, version=0),
+           lacpdu(a.src, 1, actor_tlv=(2, 20)), lacpdu(a.src, 1, actor_tlv=(1, 19)),
+           lacpdu(a.src, 1, partner_tlv=(2, 200))]
+    for f in bad:
+        s.send(f)
+    for i in range(a.count):
+        s.send(lacpdu(a.src, 1 + i % 65535))
+    print("sent=%d" % (len(bad) + a.count))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -226,12 +341,26 @@ def main():
     p.add_argument("--src", default="02:00:00:00:99:01"); p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff")
     p.add_argument("--vary-src", action="store_true")
     p.add_argument("--bcast-every", type=int, default=0)
+    p = sub.add_parser("macs")
+    p.add_argument("iface"); p.add_argument("--macs", type=int, default=64)
+    p.add_argument("--seconds", type=float, default=3); p.add_argument("--size", type=int, default=100)
+    p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff"); p.add_argument("--pps", type=float, default=0)
+    p = sub.add_parser("macs-count")
+    p.add_argument("iface"); p.add_argument("--seconds", type=float, default=3)
+    p = sub.add_parser("udp")
+    p.add_argument("iface"); p.add_argument("--src", required=True); p.add_argument("--dst", required=True)
+    p.add_argument("--ip-src", required=True); p.add_argument("--ip-dst", required=True)
+    p.add_argument("--flows", type=int, default=64); p.add_argument("--count", type=int, default=1000)
+    p = sub.add_parser("lacp-hostile")
+    p.add_argument("iface"); p.add_argument("--src", required=True)
+    p.add_argument("--count", type=int, default=10000)
     p = sub.add_parser("hostile")
     p.add_argument("iface"); p.add_argument("--count", type=int, default=1000)
     a = ap.parse_args()
     {"stream": cmd_stream, "count": cmd_count, "send": cmd_send, "trunk": cmd_trunk,
      "hostile": cmd_hostile, "pcap-hostile": cmd_pcap_hostile,
-     "pcap-sized": cmd_pcap_sized}[a.cmd](a)
+     "pcap-sized": cmd_pcap_sized, "macs": cmd_macs, "macs-count": cmd_macs_count,
+     "lacp-hostile": cmd_lacp_hostile, "udp": cmd_udp}[a.cmd](a)
 
 
 if __name__ == "__main__":
