@@ -279,6 +279,37 @@ wl_access_trunk_rstp() { # N
 	$AP fdb/add br0 p1 100 02:00:00:00:00:02 >/dev/null
 	measure p1
 }
+# A bond of two members, OVS's and Trestle's configured alike: MODE balance-slb (64 source
+# MACs: the hash reads the source MAC and VLAN) or balance-tcp (N UDP 5-tuples from one MAC
+# pair), LACP active. Each member's device is a pcap file of a partner's LACPDUs with the long
+# timeout, read once (bench_pcap.py lacp): LACP is negotiated and holds for 90 s, longer than
+# the row; what the members send is dropped (net_pcap without a tx file). The destination is
+# known on the bond (fdb/add on a member, which both switches take for the bond).
+wl_bond() { # MODE N
+	local f i lacp=()
+	if [ "$1" = balance-slb ]; then f=$(pcap_file macs 64); else f=$(pcap_file flows "$2"); fi
+	for i in 1 2; do
+		lacp[i]=$W/lacp-$i.pcap
+		[ -s "${lacp[i]}" ] || /usr/bin/python3 scripts/bench_pcap.py lacp $i "${lacp[i]}"
+	done
+	add_bridge
+	$VS add-bond br0 b0 m1 m2 bond_mode="$1" lacp=active \
+		other_config:lacp-system-id=02:00:00:00:00:0b \
+		-- set Interface m1 type=dpdk "options:dpdk-devargs=\"net_pcap1,rx_pcap=${lacp[1]}\"" \
+		-- set Interface m2 type=dpdk "options:dpdk-devargs=\"net_pcap2,rx_pcap=${lacp[2]}\""
+	for i in $(seq 50); do
+		[ "$($AP bond/show b0 2>/dev/null | grep -c "may_enable: true")" = 2 ] && break
+		sleep 0.2
+	done
+	[ "$($AP bond/show b0 | grep -c "may_enable: true")" = 2 ] ||
+		log "  $SW: bond b0 not negotiated: $($AP bond/show b0 | grep -E 'lacp_status|member')"
+	$AP fdb/add br0 m1 0 02:00:00:00:00:02 >/dev/null
+	$VS add-port br0 p0 -- set Interface p0 type=dpdk \
+		"options:dpdk-devargs=\"net_pcap0,rx_pcap=$f,infinite_rx=1\""
+	measure m1 m2
+	log "  $SW: members m1 $(tx_count m1), m2 $(tx_count m2) frames"
+}
+
 wl_macs() { # M: M source MACs learned, destination known
 	local f; f=$(pcap_file macs "$1")
 	add_bridge other_config:mac-table-size=262144
@@ -551,6 +582,8 @@ run() {
 		wl_flowgen) ceil=$(ceiling flowgen "$1") ;;
 		wl_rule_split) ceil=$(ceiling split "$1") ;;
 		wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
+		wl_bond) if [ "$1" = balance-slb ]; then ceil=$(ceiling pcap "$(pcap_file macs 64)")
+			else ceil=$(ceiling pcap "$(pcap_file flows "$2")"); fi ;;
 		*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
 		esac
 		ceils="$ceils$ceil"$'\n'
@@ -587,6 +620,8 @@ run normal-access-trunk-1 wl_access_trunk 1
 run normal-access-trunk-1k wl_access_trunk 1000
 run normal-access-trunk-1-stp wl_access_trunk_stp 1
 run normal-access-trunk-1-rstp wl_access_trunk_rstp 1
+run normal-bond-slb-64macs wl_bond balance-slb 64
+run normal-bond-tcp-1k wl_bond balance-tcp 1000
 run normal-1k-macs wl_macs 1000
 run normal-100k-macs wl_macs 100000
 run flow-setup-100k wl_setup 100000

@@ -102,7 +102,10 @@ bridge_port_by_learn_name(const char *name)
 		const struct conf_bridge *cb = &conf_in_force->bridges[b];
 		for (unsigned p = 0; p < cb->n_ports; p++) {
 			const struct conf_port *cp = &cb->ports[p];
-			if (strcmp(cp->name, name) || !conf_port_is_bond(cp))
+			bool member = false;
+			for (unsigned i = 0; i < cp->n_ifaces; i++)
+				member |= !strcmp(cp->ifaces[i].name, name);
+			if ((strcmp(cp->name, name) && !member) || !conf_port_is_bond(cp))
 				continue;
 			/* A bond learns under its first started member (snapshot_build()). */
 			for (unsigned i = 0; i < cp->n_ifaces; i++) {

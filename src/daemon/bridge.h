@@ -38,8 +38,8 @@ struct mac_table *bridge_mac_table(const char *name);
 /* The open port with this name, or NULL. */
 struct port *bridge_port_by_name(const char *name);
 /*
- * The port MAC learning knows Port name by: a bond's first started member, else the open port
- * of that interface name; NULL when none.
+ * The port MAC learning knows a Port or Interface name by: for a bond or one of its members,
+ * the bond's first started member; else the open port of that interface name; NULL if none.
  */
 struct port *bridge_port_by_learn_name(const char *name);
 /* The open port with this datapath number, or NULL. */
