@@ -649,14 +649,19 @@ output_ofport(struct xctx *x, uint32_t ofport)
 			break;
 		/* The port's state is at hand: no lookup per port (stp_forwards()). */
 		x->out->stp_all |= ofport == OFPP_FLOOD;
+		/* Every OpenFlow port: a bond's members each (OVS's flood_packets()). */
 		for (unsigned i = 0; i < x->in->l2->n_ports; i++) {
 			const struct l2_port *lp = &x->in->l2->ports[i];
-			if (lp->dp_port == in_dp)
-				continue;
-			if (ofport == OFPP_ALL || lp->stp_state == L2_STP_FORWARD)
-				output(x, lp->dp_port);
-			else
-				output_stp_skipped(x, p->dp_to_of(p->aux, lp->dp_port));
+			unsigned n = lp->bond ? lp->bond->n_members : 1;
+			for (unsigned k = 0; k < n; k++) {
+				uint32_t d = lp->bond ? lp->bond->members[k] : lp->dp_port;
+				if (d == in_dp)
+					continue;
+				if (ofport == OFPP_ALL || lp->stp_state == L2_STP_FORWARD)
+					output(x, d);
+				else
+					output_stp_skipped(x, p->dp_to_of(p->aux, d));
+			}
 		}
 		break;
 	default: {

@@ -55,6 +55,11 @@ check_ok "add-bond b0 s1 s2, balance-slb, lacp=active, fast" trestle add-bond br
 	other_config:lacp-system-id=02:00:00:00:00:0b other_config:bond-rebalance-interval=1000 \
 	-- set Interface s1 ofport_request=1 -- set Interface s2 ofport_request=2
 check_ok "links up" wait_link_up s1 s2 sa
+cp "$DB" $T/db.before
+check_fails "add-bond of one interface refused" trestle add-bond br0 b1 s3 lacp=active
+check_fails "balance-tcp without LACP refused" trestle set Port b0 bond_mode=balance-tcp lacp=off
+check_fails "a member already in a bond refused" trestle add-bond br0 b1 s1 s3
+check_ok "the saved configuration unchanged" cmp "$DB" $T/db.before
 
 # lacp_status BOND: "negotiated", "configured" or "off" from bond/show, Trestle's / OVS's.
 lacp_status() { trestle appctl bond/show "$1" | awk '$1 == "lacp_status:" { print $2 }'; }
