@@ -15,6 +15,7 @@
 #ifndef TRESTLE_MAC_TABLE_H
 #define TRESTLE_MAC_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -23,7 +24,10 @@ struct ds;
 struct mac_table;
 struct rte_ether_addr;
 
-#define MAC_TABLE_MAX_PORTS 64 /* Datapath port numbers must be below this. */
+/* Datapath port numbers must be below this: every one (DP_PORT_MAX, bridge.c checks). */
+#define MAC_TABLE_MAX_PORTS 1024
+/* How long a gratuitous ARP learned on a port that is no bond keeps its entry (OVS: 5 s). */
+#define MAC_TABLE_GARP_LOCK_S 5
 
 enum mac_learn_result {
 	MAC_LEARN_NOOP,    /* Known on this port: refreshed. */
@@ -46,6 +50,17 @@ void mac_table_set_aging(struct mac_table *t, unsigned aging_s);
 enum mac_learn_result mac_table_learn(struct mac_table *t, uint16_t vlan,
 	const struct rte_ether_addr *mac, uint32_t port, uint64_t now_s);
 /* Port of (vlan, mac), or -1 when unknown or expired. */
+/*
+ * mac_table_learn() for a frame that may be a gratuitous ARP (garp) from a port that may be
+ * a bond (from_bond), as OVS: a gratuitous ARP from a port that is no bond locks its entry
+ * for MAC_TABLE_GARP_LOCK_S, and a gratuitous ARP from a bond does not move a locked entry
+ * (the same ARP, flooded upstream, reflected back through another member). NOOP then.
+ */
+enum mac_learn_result mac_table_learn_garp(struct mac_table *t, uint16_t vlan,
+	const struct rte_ether_addr *mac, uint32_t port, uint64_t now_s, bool garp, bool from_bond);
+/* Whether the entry of (vlan, mac) is under a gratuitous ARP lock. */
+bool mac_table_garp_locked(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
+	uint64_t now_s);
 int64_t mac_table_lookup(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
 	uint64_t now_s);
 /* Refreshes (vlan, mac) if it is still on port (traffic seen through a cached flow). */

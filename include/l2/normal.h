@@ -78,6 +78,7 @@ struct l2_bond {
 	unsigned n_members;      /* Members in members[]. */
 	uint32_t members[L2_BOND_MAX_MEMBERS]; /* Their datapath ports. */
 	bool enabled[L2_BOND_MAX_MEMBERS];     /* May carry traffic. */
+	bool may_enable[L2_BOND_MAX_MEMBERS];  /* Will once its up delay or the next tick ends. */
 	uint32_t buckets[L2_BOND_BUCKETS];     /* Member datapath port by bucket, 0: none. */
 };
 
@@ -143,6 +144,7 @@ struct l2_bridge {
 	const struct l2_port *ports; /* The bridge's ports. */
 	struct mac_table *macs;      /* Its MAC table. */
 	bool forward_bpdu;           /* other_config:forward-bpdu: flood 01:80:c2:00:00:0x. */
+	bool has_bond;               /* A port is a bond: gratuitous ARPs lock their entries. */
 	bool dry_run;                /* Learn nothing (ofproto/trace). */
 };
 

@@ -618,7 +618,7 @@ test_refused(void **state)
 		"Interface p2: other_config:lacp-port-priority=0 is not valid (an integer from 1 to "
 		"65535)");
 	fails(&db, "set Interface p2 other_config:tx-steering=hash", "its own transmit queue");
-	fails(&db, "set Port p2 other_config:lacp-time=quick",
+	fails(&db, "set Port p2 lacp=active other_config:lacp-time=quick",
 		"Port p2: other_config:lacp-time=quick is not valid (fast or slow)");
 	fails(&db, "set Open_vSwitch . other_config:pmd-cpu-mask=0x6",
 		"Open_vSwitch: other_config:pmd-cpu-mask=0x6 is not supported yet (PMD threads run "
@@ -643,7 +643,10 @@ test_refused(void **state)
 	fails(&db, "add-bond br0 b0 e1 e2 bond_mode=balance-tcp",
 		"Port b0: bond_mode=balance-tcp needs lacp=active or lacp=passive");
 	fails(&db, "set Port p2 bond_mode=balance-slb",
-		"Port p2: bond_mode=balance-slb has no effect on a port of one interface");
+		"Port p2: bond_mode has no effect on a port of one interface");
+	fails(&db, "set Port p2 bond_updelay=100", "Port p2: bond_updelay has no effect");
+	fails(&db, "set Port p2 other_config:bond-primary=p2",
+		"Port p2: bond-primary has no effect");
 	fails(&db, "add-bond br0 b0 e1 e2 bond_updelay=-1", "from 0 to 2147483647");
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-priority=0", "1 to 65535");
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-id=01:00:00:00:00:01",

@@ -208,16 +208,34 @@ row_string(enum table_id t, const struct row *r, const char *column)
 static bool
 valid_bond(enum table_id t, const struct row *r, struct ds *why)
 {
+	static const char *const bond_keys[] = {"bond-hash-basis", "bond-rebalance-interval",
+		"bond-detect-mode", "bond-miimon-interval", "bond-primary", "all-members-active",
+		"lacp-time", "lacp-system-id", "lacp-system-priority", "lacp-fallback-ab", NULL};
 	const char *mode = row_string(t, r, "bond_mode");
 	const char *lacp = row_string(t, r, "lacp");
 	unsigned n = r->d[db_column_index(t, "interfaces")].n;
 	bool lacp_on = lacp != NULL && strcmp(lacp, "off");
+	const char *what = mode ? "bond_mode" : NULL;
 
-	if (mode != NULL && n < 2 && !lacp_on) {
+	if (n > 16) {
+		ds_put_format(why, "%u interfaces are not valid (a bond has 16 members at most)", n);
+		return false;
+	}
+	for (const char *const *k = bond_keys; what == NULL && *k; k++)
+		if (row_map_get(t, r, "other_config", *k) != NULL)
+			what = *k;
+	for (int i = 0; i < 2 && what == NULL; i++) {
+		const char *col = i ? "bond_downdelay" : "bond_updelay";
+		const struct datum *d = &r->d[db_column_index(t, col)];
+		if (d->n > 0 && d->keys[0].i != 0)
+			what = col;
+	}
+	if (what != NULL && n < 2 && !lacp_on) {
 		ds_put_format(why,
-			"bond_mode=%s has no effect on a port of one interface (add-bond makes a "
-			"bond of two or more; lacp=active makes a bond of one)",
-			mode);
+			"%s has no effect on a port of one interface (add-bond makes a bond of two "
+			"or more, lacp=active a bond of one; del-bond-iface leaves settings a bond "
+			"of one cannot use: clear them)",
+			what);
 		return false;
 	}
 	if (mode != NULL && !strcmp(mode, "balance-tcp") && !lacp_on) {
@@ -505,7 +523,8 @@ const struct refusal refusals[] = {
 	{"Port", "bond_fake_iface", NULL, REFUSE_VALUES, .values = v_true,
 		.why = "Trestle has no fake bond interface: the bond's members are its ports"},
 	{"Port", "mac", NULL, REFUSE_ABSENT,
-		.why = "only a bond has a Port MAC; set the Interface's mac"},
+		.why = "Trestle does not use a Port's mac: set the Interface's mac (a bond's LACP "
+		       "system id: other_config:lacp-system-id)"},
 	{"Port", "qos", NULL, REFUSE_ABSENT, .why = no_qos},
 	{"Port", "cvlans", NULL, REFUSE_ABSENT,
 		.why = "a dot1q-tunnel port takes every customer VLAN"},

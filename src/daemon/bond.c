@@ -148,11 +148,14 @@ bond_lacp_status(const struct bond *b)
 	return b->lacp ? lacp_status(b->lacp) : LACP_DISABLED;
 }
 
-/* The mode that runs now: a LACP bond without a partner falls back to active-backup. */
+/*
+ * The mode frames leave by now: a LACP bond whose negotiation failed, with lacp-fallback-ab,
+ * runs as active-backup (OVS's choose_output_member()).
+ */
 static enum l2_bond_mode
 bond_running_mode(const struct bond *b)
 {
-	if (b->lacp && b->fallback_ab && lacp_fallback_ab_active(b->lacp))
+	if (b->fallback_ab && bond_lacp_status(b) == LACP_CONFIGURED)
 		return L2_BOND_AB;
 	return b->mode;
 }
@@ -289,7 +292,10 @@ members_update(struct bond *b, uint64_t now)
 static void
 choose_active(struct bond *b)
 {
-	int primary = b->primary[0] ? member_find(b, b->primary) : -1;
+	/* bond-primary: for active-backup, configured or fallen back to (vswitch.xml). */
+	int primary = b->primary[0] && bond_running_mode(b) == L2_BOND_AB
+			      ? member_find(b, b->primary)
+			      : -1;
 	int act = b->active;
 
 	if (primary >= 0 && b->m[primary].enabled)
@@ -435,12 +441,21 @@ send_learning_frames(struct bond *b)
 		return;
 	struct mac_table_entry *e = xcalloc(BOND_LEARNING_MAX, sizeof(*e));
 	unsigned n = mac_table_snapshot(macs, bridge_now_ms() / 1000, e, BOND_LEARNING_MAX);
-	uint32_t out = b->m[b->active].dp_no;
 	unsigned sent = 0;
 	for (unsigned i = 0; i < n; i++) {
 		bool tagged;
-		if (e[i].port == lp->dp_port || !bond_egress(lp, e[i].vlan, &tagged))
+		if (e[i].port == lp->dp_port || l2_bond_has(lp->bond, e[i].port) ||
+			!bond_egress(lp, e[i].vlan, &tagged))
 			continue;
+		/* balance-slb: by the member the MAC's frames leave by (OVS does the same). */
+		uint32_t out = b->m[b->active].dp_no;
+		if (bond_running_mode(b) == L2_BOND_SLB) {
+			int16_t k = b->bucket[l2_bond_hash_slb(&e[i].mac, e[i].vlan, b->basis) %
+					      L2_BOND_BUCKETS];
+			if (k < 0 || !b->m[k].enabled)
+				continue;
+			out = b->m[k].dp_no;
+		}
 		uint8_t f[BOND_RARP_TAGGED_LEN] = {0};
 		unsigned o = 12;
 		memset(f, 0xff, 6);
@@ -464,7 +479,9 @@ send_learning_frames(struct bond *b)
 		ds_destroy(&err);
 	}
 	b->n_learning_sent += sent;
-	if (sent > 0)
+	if (sent > 0 && bond_running_mode(b) == L2_BOND_SLB)
+		TLOG(INFO, "bond %s: %u learning frames sent", b->name, sent);
+	else if (sent > 0)
 		TLOG(INFO, "bond %s: %u learning frames sent on %s", b->name, sent,
 			b->m[b->active].name);
 	free(e);
@@ -690,7 +707,14 @@ configure_members(struct bond *b, const struct conf_port *cp)
 		if (id == 0 || id > 65535)
 			id = port != NULL && port->ofport > 0 && port->ofport < 65536
 				     ? (unsigned)port->ofport
-				     : b->n_members;
+				     : 0;
+		if (id == 0) {
+			/* Not open: it joins the engine with its OpenFlow number, once it has one. */
+			if (m->no != 0)
+				lacp_member_del(b->lacp, m->no);
+			m->no = 0;
+			continue;
+		}
 		unsigned prio = map_uint(&ci->other_config, "lacp-port-priority", 0);
 		unsigned key = map_uint(&ci->other_config, "lacp-aggregation-key", 0);
 		prio = prio ? prio : LACP_DEFAULT_PORT_PRIORITY;
@@ -858,16 +882,17 @@ bond_fill(const struct bond *b, struct l2_bond *lb)
 	lb->mode = (uint8_t)mode;
 	lb->all_members_active = b->all_members_active;
 	lb->basis = b->basis;
+	/* OVS's bond_check_admissibility(): by the configured mode, not the running one. */
 	if (st == LACP_NEGOTIATED)
 		lb->admit = L2_BOND_ADMIT_ENABLED;
 	else if (st == LACP_CONFIGURED && !b->fallback_ab)
 		lb->admit = L2_BOND_ADMIT_NONE;
 	else if (st == LACP_DISABLED && b->mode == L2_BOND_TCP)
 		lb->admit = L2_BOND_ADMIT_NONE;
-	else if (mode == L2_BOND_AB)
-		lb->admit = L2_BOND_ADMIT_ACTIVE;
-	else
+	else if (b->mode == L2_BOND_SLB)
 		lb->admit = L2_BOND_ADMIT_SLB;
+	else
+		lb->admit = L2_BOND_ADMIT_ACTIVE;
 	lb->active = b->active >= 0 ? b->m[b->active].dp_no : 0;
 	for (unsigned i = 0; i < lb->n_members; i++) {
 		int k = -1;
@@ -875,6 +900,7 @@ bond_fill(const struct bond *b, struct l2_bond *lb)
 			if (b->m[j].dp_no == lb->members[i])
 				k = (int)j;
 		lb->enabled[i] = k >= 0 && b->m[k].enabled;
+		lb->may_enable[i] = k >= 0 && b->m[k].may_enable;
 	}
 	for (unsigned i = 0; i < L2_BOND_BUCKETS; i++) {
 		int16_t k = b->bucket[i];
@@ -1039,9 +1065,7 @@ bond_show(const struct bond *b, struct ds *out)
 				m->enabled ? "downdelay" : "updelay",
 				(long long)(m->delay_expires_ms - now));
 		ds_put_format(out, "  may_enable: %s\n", m->may_enable ? "true" : "false");
-		if (m->admin_disabled)
-			ds_put_cstr(out, "  disabled by bond/disable-member\n");
-		if (!bond_balanced(b))
+		if (!bond_balanced(b) || b->rebalance_ms == 0)
 			continue;
 		for (unsigned h = 0; h < L2_BOND_BUCKETS; h++)
 			if (b->bucket[h] == k && b->load[h] / 1024 > 0)
@@ -1105,9 +1129,9 @@ cmd_set_active(int argc, const char *const argv[], struct ds *out)
 	}
 	TLOG(INFO, "bond %s: active member is now %s", b->name, b->m[k].name);
 	b->active = k;
-	b->send_learning = true;
 	bridge_republish_states();
-	send_learning_frames(b);
+	if (bond_lacp_status(b) != LACP_NEGOTIATED)
+		send_learning_frames(b);
 	ds_put_cstr(out, "done");
 	return 0;
 }
@@ -1206,6 +1230,7 @@ cmd_migrate(int argc, const char *const argv[], struct ds *out)
 		return -EINVAL;
 	}
 	b->bucket[h] = (int16_t)k;
+	b->used[h] = true; /* Stays there when a member comes back (buckets_update()). */
 	bridge_republish_states();
 	ds_put_cstr(out, "migrated");
 	return 0;

@@ -404,6 +404,7 @@ snapshot_build(const struct conf *conf, const bool *skip)
 				 * one's; the bond module's snapshot hook says which may carry what.
 				 */
 				if (bond == NULL) {
+					db->l2.has_bond = true;
 					bond = xcalloc(1, sizeof(*bond));
 					snprintf(bond->name, sizeof(bond->name), "%s", cp->name);
 					l2_port_from_conf(&lps[n], port->dp_no, cp);
@@ -839,4 +840,5 @@ bridge_republish_states(void)
 }
 
 _Static_assert(L2_PORTS_MAX >= PORT_MAX, "NORMAL must be able to flood to every port");
+_Static_assert(MAC_TABLE_MAX_PORTS >= PORT_MAX, "MAC learning must know every port");
 _Static_assert(DP_ACTIONS_MAX >= 3 * PORT_MAX, "a flood needs an output and a push or pop a port");

@@ -507,9 +507,13 @@ stp_snapshot(struct dp_snapshot *snap)
 				moved = true;
 			}
 		}
+		/* Every port of the bridge, a bond's members each (any of them is an in_port). */
 		for (unsigned i = 0; moved && i < db->l2.n_ports; i++) {
-			uint32_t d = lps[i].dp_port;
-			snap->stp_bridges[d / 64] |= UINT64_C(1) << (d % 64);
+			unsigned n = lps[i].bond ? lps[i].bond->n_members : 1;
+			for (unsigned k = 0; k < n; k++) {
+				uint32_t d = lps[i].bond ? lps[i].bond->members[k] : lps[i].dp_port;
+				snap->stp_bridges[d / 64] |= UINT64_C(1) << (d % 64);
+			}
 		}
 	}
 }

@@ -546,6 +546,56 @@ test_bond_admission(void **state)
 	mac_table_destroy(macs);
 }
 
+/* A gratuitous ARP from a port that is no bond locks its entry against its own reflection. */
+static void
+test_bond_garp_lock(void **state)
+{
+	struct mac_table *macs = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct flow_key k, mask;
+	uint8_t drop;
+
+	(void)state;
+	setup_bond(macs, L2_BOND_SLB, L2_BOND_ADMIT_SLB);
+	br.has_bond = true;
+	k = frame(1, -1, 0);
+	k.dl_type = rte_cpu_to_be_16(0x0806);
+	k.nw_proto = 1;
+	k.nw_src = k.nw_dst = rte_cpu_to_be_32(0x0a000001);
+	const char *a = bxlate(&k, &mask, &drop);
+	assert_true(!strcmp(a, "2") || !strcmp(a, "3"));
+	assert_true(mac_table_garp_locked(macs, 0, &k.dl_src, 0));
+	/* The same ARP back through member 3 (all members active for multicast): dropped. */
+	bond.all_members_active = true;
+	struct flow_key back = k;
+	back.in_port = 3;
+	assert_string_equal(bxlate(&back, &mask, &drop), "drop");
+	assert_int_equal(drop, DP_DROP_BOND_REFLECTION);
+	assert_int_equal(mac_table_lookup(macs, 0, &k.dl_src, 0), 1);
+	/* After the lock (5 s), the host may have moved behind the bond. */
+	memset(&mask, 0, sizeof(mask));
+	struct dp_actions acts;
+	struct normal_result res;
+	dp_actions_init(&acts);
+	assert_int_equal(normal_xlate(&br, &back, &mask, &acts, MAC_TABLE_GARP_LOCK_S, &res), 0);
+	assert_int_equal(acts.drop, 0);
+	assert_int_equal(mac_table_lookup(macs, 0, &k.dl_src, MAC_TABLE_GARP_LOCK_S), 2);
+	mac_table_destroy(macs);
+}
+
+/* Every datapath port number learns (the table once stopped at 64). */
+static void
+test_learn_high_port(void **state)
+{
+	struct mac_table *t = mac_table_create(100, 300, DP_MEM_HEAP);
+	struct rte_ether_addr a = mac(7);
+
+	(void)state;
+	assert_int_equal(mac_table_learn(t, 0, &a, 1000, 1), MAC_LEARN_NEW);
+	assert_int_equal(mac_table_lookup(t, 0, &a, 1), 1000);
+	assert_int_equal(mac_table_learn(t, 0, &a, MAC_TABLE_MAX_PORTS, 1), MAC_LEARN_REFUSED);
+	mac_table_destroy(t);
+}
+
 static void
 test_bond_tcp_hash(void **state)
 {
@@ -631,6 +681,8 @@ main(void)
 		cmocka_unit_test(test_bond_forwarding),
 		cmocka_unit_test(test_bond_admission),
 		cmocka_unit_test(test_bond_tcp_hash),
+		cmocka_unit_test(test_bond_garp_lock),
+		cmocka_unit_test(test_learn_high_port),
 		cmocka_unit_test(test_bond_buckets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

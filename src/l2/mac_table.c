@@ -28,6 +28,7 @@ struct mac_entry {
 	uint16_t vlan;                 /* Its VLAN. */
 	uint32_t port;                 /* Where it was seen. */
 	uint64_t used_s;               /* Last learned or refreshed. */
+	uint64_t garp_lock_s;          /* Gratuitous ARP lock: until then (0: none). */
 	bool is_static;                /* fdb/add: never ages, never moves. */
 	struct mac_entry *hnext;       /* Hash chain. */
 	struct mac_entry *prev, *next; /* Per-port list, oldest first (not for static entries). */
@@ -257,12 +258,36 @@ enum mac_learn_result
 mac_table_learn(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac, uint32_t port,
 	uint64_t now_s)
 {
+	return mac_table_learn_garp(t, vlan, mac, port, now_s, false, false);
+}
+
+bool
+mac_table_garp_locked(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
+	uint64_t now_s)
+{
+	rte_spinlock_lock(&t->lock);
+	struct mac_entry *e = *find_slot(t, vlan, mac);
+	bool locked = e != NULL && now_s < e->garp_lock_s;
+	rte_spinlock_unlock(&t->lock);
+	return locked;
+}
+
+enum mac_learn_result
+mac_table_learn_garp(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr *mac,
+	uint32_t port, uint64_t now_s, bool garp, bool from_bond)
+{
 	enum mac_learn_result r;
 
 	if (port >= MAC_TABLE_MAX_PORTS)
 		return MAC_LEARN_REFUSED;
 	rte_spinlock_lock(&t->lock);
 	struct mac_entry *e = *find_slot(t, vlan, mac);
+	if (e != NULL && garp && from_bond && now_s < e->garp_lock_s) {
+		rte_spinlock_unlock(&t->lock);
+		return MAC_LEARN_NOOP;
+	}
+	if (e != NULL && garp && !from_bond)
+		e->garp_lock_s = now_s + MAC_TABLE_GARP_LOCK_S;
 	if (e != NULL) {
 		if (e->is_static) {
 			r = e->port == port ? MAC_LEARN_NOOP : MAC_LEARN_REFUSED;
@@ -296,6 +321,7 @@ mac_table_learn(struct mac_table *t, uint16_t vlan, const struct rte_ether_addr 
 	e->vlan = vlan;
 	e->port = port;
 	e->used_s = now_s;
+	e->garp_lock_s = garp && !from_bond ? now_s + MAC_TABLE_GARP_LOCK_S : 0;
 	struct mac_entry **pp = find_slot(t, vlan, mac);
 	*pp = e;
 	list_append(t, e);

@@ -127,7 +127,11 @@ bond_out(const struct l2_bond *bond, const struct flow_key *key, uint16_t vlan,
 	return bond->buckets[b];
 }
 
-/* A gratuitous ARP (OVS's is_gratuitous_arp()): a host telling where it now is. */
+/*
+ * A gratuitous ARP, as OVS's is_gratuitous_arp() tells one: a host telling where it now is (a
+ * VM resumed after migration). A broadcast ARP reply, or a broadcast request for the
+ * sender's own address. dl_dst is in every NORMAL mask already.
+ */
 static bool
 is_gratuitous_arp(const struct flow_key *key, struct flow_key *mask)
 {
@@ -136,15 +140,11 @@ is_gratuitous_arp(const struct flow_key *key, struct flow_key *mask)
 		!rte_is_broadcast_ether_addr(&key->dl_dst))
 		return false;
 	mask->nw_proto = UINT8_MAX;
-	mask->nw_src = mask->nw_dst = UINT32_MAX;
-	if (key->nw_proto == 2) { /* A reply: the target hardware address is the sender's. */
-		memset(&mask->arp_tha, 0xff, sizeof(mask->arp_tha));
-		memset(&mask->arp_sha, 0xff, sizeof(mask->arp_sha));
-		if (!rte_is_same_ether_addr(&key->arp_sha, &key->arp_tha))
-			return false;
-	} else if (key->nw_proto != 1) {
+	if (key->nw_proto == 2)
+		return true;
+	if (key->nw_proto != 1)
 		return false;
-	}
+	mask->nw_src = mask->nw_dst = UINT32_MAX;
 	return key->nw_src == key->nw_dst;
 }
 
@@ -161,10 +161,11 @@ bond_admits(const struct l2_bridge *br, const struct l2_port *in, const struct f
 
 	for (unsigned i = 0; i < b->n_members; i++)
 		if (b->members[i] == key->in_port)
-			enabled = b->enabled[i];
+			enabled = b->enabled[i] || b->may_enable[i];
 	*why = DP_DROP_BOND_INACTIVE;
 	switch (b->admit) {
 	case L2_BOND_ADMIT_ENABLED:
+		/* Or about to be: LACP is in sync, the next tick enables it (as OVS). */
 		return enabled;
 	case L2_BOND_ADMIT_NONE:
 		return false;
@@ -173,14 +174,18 @@ bond_admits(const struct l2_bridge *br, const struct l2_port *in, const struct f
 	default:
 		break;
 	}
-	/* balance-slb without LACP. */
-	if (!enabled)
-		return false;
+	/* balance-slb without a negotiated partner: any member, as OVS. */
 	if (rte_is_multicast_ether_addr(&key->dl_dst) && !b->all_members_active &&
 		key->in_port != b->active)
 		return false;
+	/*
+	 * A source learned elsewhere: our own frame, reflected upstream back into the bond;
+	 * unless a gratuitous ARP no port that is no bond just sent (a host moved).
+	 */
 	int64_t learned = mac_table_lookup(br->macs, vlan, &key->dl_src, now_s);
-	if (learned >= 0 && (uint32_t)learned != in->dp_port && !is_gratuitous_arp(key, mask)) {
+	if (learned >= 0 && l2_bridge_port(br, (uint32_t)learned) != in &&
+		(!is_gratuitous_arp(key, mask) ||
+			mac_table_garp_locked(br->macs, vlan, &key->dl_src, now_s))) {
 		*why = DP_DROP_BOND_REFLECTION;
 		return false;
 	}
@@ -373,8 +378,10 @@ normal_xlate(const struct l2_bridge *br, const struct flow_key *key, struct flow
 	/* Learn the source. */
 	memset(&mask->dl_src, 0xff, sizeof(mask->dl_src));
 	if (!rte_is_multicast_ether_addr(&key->dl_src) && !br->dry_run) {
-		enum mac_learn_result r =
-			mac_table_learn(br->macs, vlan, &key->dl_src, in->dp_port, now_s);
+		/* On a bridge with a bond, gratuitous ARPs lock their entry (mac_table.h). */
+		bool garp = br->has_bond && is_gratuitous_arp(key, mask);
+		enum mac_learn_result r = mac_table_learn_garp(br->macs, vlan, &key->dl_src,
+			in->dp_port, now_s, garp, in->bond != NULL);
 		res->learned = r == MAC_LEARN_NEW;
 		res->moved = r == MAC_LEARN_MOVED;
 	}
