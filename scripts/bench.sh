@@ -191,6 +191,19 @@ wl_rule() { # N
 	measure p1
 }
 
+# The rule pipeline with ingress policing on p0 at KBPS kbit/s (burst 8000 kbit): above the
+# offered load, what checking each frame against a policer costs; below it, the policer at
+# work (the rate is what passes; cycles per packet count every frame received).
+wl_rule_policed() { # N KBPS
+	local f; f=$(pcap_file flows "$1")
+	add_bridge
+	pcap_to_null "$f" "" ""
+	$VS set Interface p0 ingress_policing_rate="$2" ingress_policing_burst=8000
+	$OF del-flows br0
+	$OF add-flow br0 in_port=p0,actions=output:p1
+	measure p1
+}
+
 # The rule pipeline with 256 vhost-user and 256 internal ports configured beside p0 and p1
 # (no guest, internal ports down, as on an NFV host between guest starts): the 512 must not
 # slow the two ports that carry the traffic.
@@ -582,6 +595,7 @@ run() {
 		wl_flowgen) ceil=$(ceiling flowgen "$1") ;;
 		wl_rule_split) ceil=$(ceiling split "$1") ;;
 		wl_macs) ceil=$(ceiling pcap "$(pcap_file macs "$1")") ;;
+		wl_rule_policed) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
 		wl_bond) if [ "$1" = balance-slb ]; then ceil=$(ceiling pcap "$(pcap_file macs 64)")
 			else ceil=$(ceiling pcap "$(pcap_file flows "$2")"); fi ;;
 		*) ceil=$(ceiling pcap "$(pcap_file flows "$1")") ;;
@@ -612,6 +626,8 @@ log "one PMD core each (core 1); $REPS windows of $SECS s per figure; TSC $TSC_H
 run rule-1-flow wl_rule 1
 run rule-1-flow-512-ports wl_rule_many_ports 1
 run rule-1k-flows wl_rule 1000
+run rule-1k-flows-policed-100g wl_rule_policed 1000 100000000
+run rule-1k-flows-policed-1g wl_rule_policed 1000 1000000
 run rule-100k-flows wl_rule 100000
 MBUFS=$((4 * 262144 - 1)) run rule-1m-flows wl_rule_split 1000000
 run rule-1m-flows-vhost wl_flowgen 1000000

@@ -138,6 +138,10 @@ struct conf_iface {
 	int64_t ofport_request;       /* Requested OpenFlow port number, -1 when unset. */
 	int64_t mtu_request;          /* Requested MTU, -1 when unset. */
 	char *mac;                    /* Requested MAC, NULL when unset. */
+	uint32_t policing_rate;       /* ingress_policing_rate, kbit/s (0: off). */
+	uint32_t policing_burst;      /* ingress_policing_burst, kbit (0: 8000 when a rate). */
+	uint32_t policing_kpkts_rate;  /* ingress_policing_kpkts_rate, 1000 packets/s (0: off). */
+	uint32_t policing_kpkts_burst; /* ingress_policing_kpkts_burst, 1000 packets (0: 16). */
 };
 
 struct conf_port {

@@ -36,7 +36,9 @@
 	X(BOND_REFLECTION, "bond_reflection", \
 		"received on a balance-slb bond from a source learned on another port: our " \
 		"own flood come back through another member") \
-	X(BOND_DOWN, "bond_down", "sent only to a bond none of whose members is enabled")
+	X(BOND_DOWN, "bond_down", "sent only to a bond none of whose members is enabled") \
+	X(POLICED, "policed", \
+		"received above the port's ingress_policing_rate or ingress_policing_kpkts_rate")
 
 /* clang-format cannot tell that the X-macro's expansion ends in a comma. */
 /* clang-format off */

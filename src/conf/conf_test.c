@@ -709,11 +709,14 @@ test_refused(void **state)
 	fails(&db, "set Bridge br0 ipfix=[]", "Bridge column ipfix");
 	fails(&db, "set Bridge br0 protocols=OpenFlow13", "no OpenFlow controller");
 	fails(&db, "get Port p2 qos", "Port column qos is not supported yet (Trestle has no QoS");
-	fails(&db, "set Interface p2 ingress_policing_rate=1000",
-		"Interface column "
-		"ingress_policing_rate is not supported yet (Trestle has no QoS or policing;");
+	ok(&db, "set Interface p2 ingress_policing_rate=1000 ingress_policing_burst=100 "
+		"ingress_policing_kpkts_rate=10 ingress_policing_kpkts_burst=1");
+	fails(&db, "set Interface p2 ingress_policing_rate=-1", "ingress_policing_rate");
+	ok(&db, "set Interface p2 ingress_policing_rate=0 ingress_policing_burst=0 "
+		"ingress_policing_kpkts_rate=0 ingress_policing_kpkts_burst=0");
 	fails(&db, "list QoS",
-		"table QoS is not supported yet (Trestle has no QoS or policing; "
+		"table QoS is not supported yet (Trestle has no QoS tables yet: Interface "
+		"ingress_policing_rate and ingress_policing_kpkts_rate police what a port receives; "
 		"see docs/compatibility.md)");
 	fails(&db, "find queue external-ids:vm-id=x", "table Queue is not supported yet");
 	fails(&db, "list Mirror", "table Mirror is not supported yet");
@@ -722,8 +725,6 @@ test_refused(void **state)
 		"set port p2 qos=@qos1 -- --id=@qos1 create qos type=linux-htb "
 		"other_config:min-rate=8000",
 		"Port column qos is not supported yet");
-	fails(&db, "set Interface p2 ingress_policing_rate=0 ingress_policing_burst=0",
-		"ingress_policing_rate is not supported yet");
 	/* Not OVS's names at all: ovs-vsctl's own errors, as before. */
 	fails(&db, "set Bridge br0 nosuchcol=1",
 		"Bridge does not contain a column whose name matches \"nosuchcol\"");

@@ -91,6 +91,10 @@ static const struct column iface_cols[] = {
 	{"admin_state", AT_STRING, AT_NONE, 0, 1, 0, 0, up_down, -1, true},
 	{"error", AT_STRING, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
 	MAP("external_ids"),
+	{"ingress_policing_burst", AT_INTEGER, AT_NONE, 1, 1, 0, UINT32_MAX, NULL, -1, false},
+	{"ingress_policing_kpkts_burst", AT_INTEGER, AT_NONE, 1, 1, 0, UINT32_MAX, NULL, -1, false},
+	{"ingress_policing_kpkts_rate", AT_INTEGER, AT_NONE, 1, 1, 0, UINT32_MAX, NULL, -1, false},
+	{"ingress_policing_rate", AT_INTEGER, AT_NONE, 1, 1, 0, UINT32_MAX, NULL, -1, false},
 	{"lacp_current", AT_BOOLEAN, AT_NONE, 0, 1, 0, 0, NULL, -1, true},
 	{"link_state", AT_STRING, AT_NONE, 0, 1, 0, 0, up_down, -1, true},
 	STR_OPT("mac"),
@@ -111,7 +115,7 @@ const struct table db_tables[T__N] = {
 	[T_OVS] = {"Open_vSwitch", ovs_cols, RTE_DIM_(ovs_cols), true, -1},
 	[T_BRIDGE] = {"Bridge", bridge_cols, RTE_DIM_(bridge_cols), false, 3},
 	[T_PORT] = {"Port", port_cols, RTE_DIM_(port_cols), false, 8},
-	[T_IFACE] = {"Interface", iface_cols, RTE_DIM_(iface_cols), false, 9},
+	[T_IFACE] = {"Interface", iface_cols, RTE_DIM_(iface_cols), false, 13},
 };
 
 int
@@ -847,6 +851,14 @@ conf_from_db(const struct db *db)
 				const struct datum *m = col(ir, T_IFACE, "mtu_request");
 				ci->mtu_request = m->n ? m->keys[0].i : -1;
 				ci->mac = str_or_null(col(ir, T_IFACE, "mac"));
+				ci->policing_rate =
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_rate")->keys[0].i;
+				ci->policing_burst =
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_burst")->keys[0].i;
+				ci->policing_kpkts_rate = (uint32_t)col(ir, T_IFACE,
+					"ingress_policing_kpkts_rate")->keys[0].i;
+				ci->policing_kpkts_burst = (uint32_t)col(ir, T_IFACE,
+					"ingress_policing_kpkts_burst")->keys[0].i;
 			}
 			/* A bond's members by name: its first is the same from run to run. */
 			qsort(cp->ifaces, cp->n_ifaces, sizeof(*cp->ifaces), cmp_ifaces);

@@ -275,7 +275,9 @@ static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods
 static const char no_tunnel[] = "Trestle has no tunnels";
 static const char no_cfm[] = "Trestle has no CFM";
 static const char no_bfd[] = "Trestle has no BFD";
-static const char no_qos[] = "Trestle has no QoS or policing";
+static const char no_qos[] =
+	"Trestle has no QoS tables yet: Interface ingress_policing_rate and "
+	"ingress_policing_kpkts_rate police what a port receives";
 static const char no_offload[] = "Trestle has no flow offload";
 static const char no_controller[] = "Trestle has no OpenFlow controller connection; trestle "
 				    "ofctl edits the flow tables";
@@ -602,10 +604,6 @@ const struct refusal refusals[] = {
 	{"Interface", "other_config", "lacp-aggregation-key", REFUSE_RANGE, .min = 1,
 		.max = 65535, .why = "an integer from 1 to 65535"},
 	{"Interface", "other_config", "hw-offload-priority", REFUSE_ANY, .why = no_offload},
-	{"Interface", "ingress_policing_rate", NULL, REFUSE_ABSENT, .why = no_qos},
-	{"Interface", "ingress_policing_burst", NULL, REFUSE_ABSENT, .why = no_qos},
-	{"Interface", "ingress_policing_kpkts_rate", NULL, REFUSE_ABSENT, .why = no_qos},
-	{"Interface", "ingress_policing_kpkts_burst", NULL, REFUSE_ABSENT, .why = no_qos},
 	{"Interface", "bfd", NULL, REFUSE_ABSENT, .why = no_bfd},
 	{"Interface", "bfd_status", NULL, REFUSE_ABSENT, .why = no_bfd},
 	{"Interface", "cfm_mpid", NULL, REFUSE_ABSENT, .why = no_cfm},

@@ -331,7 +331,8 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 					continue;
 				}
 				s->rxqs[t][s->n_rxqs[t]++] =
-					(struct dp_rxq){.port = p, .qid = q, .dp_no = d, .fd = fd};
+					(struct dp_rxq){.port = p, .qid = q, .dp_no = d, .fd = fd,
+						.policer = p->policer};
 			}
 		}
 		for (unsigned i = 0; i < np && !waited; i++)
@@ -729,6 +730,13 @@ bridge_reconfigure(struct conf *conf)
 	unsigned n_retired = bridges_retire(conf, retired);
 	open_new_ports(want, n_want);
 	assign_ofports(conf);
+	/* Policers replaced now are freed once the snapshot without them is out. */
+	struct port_policer **old_pols = xcalloc(n_want ? n_want : 1, sizeof(*old_pols));
+	for (unsigned i = 0; i < n_want; i++) {
+		struct port *port = bridge_port_by_name(want[i].ci->name);
+		if (port != NULL && port->started)
+			old_pols[i] = port_set_policer(port, want[i].ci);
+	}
 
 	/* The modules take their part; the snapshot is published. */
 	module_reconfigure_all(conf_in_force, conf);
@@ -736,6 +744,9 @@ bridge_reconfigure(struct conf *conf)
 	struct dp_snapshot *s = snapshot_build(conf, none);
 	flush_macs_of_changed_vlans(s);
 	snapshot_publish(s);
+	for (unsigned i = 0; i < n_want; i++)
+		free(old_pols[i]);
+	free(old_pols);
 	conf_destroy(conf_in_force);
 	conf_in_force = conf;
 

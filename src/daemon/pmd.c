@@ -165,6 +165,22 @@ struct pmd_iter {
 	uint64_t storm_cycles; /* Cycles the storm queues polled took. */
 };
 
+/*
+ * The ingress policer of rxq's port on a burst: returns how many frames pass (the rest are
+ * freed and counted: drop reason policed, and the port's rx_dropped).
+ */
+static uint16_t
+pmd_police(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t kept = port_police(rxq->policer, rxq->qid % rxq->policer->n_q, pkts, n, rte_rdtsc());
+	struct dp_port_stats *ps = &pmd->ex.port_stats[rxq->dp_no];
+
+	ps->rx_packets += n - kept;
+	ps->rx_dropped += n - kept;
+	pmd->ex.drops[DP_DROP_POLICED] += n - kept;
+	return kept;
+}
+
 /* Handles one burst from rxq; returns how many of its frames missed the classifier. */
 static inline unsigned
 pmd_burst(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
@@ -202,6 +218,8 @@ pmd_poll(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned nq, struct pmd_ite
 			it->others_busy |= was_busy;
 		}
 		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, want, pmd->ex.pool);
+		if (unlikely(rxq->policer != NULL) && n > 0)
+			n = pmd_police(pmd, rxq, pkts, n);
 		if (n == 0)
 			continue;
 		/* Another queue gave frames: one before this one now, or any other last time. */
@@ -246,10 +264,15 @@ pmd_serve_waited(struct pmd *pmd, const struct dp_rxq *rxqs, unsigned first, uns
 	for (unsigned i = 0; i < pmd->n_ready; i++) {
 		const struct dp_rxq *rxq = &rxqs[pmd->ready[i]];
 		uint16_t n = rxq->port->ops->rx(rxq->port, rxq->qid, pkts, DP_BURST, pmd->ex.pool);
-		if (n == 0)
+		uint16_t got = n;
+		if (unlikely(rxq->policer != NULL) && n > 0)
+			n = pmd_police(pmd, rxq, pkts, n);
+		if (n == 0 && got == 0)
 			continue;
 		it->got += n;
-		pmd_burst(pmd, rxq, pkts, n);
+		if (n > 0)
+			pmd_burst(pmd, rxq, pkts, n);
+		n = got;
 		if (n == DP_BURST)
 			pmd->ready[kept++] = pmd->ready[i];
 	}

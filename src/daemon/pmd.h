@@ -60,6 +60,7 @@ struct dp_rxq {
 	uint16_t qid;      /* Queue index. */
 	uint32_t dp_no;    /* Datapath port number. */
 	int fd;            /* A queue to wait on (epoll), -1 for one to poll. */
+	struct port_policer *policer; /* The port's ingress policer, NULL when none. */
 };
 
 /*

@@ -152,6 +152,61 @@ port_set_max_frame(struct port *port, int64_t mtu)
 	port->max_frame = mtu > 0 ? (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN : UINT32_MAX;
 }
 
+/* One srTCM profile: rate and burst per queue, at least 1 each (rte_meter wants them). */
+static void
+policer_profile(struct rte_meter_srtcm_profile *prof, uint64_t rate, uint64_t burst, uint16_t n_q)
+{
+	struct rte_meter_srtcm_params p = {
+		.cir = RTE_MAX(rate / n_q, (uint64_t)1),
+		.cbs = RTE_MAX(burst / n_q, (uint64_t)1),
+		.ebs = 0,
+	};
+
+	rte_meter_srtcm_profile_config(prof, &p);
+}
+
+struct port_policer *
+port_set_policer(struct port *port, const struct conf_iface *cfg)
+{
+	uint32_t want[4] = {cfg->policing_rate, cfg->policing_burst, cfg->policing_kpkts_rate,
+		cfg->policing_kpkts_burst};
+	struct port_policer *old = port->policer;
+	uint16_t n_q = port->n_rxq ? port->n_rxq : 1;
+
+	if (old != NULL && !memcmp(old->cfg, want, sizeof(want)) && old->n_q == n_q)
+		return NULL;
+	if (old == NULL && want[0] == 0 && want[2] == 0)
+		return NULL;
+	port->policer = NULL;
+	if (want[0] != 0 || want[2] != 0) {
+		struct port_policer *pol = xcalloc(1, sizeof(*pol) + n_q * sizeof(pol->q[0]));
+		memcpy(pol->cfg, want, sizeof(want));
+		pol->n_q = n_q;
+		/* As OVS: kbit/s and kbit, a burst of 0 is 8000 kbit; kpkts bursts of 0 are 16. */
+		pol->bytes = want[0] != 0;
+		if (pol->bytes)
+			policer_profile(&pol->bytes_prof, want[0] * 1000ULL / 8,
+				(want[1] ? want[1] : 8000) * 1000ULL / 8, n_q);
+		pol->pkts = want[2] != 0;
+		if (pol->pkts)
+			policer_profile(&pol->pkts_prof, want[2] * 1000ULL,
+				(want[3] ? want[3] : 16) * 1000ULL, n_q);
+		for (uint16_t q = 0; q < n_q; q++) {
+			if (pol->bytes)
+				rte_meter_srtcm_config(&pol->q[q].bytes, &pol->bytes_prof);
+			if (pol->pkts)
+				rte_meter_srtcm_config(&pol->q[q].pkts, &pol->pkts_prof);
+		}
+		port->policer = pol;
+		TLOG(INFO, "port %s: ingress policing %u kbit/s (burst %u kbit), %u kpkt/s (burst %u)",
+			port->name, want[0], want[0] ? (want[1] ? want[1] : 8000) : 0, want[2],
+			want[2] ? (want[3] ? want[3] : 16) : 0);
+	} else {
+		TLOG(INFO, "port %s: ingress policing off", port->name);
+	}
+	return old;
+}
+
 bool
 port_mtu_valid(struct port *port, const struct conf_iface *cfg)
 {
@@ -285,6 +340,7 @@ port_close(struct port *port)
 		TLOG(INFO, "port %s: closed", port->name);
 	free(port->rxq_affinity);
 	free(port->mac_request);
+	free(port->policer);
 	free(port);
 }
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_meter.h>
 #include <rte_spinlock.h>
 
 #include "dp_exec.h"
@@ -70,6 +71,54 @@ struct port_ops {
 	 */
 	dp_port_tx_fn *tx;
 };
+
+/*
+ * An Interface's ingress policer (ingress_policing_rate and _burst in kbit/s and kbit,
+ * ingress_policing_kpkts_rate and _burst in 1000 packets/s and 1000 packets): DPDK's srTCM
+ * meter, colour blind, a frame passes while it is green. One bucket per receive queue, each
+ * with its share of the rate, used only by the PMD that polls the queue: no lock between
+ * PMDs. Immutable but for the buckets; a new configuration makes a new one (the PMDs find it
+ * in the next snapshot, the old is freed once none uses it).
+ */
+struct port_policer {
+	bool bytes, pkts;                          /* Which of the two limits apply. */
+	struct rte_meter_srtcm_profile bytes_prof; /* Per queue: rate / n_q, burst / n_q. */
+	struct rte_meter_srtcm_profile pkts_prof;  /* Counted in frames (length 1 each). */
+	uint32_t cfg[4];                           /* rate, burst, kpkts rate, kpkts burst. */
+	uint16_t n_q;                              /* Receive queues. */
+	struct {
+		struct rte_meter_srtcm bytes, pkts;
+	} q[]; /* By queue. */
+};
+
+/*
+ * Drops from pkts[0..n) what policer pol lets not pass on queue q (a frame's length less its
+ * Ethernet header counts, as OVS-DPDK's policer counts it); returns how many remain, in order.
+ */
+static inline uint16_t
+port_police(struct port_policer *pol, uint16_t q, struct rte_mbuf **pkts, uint16_t n,
+	uint64_t now_tsc)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		bool pass = true;
+		len = len > RTE_ETHER_HDR_LEN ? len - RTE_ETHER_HDR_LEN : 0;
+		if (pol->bytes)
+			pass = rte_meter_srtcm_color_blind_check(&pol->q[q].bytes, &pol->bytes_prof,
+				       now_tsc, len) == RTE_COLOR_GREEN;
+		if (pass && pol->pkts)
+			pass = rte_meter_srtcm_color_blind_check(&pol->q[q].pkts, &pol->pkts_prof,
+				       now_tsc, 1) == RTE_COLOR_GREEN;
+		if (pass)
+			pkts[kept++] = m;
+		else
+			rte_pktmbuf_free(m);
+	}
+	return kept;
+}
 
 struct port {
 	char name[64];              /* Interface name. */
@@ -126,6 +175,8 @@ struct port {
 
 	/* TAP backend (port_tap.c). */
 	int tap_fd; /* /dev/net/tun file descriptor, -1 when closed. */
+
+	struct port_policer *policer; /* ingress_policing_*, NULL when off. */
 };
 
 /* Creates the shared mbuf pool; called once at start-up. */
@@ -192,6 +243,12 @@ extern const struct port_ops port_vhost_ops;
 extern const struct port_ops port_tap_ops;
 /* Applies the MTU the device reported or took (mtu, -1 when unknown) to port->mtu and max_frame. */
 void port_set_max_frame(struct port *port, int64_t mtu);
+/*
+ * Applies cfg's ingress_policing_* to port: when they changed, port->policer is a new policer
+ * (or NULL) and the one it replaces is returned, to free with free() once no PMD can use it;
+ * else NULL.
+ */
+struct port_policer *port_set_policer(struct port *port, const struct conf_iface *cfg);
 /* Whether cfg's mtu_request is within PORT_MTU_MIN..MAX; else sets port->error. */
 bool port_mtu_valid(struct port *port, const struct conf_iface *cfg);
 /* Tells the control thread that a vhost-user guest came or went (vhost events thread). */
