@@ -130,28 +130,28 @@ struct conf_map {
 const char *conf_map_get(const struct conf_map *map, const char *key);
 
 struct conf_iface {
-	char *name;                   /* Interface name (unique in the database). */
-	char *type;                   /* "" (system), "internal", "dpdk", "dpdkvhostuser", ... */
-	struct conf_map options;      /* options column. */
-	struct conf_map other_config; /* other_config column. */
-	struct conf_map external_ids; /* external_ids column. */
-	int64_t ofport_request;       /* Requested OpenFlow port number, -1 when unset. */
-	int64_t mtu_request;          /* Requested MTU, -1 when unset. */
-	char *mac;                    /* Requested MAC, NULL when unset. */
-	uint32_t policing_rate;       /* ingress_policing_rate, kbit/s (0: off). */
-	uint32_t policing_burst;      /* ingress_policing_burst, kbit (0: 8000 when a rate). */
+	char *name;                    /* Interface name (unique in the database). */
+	char *type;                    /* "" (system), "internal", "dpdk", "dpdkvhostuser", ... */
+	struct conf_map options;       /* options column. */
+	struct conf_map other_config;  /* other_config column. */
+	struct conf_map external_ids;  /* external_ids column. */
+	int64_t ofport_request;        /* Requested OpenFlow port number, -1 when unset. */
+	int64_t mtu_request;           /* Requested MTU, -1 when unset. */
+	char *mac;                     /* Requested MAC, NULL when unset. */
+	uint32_t policing_rate;        /* ingress_policing_rate, kbit/s (0: off). */
+	uint32_t policing_burst;       /* ingress_policing_burst, kbit (0: 8000 when a rate). */
 	uint32_t policing_kpkts_rate;  /* ingress_policing_kpkts_rate, 1000 packets/s (0: off). */
 	uint32_t policing_kpkts_burst; /* ingress_policing_kpkts_burst, 1000 packets (0: 16). */
 };
 
 struct conf_port {
-	char *name;        /* Port name (unique in the database). */
-	int tag;           /* Access or native VLAN, -1 when unset. */
-	unsigned n_trunks; /* Number of trunked VLANs; 0 means all. */
-	uint16_t *trunks;  /* Trunked VLANs, sorted. */
-	char *vlan_mode;   /* vlan_mode column, NULL when unset (OVS's default rules apply). */
-	char *bond_mode;   /* bond_mode column, NULL when unset (active-backup). */
-	char *lacp;        /* lacp column, NULL when unset (off). */
+	char *name;             /* Port name (unique in the database). */
+	int tag;                /* Access or native VLAN, -1 when unset. */
+	unsigned n_trunks;      /* Number of trunked VLANs; 0 means all. */
+	uint16_t *trunks;       /* Trunked VLANs, sorted. */
+	char *vlan_mode;        /* vlan_mode column, NULL when unset (OVS's default rules apply). */
+	char *bond_mode;        /* bond_mode column, NULL when unset (active-backup). */
+	char *lacp;             /* lacp column, NULL when unset (off). */
 	int64_t bond_updelay;   /* bond_updelay in ms, 0 when unset. */
 	int64_t bond_downdelay; /* bond_downdelay in ms, 0 when unset. */
 	struct conf_map other_config; /* other_config column. */

@@ -57,8 +57,8 @@ struct dp_flow {
 	const volatile uint32_t *gen_ptr;       /* Generation it depends on, NULL for none. */
 	uint32_t learn_gen;                     /* *learn_gen_ptr when built (flood flows). */
 	const volatile uint32_t *learn_gen_ptr; /* Learn generation (flooding), or NULL. */
-	bool stp_all;      /* Depends on every spanning tree state of its bridge (a flood)... */
-	uint32_t stp_port; /* ...or on this port's too, besides in_port and outputs (0: none). */
+	bool stp_all;        /* Depends on every spanning tree state of its bridge (a flood)... */
+	uint32_t stp_port;   /* ...or on this port's too, besides in_port and outputs (0: none). */
 	int16_t bond_bucket; /* NORMAL sent by this bucket of a balancing bond, -1: none. */
 	/*
 	 * The bond module's load accounting, written by the control thread only: the bytes
@@ -66,7 +66,7 @@ struct dp_flow {
 	 */
 	uint64_t acct_bytes;
 	uint32_t acct_seq;
-	uint8_t n_credits; /* Entries in credits[]. */
+	uint8_t n_credits;                                   /* Entries in credits[]. */
 	struct dp_flow_credit *credits[DP_FLOW_MAX_CREDITS]; /* Credited at removal. */
 	struct dpcls_subtable *subtable;                     /* Subtable holding it. */
 	struct dp_flow *next;                                /* Bucket chain, or free list. */

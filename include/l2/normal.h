@@ -120,13 +120,13 @@ unsigned l2_bond_rebalance(int16_t *bucket, uint64_t *load, const bool *enabled,
 
 /* A bridge port as NORMAL sees it. Immutable once published. */
 struct l2_port {
-	uint32_t dp_port;           /* Datapath port number (flow_key.in_port). */
-	uint8_t mode;               /* enum l2_vlan_mode. */
-	uint8_t priority_tags;      /* enum l2_priority_tags (access ports). */
-	uint16_t qinq_ethtype;      /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
-	uint16_t tag;               /* Access / native / tunnel VLAN (0 when unset). */
-	bool trunk_all;             /* No trunks listed: every VLAN. */
-	uint8_t stp_state;          /* enum l2_stp_state, set by the STP module's snapshot hook. */
+	uint32_t dp_port;      /* Datapath port number (flow_key.in_port). */
+	uint8_t mode;          /* enum l2_vlan_mode. */
+	uint8_t priority_tags; /* enum l2_priority_tags (access ports). */
+	uint16_t qinq_ethtype; /* Outer TPID a dot1q-tunnel port pushes (0x88a8 or 0x8100). */
+	uint16_t tag;          /* Access / native / tunnel VLAN (0 when unset). */
+	bool trunk_all;        /* No trunks listed: every VLAN. */
+	uint8_t stp_state;     /* enum l2_stp_state, set by the STP module's snapshot hook. */
 	/*
 	 * A bond, or NULL: then dp_port is the bond's identity for MAC learning (its first
 	 * member's), and in_port may be any member.

@@ -615,7 +615,8 @@ test_refused(void **state)
 	fails(&db, "set Interface p2 options:n_rxq_desc=4096", "1024 descriptors");
 	fails(&db, "set Interface p2 other_config:emc-enable=false", "emc-insert-inv-prob=0");
 	fails(&db, "set Interface p2 other_config:lacp-port-priority=0",
-		"Interface p2: other_config:lacp-port-priority=0 is not valid (an integer from 1 to "
+		"Interface p2: other_config:lacp-port-priority=0 is not valid (an integer from 1 "
+		"to "
 		"65535)");
 	fails(&db, "set Interface p2 other_config:tx-steering=hash", "its own transmit queue");
 	fails(&db, "set Port p2 lacp=active other_config:lacp-time=quick",
@@ -635,7 +636,8 @@ test_refused(void **state)
 		"other_config:dpdk-extra=\"--file-prefix=x\" is not supported yet");
 
 	/* Bonds: what add-bond refuses, and settings that could only be ignored. */
-	fails(&db, "add-bond br0 b0 e1 lacp=active", "add-bond requires at least 2 interfaces, but only 1");
+	fails(&db, "add-bond br0 b0 e1 lacp=active",
+		"add-bond requires at least 2 interfaces, but only 1");
 	fails(&db, "add-bond br0 b0 e1 p2",
 		"cannot create an interface named p2 because a port named p2 already exists on "
 		"bridge br0");
@@ -651,8 +653,7 @@ test_refused(void **state)
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-priority=0", "1 to 65535");
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lacp-system-id=01:00:00:00:00:01",
 		"unicast MAC");
-	fails(&db, "add-bond br0 b0 e1 e2 other_config:bond-detect-mode=arp",
-		"carrier or miimon");
+	fails(&db, "add-bond br0 b0 e1 e2 other_config:bond-detect-mode=arp", "carrier or miimon");
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lb-output-action=true",
 		"no lb_output action");
 	fails(&db, "--fake-iface add-bond br0 b0 e1 e2", "no fake bond interface");
@@ -711,12 +712,14 @@ test_refused(void **state)
 	fails(&db, "get Port p2 qos", "Port column qos is not supported yet (Trestle has no QoS");
 	ok(&db, "set Interface p2 ingress_policing_rate=1000 ingress_policing_burst=100 "
 		"ingress_policing_kpkts_rate=10 ingress_policing_kpkts_burst=1");
-	fails(&db, "set Interface p2 ingress_policing_rate=-1", "ingress_policing_rate");
+	fails(&db, "set Interface p2 ingress_policing_rate=-1",
+		"constraint violation: -1 is not in the valid range 0 to 4294967295 (inclusive)");
 	ok(&db, "set Interface p2 ingress_policing_rate=0 ingress_policing_burst=0 "
 		"ingress_policing_kpkts_rate=0 ingress_policing_kpkts_burst=0");
 	fails(&db, "list QoS",
 		"table QoS is not supported yet (Trestle has no QoS tables yet: Interface "
-		"ingress_policing_rate and ingress_policing_kpkts_rate police what a port receives; "
+		"ingress_policing_rate and ingress_policing_kpkts_rate police what a port "
+		"receives; "
 		"see docs/compatibility.md)");
 	fails(&db, "find queue external-ids:vm-id=x", "table Queue is not supported yet");
 	fails(&db, "list Mirror", "table Mirror is not supported yet");

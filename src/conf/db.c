@@ -852,13 +852,21 @@ conf_from_db(const struct db *db)
 				ci->mtu_request = m->n ? m->keys[0].i : -1;
 				ci->mac = str_or_null(col(ir, T_IFACE, "mac"));
 				ci->policing_rate =
-					(uint32_t)col(ir, T_IFACE, "ingress_policing_rate")->keys[0].i;
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_rate")
+						->keys[0]
+						.i;
 				ci->policing_burst =
-					(uint32_t)col(ir, T_IFACE, "ingress_policing_burst")->keys[0].i;
-				ci->policing_kpkts_rate = (uint32_t)col(ir, T_IFACE,
-					"ingress_policing_kpkts_rate")->keys[0].i;
-				ci->policing_kpkts_burst = (uint32_t)col(ir, T_IFACE,
-					"ingress_policing_kpkts_burst")->keys[0].i;
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_burst")
+						->keys[0]
+						.i;
+				ci->policing_kpkts_rate =
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_kpkts_rate")
+						->keys[0]
+						.i;
+				ci->policing_kpkts_burst =
+					(uint32_t)col(ir, T_IFACE, "ingress_policing_kpkts_burst")
+						->keys[0]
+						.i;
 			}
 			/* A bond's members by name: its first is the same from run to run. */
 			qsort(cp->ifaces, cp->n_ifaces, sizeof(*cp->ifaces), cmp_ifaces);

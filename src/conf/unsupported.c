@@ -218,7 +218,8 @@ valid_bond(enum table_id t, const struct row *r, struct ds *why)
 	const char *what = mode ? "bond_mode" : NULL;
 
 	if (n > 16) {
-		ds_put_format(why, "%u interfaces are not valid (a bond has 16 members at most)", n);
+		ds_put_format(why, "%u interfaces are not valid (a bond has 16 members at most)",
+			n);
 		return false;
 	}
 	for (const char *const *k = bond_keys; what == NULL && *k; k++)
@@ -275,9 +276,8 @@ static const char no_mcast[] = "Trestle has no multicast snooping: NORMAL floods
 static const char no_tunnel[] = "Trestle has no tunnels";
 static const char no_cfm[] = "Trestle has no CFM";
 static const char no_bfd[] = "Trestle has no BFD";
-static const char no_qos[] =
-	"Trestle has no QoS tables yet: Interface ingress_policing_rate and "
-	"ingress_policing_kpkts_rate police what a port receives";
+static const char no_qos[] = "Trestle has no QoS tables yet: Interface ingress_policing_rate and "
+			     "ingress_policing_kpkts_rate police what a port receives";
 static const char no_offload[] = "Trestle has no flow offload";
 static const char no_controller[] = "Trestle has no OpenFlow controller connection; trestle "
 				    "ofctl edits the flow tables";
@@ -480,8 +480,8 @@ const struct refusal refusals[] = {
 		.why = "true or false"},
 	{"Port", "other_config", "bond-detect-mode", REFUSE_INVALID, .values = detect_modes,
 		.why = "carrier or miimon"},
-	{"Port", "other_config", "bond-miimon-interval", REFUSE_RANGE, .min = 1,
-		.max = 2147483647, .why = "milliseconds, an integer from 1 to 2147483647"},
+	{"Port", "other_config", "bond-miimon-interval", REFUSE_RANGE, .min = 1, .max = 2147483647,
+		.why = "milliseconds, an integer from 1 to 2147483647"},
 	{"Port", "other_config", "bond-rebalance-interval", REFUSE_RANGE, .min = 0,
 		.max = 2147483647, .why = "milliseconds, an integer from 0 to 2147483647"},
 	{"Port", "other_config", "lacp-system-id", REFUSE_FORMAT, .valid = valid_mac,
@@ -601,8 +601,8 @@ const struct refusal refusals[] = {
 		.why = "an integer from 1 to 65535"},
 	{"Interface", "other_config", "lacp-port-priority", REFUSE_RANGE, .min = 1, .max = 65535,
 		.why = "an integer from 1 to 65535"},
-	{"Interface", "other_config", "lacp-aggregation-key", REFUSE_RANGE, .min = 1,
-		.max = 65535, .why = "an integer from 1 to 65535"},
+	{"Interface", "other_config", "lacp-aggregation-key", REFUSE_RANGE, .min = 1, .max = 65535,
+		.why = "an integer from 1 to 65535"},
 	{"Interface", "other_config", "hw-offload-priority", REFUSE_ANY, .why = no_offload},
 	{"Interface", "bfd", NULL, REFUSE_ABSENT, .why = no_bfd},
 	{"Interface", "bfd_status", NULL, REFUSE_ABSENT, .why = no_bfd},

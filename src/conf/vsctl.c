@@ -485,8 +485,7 @@ cmd_del_bond_iface(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -ENOENT;
 	}
 	if (c->argc == 3 && strcmp(db_row_name(T_PORT, p), c->argv[1])) {
-		ds_put_format(&ctx->err, "port %s does not have an interface %s", c->argv[1],
-			name);
+		ds_put_format(&ctx->err, "port %s does not have an interface %s", c->argv[1], name);
 		return -ENOENT;
 	}
 	if (cell(p, T_PORT, "interfaces")->n < 2) {

@@ -7,8 +7,8 @@
  * by. Around it:
  *   - LACP: one engine (src/lacp) per bond with lacp set; LACPDUs (01:80:c2:00:00:02,
  *     ethertype 0x8809) come through a per-bridge punt claim and leave through punt_inject();
- *   - links: while any bond exists, every 10 ms (carrier) or every bond-miimon-interval (miimon) each member's link
- *     is read, bond_updelay and bond_downdelay applied, the LACP engines ticked;
+ *   - links: while any bond exists, every 10 ms (carrier) or every bond-miimon-interval (miimon)
+ * each member's link is read, bond_updelay and bond_downdelay applied, the LACP engines ticked;
  *   - a change of what a member may do republishes at once, and the PMDs drop only the
  *     megaflows that came in on, went out by or flooded past a member of the bond
  *     (bridge_republish_states(), as spanning tree does);
@@ -43,20 +43,20 @@
 #include "punt.h"
 #include "xalloc.h"
 
-#define BOND_TICK_MS 10               /* Carrier polling and the LACP engines' clock. */
-#define BOND_MIIMON_MS 200            /* bond-miimon-interval's default, as OVS. */
-#define BOND_REBALANCE_MS 10000       /* bond-rebalance-interval's default, as OVS. */
-#define BOND_REBALANCE_MIN_MS 1000    /* Shorter nonzero intervals are raised to this (OVS). */
-#define BOND_LEARNING_MAX 4096        /* Learning frames per active member change at most. */
-#define BOND_RARP_LEN 60              /* A RARP learning frame, padded (64 with the CRC). */
-#define BOND_RARP_TAGGED_LEN 64       /* The same with an 802.1Q tag. */
+#define BOND_TICK_MS 10            /* Carrier polling and the LACP engines' clock. */
+#define BOND_MIIMON_MS 200         /* bond-miimon-interval's default, as OVS. */
+#define BOND_REBALANCE_MS 10000    /* bond-rebalance-interval's default, as OVS. */
+#define BOND_REBALANCE_MIN_MS 1000 /* Shorter nonzero intervals are raised to this (OVS). */
+#define BOND_LEARNING_MAX 4096     /* Learning frames per active member change at most. */
+#define BOND_RARP_LEN 60           /* A RARP learning frame, padded (64 with the CRC). */
+#define BOND_RARP_TAGGED_LEN 64    /* The same with an 802.1Q tag. */
 
 struct bond_member {
-	char name[64];             /* Interface name. */
-	unsigned no;               /* Its member number in the LACP engine, 0: not in it. */
+	char name[64]; /* Interface name. */
+	unsigned no;   /* Its member number in the LACP engine, 0: not in it. */
 	unsigned lacp_id, lacp_prio, lacp_key; /* What configure_members() adds it with. */
-	uint32_t dp_no;            /* Datapath port, 0 when its port is not open. */
-	bool carrier;              /* Link up, as last read. */
+	uint32_t dp_no;                        /* Datapath port, 0 when its port is not open. */
+	bool carrier;                          /* Link up, as last read. */
 	bool may_enable;           /* Carrier, LACP in sync (or no LACP), not disabled by hand. */
 	bool enabled;              /* Carries traffic (may_enable after the up/down delays). */
 	bool admin_disabled;       /* bond/disable-member. */
@@ -77,24 +77,24 @@ struct bond {
 	unsigned miimon_ms;      /* bond-miimon-interval. */
 	uint64_t next_miimon_ms; /* When miimon reads the links next. */
 	unsigned updelay_ms, downdelay_ms;
-	uint32_t basis;          /* bond-hash-basis. */
-	unsigned rebalance_ms;   /* bond-rebalance-interval, 0: never. */
+	uint32_t basis;        /* bond-hash-basis. */
+	unsigned rebalance_ms; /* bond-rebalance-interval, 0: never. */
 	uint64_t next_rebalance_ms;
-	char primary[64];        /* bond-primary, "" when unset. */
+	char primary[64];              /* bond-primary, "" when unset. */
 	struct rte_ether_addr sys_mac; /* LACP system id: lacp-system-id or the bridge's MAC. */
 	unsigned n_members;
 	struct bond_member m[L2_BOND_MAX_MEMBERS];
-	int active;                       /* Active member index, -1: none. */
-	int16_t bucket[L2_BOND_BUCKETS];  /* Member index by bucket, -1: none. */
-	uint64_t load[L2_BOND_BUCKETS];   /* Bytes per bucket, halved at each rebalance. */
-	bool used[L2_BOND_BUCKETS];       /* The bucket has carried traffic. */
-	struct l2_bond published;         /* What the last snapshot built had of it. */
+	int active;                      /* Active member index, -1: none. */
+	int16_t bucket[L2_BOND_BUCKETS]; /* Member index by bucket, -1: none. */
+	uint64_t load[L2_BOND_BUCKETS];  /* Bytes per bucket, halved at each rebalance. */
+	bool used[L2_BOND_BUCKETS];      /* The bucket has carried traffic. */
+	struct l2_bond published;        /* What the last snapshot built had of it. */
 	bool published_valid;
-	bool seen;                        /* Still configured (reconfigure's mark). */
-	bool send_learning;               /* The active member changed: learning frames due. */
-	uint64_t n_learning_sent;         /* Learning frames sent. */
-	uint64_t n_tx_fail;               /* LACPDUs or learning frames punt_inject() refused. */
-	uint64_t n_rebalanced;            /* Buckets moved by rebalancing. */
+	bool seen;                /* Still configured (reconfigure's mark). */
+	bool send_learning;       /* The active member changed: learning frames due. */
+	uint64_t n_learning_sent; /* Learning frames sent. */
+	uint64_t n_tx_fail;       /* LACPDUs or learning frames punt_inject() refused. */
+	uint64_t n_rebalanced;    /* Buckets moved by rebalancing. */
 };
 
 static struct bond **bonds;
@@ -335,8 +335,8 @@ account_flow(const struct dp_flow *cf, void *aux)
 	if (!f->in_use || f->bond_bucket < 0 || f->bond_bucket >= L2_BOND_BUCKETS)
 		return;
 	uint64_t bytes = f->stats.n_bytes;
-	uint64_t delta = f->acct_seq == f->seq && bytes >= f->acct_bytes ? bytes - f->acct_bytes
-									 : bytes;
+	uint64_t delta =
+		f->acct_seq == f->seq && bytes >= f->acct_bytes ? bytes - f->acct_bytes : bytes;
 	f->acct_bytes = bytes;
 	f->acct_seq = f->seq;
 	for (unsigned i = 0; i < acts->n && delta > 0; i++) {
@@ -465,8 +465,8 @@ send_learning_frames(struct bond *b)
 			f[o++] = (uint8_t)(e[i].vlan >> 8), f[o++] = (uint8_t)e[i].vlan;
 		}
 		/* RARP (RFC 903): Ethernet, IPv4, reverse request, sender and target our MAC. */
-		static const uint8_t rarp[] = {0x80, 0x35, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04,
-			0x00, 0x03};
+		static const uint8_t rarp[] = {0x80, 0x35, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00,
+			0x03};
 		memcpy(f + o, rarp, sizeof(rarp));
 		o += sizeof(rarp);
 		memcpy(f + o, e[i].mac.addr_bytes, 6);
@@ -709,7 +709,8 @@ configure_members(struct bond *b, const struct conf_port *cp)
 				     ? (unsigned)port->ofport
 				     : 0;
 		if (id == 0) {
-			/* Not open: it joins the engine with its OpenFlow number, once it has one. */
+			/* Not open: it joins the engine with its OpenFlow number, once it has one.
+			 */
 			if (m->no != 0)
 				lacp_member_del(b->lacp, m->no);
 			m->no = 0;
@@ -985,8 +986,9 @@ status_lacp_current(const char *name, struct status_map *st)
 		int k = member_find(bonds[i], name);
 		if (k >= 0 && bonds[i]->lacp) {
 			put_status(st, "",
-				lacp_member_is_current(bonds[i]->lacp, bonds[i]->m[k].no) ? "true"
-											   : "false");
+				lacp_member_is_current(bonds[i]->lacp, bonds[i]->m[k].no)
+					? "true"
+					: "false");
 			return;
 		}
 	}
@@ -1057,7 +1059,8 @@ bond_show(const struct bond *b, struct ds *out)
 	for (unsigned s = 0; s < b->n_members; s++) {
 		const struct bond_member *m = sorted[s];
 		int k = (int)(m - b->m);
-		ds_put_format(out, "\nmember %s: %s\n", m->name, m->enabled ? "enabled" : "disabled");
+		ds_put_format(out, "\nmember %s: %s\n", m->name,
+			m->enabled ? "enabled" : "disabled");
 		if (k == b->active)
 			ds_put_cstr(out, "  active member\n");
 		if (m->delay_expires_ms != 0)

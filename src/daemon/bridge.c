@@ -330,9 +330,11 @@ snapshot_assign_rxqs(struct dp_snapshot *s)
 						p->name, q, t, PMD_MAX_RXQS);
 					continue;
 				}
-				s->rxqs[t][s->n_rxqs[t]++] =
-					(struct dp_rxq){.port = p, .qid = q, .dp_no = d, .fd = fd,
-						.policer = p->policer};
+				s->rxqs[t][s->n_rxqs[t]++] = (struct dp_rxq){.port = p,
+					.qid = q,
+					.dp_no = d,
+					.fd = fd,
+					.policer = p->policer};
 			}
 		}
 		for (unsigned i = 0; i < np && !waited; i++)
@@ -708,7 +710,8 @@ flush_macs_of_changed_vlans(const struct dp_snapshot *s)
 		for (unsigned i = 0; i < db->l2.n_ports; i++) {
 			struct l2_port lp = db->l2.ports[i];
 			uint32_t d = lp.dp_port;
-			lp.bond = NULL; /* A bond's members and their states are not VLAN settings. */
+			lp.bond =
+				NULL; /* A bond's members and their states are not VLAN settings. */
 			if (last_l2_valid[d] && memcmp(&last_l2[d], &lp, sizeof(lp)) != 0)
 				mac_table_flush_port(db->macs, d);
 			last_l2[d] = lp;

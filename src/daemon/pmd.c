@@ -172,7 +172,8 @@ struct pmd_iter {
 static uint16_t
 pmd_police(struct pmd *pmd, const struct dp_rxq *rxq, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t kept = port_police(rxq->policer, rxq->qid % rxq->policer->n_q, pkts, n, rte_rdtsc());
+	uint16_t kept =
+		port_police(rxq->policer, rxq->qid % rxq->policer->n_q, pkts, n, rte_rdtsc());
 	struct dp_port_stats *ps = &pmd->ex.port_stats[rxq->dp_no];
 
 	ps->rx_packets += n - kept;

@@ -56,10 +56,10 @@ struct dp_port_ref {
 /* One receive queue served by one PMD. */
 struct port;
 struct dp_rxq {
-	struct port *port; /* Its port: port->ops->rx receives. */
-	uint16_t qid;      /* Queue index. */
-	uint32_t dp_no;    /* Datapath port number. */
-	int fd;            /* A queue to wait on (epoll), -1 for one to poll. */
+	struct port *port;            /* Its port: port->ops->rx receives. */
+	uint16_t qid;                 /* Queue index. */
+	uint32_t dp_no;               /* Datapath port number. */
+	int fd;                       /* A queue to wait on (epoll), -1 for one to poll. */
 	struct port_policer *policer; /* The port's ingress policer, NULL when none. */
 };
 

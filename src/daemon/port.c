@@ -198,7 +198,8 @@ port_set_policer(struct port *port, const struct conf_iface *cfg)
 				rte_meter_srtcm_config(&pol->q[q].pkts, &pol->pkts_prof);
 		}
 		port->policer = pol;
-		TLOG(INFO, "port %s: ingress policing %u kbit/s (burst %u kbit), %u kpkt/s (burst %u)",
+		TLOG(INFO,
+			"port %s: ingress policing %u kbit/s (burst %u kbit), %u kpkt/s (burst %u)",
 			port->name, want[0], want[0] ? (want[1] ? want[1] : 8000) : 0, want[2],
 			want[2] ? (want[3] ? want[3] : 16) : 0);
 	} else {

@@ -425,7 +425,9 @@ setup_bond(struct mac_table *macs, uint8_t mode, uint8_t admit)
 	memset(bports, 0, sizeof(bports));
 	memset(&bond, 0, sizeof(bond));
 	bports[0] = (struct l2_port){.dp_port = 1, .mode = L2_VLAN_ACCESS, .tag = 0};
-	bports[1] = (struct l2_port){.dp_port = 2, .mode = L2_VLAN_TRUNK, .trunk_all = true,
+	bports[1] = (struct l2_port){.dp_port = 2,
+		.mode = L2_VLAN_TRUNK,
+		.trunk_all = true,
 		.bond = &bond};
 	bond.mode = mode;
 	bond.admit = admit;

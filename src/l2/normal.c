@@ -97,9 +97,8 @@ unsigned
 l2_bond_bucket(const struct l2_bond *bond, const struct flow_key *key, uint16_t vlan,
 	struct flow_key *mask)
 {
-	uint32_t h = bond->mode == L2_BOND_TCP
-			     ? hash_tcp(key, vlan, bond->basis, mask)
-			     : l2_bond_hash_slb(&key->dl_src, vlan, bond->basis);
+	uint32_t h = bond->mode == L2_BOND_TCP ? hash_tcp(key, vlan, bond->basis, mask)
+					       : l2_bond_hash_slb(&key->dl_src, vlan, bond->basis);
 
 	return h % L2_BOND_BUCKETS;
 }

@@ -206,9 +206,8 @@ member_set_expired(struct lacp *lacp, struct lacp_member *m)
 static bool
 member_may_tx(const struct lacp *lacp, const struct lacp_member *m)
 {
-	return m->carrier_up &&
-	       (lacp->active ||
-		       (m->status != LACP_DEFAULTED && (m->partner.state & LACP_STATE_ACTIVITY)));
+	return m->carrier_up && (lacp->active || (m->status != LACP_DEFAULTED &&
+							 (m->partner.state & LACP_STATE_ACTIVITY)));
 }
 
 /*
