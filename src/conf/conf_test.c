@@ -657,7 +657,7 @@ test_refused(void **state)
 	fails(&db, "add-bond br0 b0 e1 e2 other_config:lb-output-action=true",
 		"no lb_output action");
 	fails(&db, "--fake-iface add-bond br0 b0 e1 e2", "no fake bond interface");
-	fails(&db, "del-bond-iface p2", "a port keeps one interface at least");
+	fails(&db, "del-bond-iface p2", "cannot delete last interface from port p2");
 	ok(&db, "add-bond br0 b0 e1 e2 lacp=active bond_mode=balance-tcp "
 		"other_config:lacp-time=fast");
 	ok(&db, "add-bond-iface b0 e3 -- del-bond-iface b0 e1");
@@ -960,6 +960,53 @@ test_refusal_old_file(void **state)
 	ds_destroy(&report);
 }
 
+/* Each command of a line sees what the ones before it did (issue 20), as in ovs-vsctl. */
+static void
+test_transaction_order(void **state)
+{
+	struct db *db = db_create();
+
+	(void)state;
+	ok(&db, "add-br a -- del-br a -- add-br a");
+	ok(&db, "add-port a p1 -- del-port p1 -- add-port a p1");
+	const char *uuid = output(&db, "get Bridge a _uuid");
+	char u[64];
+	snprintf(u, sizeof(u), "%.36s", uuid);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "del-br a -- set Bridge %s external-ids:k=v", u);
+	fails(&db, cmd, "no row");
+	assert_string_equal(output(&db, "list-br"), "a\n");
+	/* Empty names (the line splitter cannot give one: argv by hand). */
+	const char *const e1[] = {"add-br", ""}, *const e2[] = {"add-port", "a", ""};
+	struct db *nd = NULL;
+	struct ds o = DS_INIT;
+	assert_true(vsctl_run(db, 2, e1, &nd, &o) < 0);
+	assert_non_null(strstr(ds_cstr(&o), "bridge name must not be empty string"));
+	ds_clear(&o);
+	assert_true(vsctl_run(db, 3, e2, &nd, &o) < 0);
+	assert_non_null(strstr(ds_cstr(&o), "port name must not be empty string"));
+	assert_null(nd);
+	ds_destroy(&o);
+	fails(&db, "del-port a",
+		"cannot delete port a because it is the local port for bridge a (deleting this "
+		"port requires deleting the entire bridge)");
+	fails(&db, "set Bridge a name=b", "cannot modify immutable column name in table Bridge");
+	fails(&db, "port-to-br a", "no port named a");
+	fails(&db, "iface-to-br a", "no interface named a");
+	assert_string_equal(output(&db, "port-to-br p1"), "a\n");
+	ok(&db, "add-bond a b0 e1 e2 -- del-bond-iface e1 -- add-bond-iface b0 e1");
+	/* find: {in}, {not-in}, and a key the map lacks matching nothing. */
+	ok(&db, "set Port p1 tag=10 -- set Port b0 tag=20 other_config:k=v");
+	/* An empty column is in any set (a: the bridge's own port, no tag), as in OVS. */
+	const char *in = output(&db, "--bare --columns=name find Port tag{in}[10,30]");
+	assert_true(strlen(in) == 5 && strstr(in, "a\n") && strstr(in, "p1\n"));
+	in = output(&db, "--bare --columns=name find Port tag{not-in}[10,30]");
+	assert_true(strlen(in) == 5 && strstr(in, "a\n") && strstr(in, "b0\n"));
+	assert_string_equal(output(&db, "--bare --columns=name find Port other_config:k!=x"),
+		"b0\n");
+	db_destroy(db);
+}
+
 /* Each table's name_col points at its "name" column. */
 static void
 test_name_columns(void **state)
@@ -976,6 +1023,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_value_parser),
 		cmocka_unit_test(test_name_columns),
+		cmocka_unit_test(test_transaction_order),
 		cmocka_unit_test(test_bridges_and_ports),
 		cmocka_unit_test(test_transaction_rollback),
 		cmocka_unit_test(test_generic_commands),

@@ -216,12 +216,34 @@ need_bridge(struct vsctl_ctx *ctx, const char *name)
 /* Applies "COLUMN[:KEY]=VALUE" to row r. */
 static int set_one(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const char *arg);
 
+/*
+ * Deletes port p's row and its interfaces' at once, as ovs-vsctl does: the later commands of
+ * the line no longer see them (add-br a -- del-br a -- add-br a), and a command that names
+ * one of them by UUID fails the transaction.
+ */
+static void
+delete_port_rows(struct vsctl_ctx *ctx, struct row *p)
+{
+	const struct datum *is = cell(p, T_PORT, "interfaces");
+
+	for (unsigned k = 0; k < is->n; k++) {
+		struct row *i = db_row_find(ctx->db, T_IFACE, is->keys[k].s);
+		if (i != NULL)
+			db_row_delete(ctx->db, T_IFACE, i);
+	}
+	db_row_delete(ctx->db, T_PORT, p);
+}
+
 static int
 cmd_add_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 {
 	const char *name = c->argv[1];
 	const char *what;
 
+	if (name[0] == '\0') {
+		ds_put_cstr(&ctx->err, "bridge name must not be empty string");
+		return -EINVAL;
+	}
 	if (c->argc > 2) {
 		ds_put_cstr(&ctx->err,
 			"fake bridges (add-br BRIDGE PARENT VLAN) are not supported");
@@ -272,6 +294,13 @@ cmd_del_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -ENOENT;
 	}
 	ref_remove(db_root(ctx->db), T_OVS, "bridges", b->uuid);
+	const struct datum *ps = cell(b, T_BRIDGE, "ports");
+	for (unsigned k = ps->n; k-- > 0;) {
+		struct row *p = db_row_find(ctx->db, T_PORT, ps->keys[k].s);
+		if (p != NULL)
+			delete_port_rows(ctx, p);
+	}
+	db_row_delete(ctx->db, T_BRIDGE, b);
 	ctx->changed = true;
 	return 0;
 }
@@ -366,6 +395,16 @@ add_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c, const char *brname, const c
 
 	if (b == NULL)
 		return -ENOENT;
+	if (name[0] == '\0') {
+		ds_put_cstr(&ctx->err, "port name must not be empty string");
+		return -EINVAL;
+	}
+	for (int k = 0; k < n_ifaces; k++) {
+		if (ifaces[k][0] == '\0') {
+			ds_put_cstr(&ctx->err, "interface name must not be empty string");
+			return -EINVAL;
+		}
+	}
 	const char *on = where_is(ctx, name, &what);
 	if (on != NULL) {
 		if (c->may_exist && !strcmp(on, brname) && !strcmp(what, "port"))
@@ -489,13 +528,12 @@ cmd_del_bond_iface(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 		return -ENOENT;
 	}
 	if (cell(p, T_PORT, "interfaces")->n < 2) {
-		ds_put_format(&ctx->err,
-			"cannot remove interface %s from port %s: a port keeps one interface "
-			"at least (del-port removes the port)",
-			name, db_row_name(T_PORT, p));
+		ds_put_format(&ctx->err, "cannot delete last interface from port %s",
+			db_row_name(T_PORT, p));
 		return -EINVAL;
 	}
 	ref_remove(p, T_PORT, "interfaces", i->uuid);
+	db_row_delete(ctx->db, T_IFACE, i);
 	ctx->changed = true;
 	return 0;
 }
@@ -506,6 +544,15 @@ cmd_del_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	const char *name = c->argv[c->argc - 1];
 	struct row *p = db_row_by_name(ctx->db, T_PORT, name);
 
+	if (db_row_by_name(ctx->db, T_BRIDGE, name) != NULL) {
+		if (c->if_exists)
+			return 0;
+		ds_put_format(&ctx->err,
+			"cannot delete port %s because it is the local port for bridge %s "
+			"(deleting this port requires deleting the entire bridge)",
+			name, name);
+		return -EINVAL;
+	}
 	if (p == NULL) {
 		if (c->if_exists)
 			return 0;
@@ -525,6 +572,7 @@ cmd_del_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	}
 	if (b)
 		ref_remove(b, T_BRIDGE, "ports", p->uuid);
+	delete_port_rows(ctx, p);
 	ctx->changed = true;
 	return 0;
 }
@@ -535,7 +583,8 @@ cmd_port_to_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	struct row *p = db_row_by_name(ctx->db, T_PORT, c->argv[1]);
 	struct row *b = p ? bridge_of_port(ctx, p) : NULL;
 
-	if (b == NULL) {
+	/* A bridge's own port is the bridge, not one of its ports (as ovs-vsctl). */
+	if (b == NULL || db_row_by_name(ctx->db, T_BRIDGE, c->argv[1]) != NULL) {
 		ds_put_format(&ctx->err, "no port named %s", c->argv[1]);
 		return -ENOENT;
 	}
@@ -550,7 +599,7 @@ cmd_iface_to_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	struct row *p = i ? port_of_iface(ctx, i) : NULL;
 	struct row *b = p ? bridge_of_port(ctx, p) : NULL;
 
-	if (b == NULL) {
+	if (b == NULL || db_row_by_name(ctx->db, T_BRIDGE, c->argv[1]) != NULL) {
 		ds_put_format(&ctx->err, "no interface named %s", c->argv[1]);
 		return -ENOENT;
 	}
@@ -754,6 +803,14 @@ set_one(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const char *arg)
 			"cannot set %s: it is a read-only column of %s, filled by "
 			"trestled from the running port",
 			c->name, db_tables[t].name);
+		free(key);
+		return -EPERM;
+	}
+	/* A row's name is given when it is made (create, add-br...), never changed: OVS's
+	 * schema has it immutable. */
+	if (col == db_tables[t].name_col && r->d[col].n > 0 && r->d[col].keys[0].s[0] != '\0') {
+		ds_put_format(&ctx->err, "cannot modify immutable column name in table %s",
+			db_tables[t].name);
 		free(key);
 		return -EPERM;
 	}
@@ -1183,8 +1240,8 @@ static int
 match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const char *cond,
 	bool *match)
 {
-	static const char *const ops[] = {"{!=}", "{>=}", "{<=}", "{=}", "{>}", "{<}",
-		"!=", ">=", "<=", "=", ">", "<"};
+	static const char *const ops[] = {"{not-in}", "{in}", "{!=}", "{>=}", "{<=}", "{=}", "{>}",
+		"{<}", "!=", ">=", "<=", "=", ">", "<"};
 	const char *op = NULL, *at = NULL;
 
 	/* The operator is the first one found after the column (and key) name. */
@@ -1230,6 +1287,11 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 			return -EINVAL;
 		int i = datum_find(cd, have, &ka);
 		atom_free(cd->key, &ka);
+		if (i < 0) {
+			/* A key the map does not have: no condition on it holds (as ovs-vsctl). */
+			*match = false;
+			return 0;
+		}
 		vcol = (struct column){cd->name, cd->value, AT_NONE, 0, 1, INT64_MIN, INT64_MAX,
 			NULL, -1, false};
 		if (i >= 0)
@@ -1265,7 +1327,14 @@ match_condition(struct vsctl_ctx *ctx, enum table_id t, struct row *r, const cha
 	int cmp = 0;
 	if (have->n == 1 && want.n == 1)
 		cmp = atom_cmp(vcol.key, &have->keys[0], &want.keys[0]);
-	if (!strcmp(op, "=") || !strcmp(op, "{=}"))
+	bool none = true; /* No element of the column is in the value. */
+	for (unsigned i = 0; i < have->n; i++)
+		none &= datum_find(&vcol, &want, &have->keys[i]) < 0;
+	if (!strcmp(op, "{in}"))
+		*match = subset; /* Every element of the column is in the value. */
+	else if (!strcmp(op, "{not-in}"))
+		*match = none;
+	else if (!strcmp(op, "=") || !strcmp(op, "{=}"))
 		*match = eq;
 	else if (!strcmp(op, "!=") || !strcmp(op, "{!=}"))
 		*match = !eq;
