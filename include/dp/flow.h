@@ -67,6 +67,13 @@ struct flow_key {
  * vlan_tci and cvlan_tci are kept in network byte order like the frame, with FLOW_VLAN_PRESENT
  * applied in network order: use flow_vlan_tci() to read them in host order.
  */
+/*
+ * A MAC in lower case, as OVS prints them everywhere (DPDK's RTE_ETHER_ADDR_PRT_FMT is upper
+ * case): ds_put_format(out, FLOW_MAC_FMT, FLOW_MAC_ARGS(&mac)).
+ */
+#define FLOW_MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define FLOW_MAC_ARGS(a) RTE_ETHER_ADDR_BYTES(a)
+
 static inline uint16_t
 flow_vlan_tci(rte_be16_t tci)
 {

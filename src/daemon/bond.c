@@ -35,6 +35,7 @@
 #include "dp_actions.h"
 #include "dp_flow.h"
 #include "ds.h"
+#include "flow.h"
 #include "lacp.h"
 #include "log.h"
 #include "mac_table.h"
@@ -972,9 +973,7 @@ status_active(const char *name, struct status_map *st)
 
 	if (b == NULL || b->active < 0)
 		return;
-	rte_ether_format_addr(mac, sizeof(mac), &b->m[b->active].mac);
-	for (char *c = mac; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
+	snprintf(mac, sizeof(mac), FLOW_MAC_FMT, FLOW_MAC_ARGS(&b->m[b->active].mac));
 	put_status(st, "", mac);
 }
 
@@ -1044,11 +1043,8 @@ bond_show(const struct bond *b, struct ds *out)
 	int primary = b->primary[0] ? member_find(b, b->primary) : -1;
 	ds_put_format(out, "active-backup primary: %s%s\n", b->primary[0] ? b->primary : "<none>",
 		b->primary[0] && primary < 0 ? " (no such member)" : "");
-	if (b->active >= 0) {
-		rte_ether_format_addr(mac, sizeof(mac), &b->m[b->active].mac);
-		for (char *c = mac; *c; c++)
-			*c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
-	}
+	if (b->active >= 0)
+		snprintf(mac, sizeof(mac), FLOW_MAC_FMT, FLOW_MAC_ARGS(&b->m[b->active].mac));
 	ds_put_format(out, "active member mac: %s(%s)\n", mac,
 		b->active >= 0 ? b->m[b->active].name : "none");
 

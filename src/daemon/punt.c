@@ -19,6 +19,7 @@
 #include "bridge.h"
 #include "ctl.h"
 #include "ds.h"
+#include "flow.h"
 #include "log.h"
 #include "module.h"
 #include "pmd.h"
@@ -268,8 +269,8 @@ cmd_show(int argc, const char *const argv[], struct ds *out)
 		const struct punt_slot *s = &slots[i];
 		if (s->c.fn == NULL)
 			continue;
-		ds_put_format(out, "claim %d: %s dst=" RTE_ETHER_ADDR_PRT_FMT, i, s->c.name,
-			RTE_ETHER_ADDR_BYTES(&s->c.dst));
+		ds_put_format(out, "claim %d: %s dst=" FLOW_MAC_FMT, i, s->c.name,
+			FLOW_MAC_ARGS(&s->c.dst));
 		if (s->c.any_type)
 			ds_put_cstr(out, " type=any");
 		else

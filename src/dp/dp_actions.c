@@ -136,9 +136,8 @@ dp_actions_format(struct ds *out, const struct dp_actions *acts)
 			break;
 		case DPA_SET_ETH_SRC:
 		case DPA_SET_ETH_DST:
-			ds_put_format(out, "set(eth(%s=" RTE_ETHER_ADDR_PRT_FMT "))",
-				a->type == DPA_SET_ETH_SRC ? "src" : "dst",
-				RTE_ETHER_ADDR_BYTES(&a->mac));
+			ds_put_format(out, "set(eth(%s=" FLOW_MAC_FMT "))",
+				a->type == DPA_SET_ETH_SRC ? "src" : "dst", FLOW_MAC_ARGS(&a->mac));
 			break;
 		case DPA_SET_IPV4_SRC:
 		case DPA_SET_IPV4_DST: {

@@ -17,6 +17,7 @@
 
 #include "dp_mem.h"
 #include "ds.h"
+#include "flow.h"
 #include "mac_table.h"
 #include "xalloc.h"
 
@@ -534,12 +535,9 @@ mac_table_format(struct mac_table *t, struct ds *out, uint64_t now_s,
 	qsort(rows, n, sizeof(*rows), cmp_rows);
 	ds_put_cstr(out, " port  VLAN  MAC                Age\n");
 	for (unsigned i = 0; i < n; i++) {
-		char mac[RTE_ETHER_ADDR_FMT_SIZE];
-		rte_ether_format_addr(mac, sizeof(mac), &rows[i].mac);
-		for (char *c = mac; *c; c++)
-			*c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
 		port_fn(out, rows[i].port, aux);
-		ds_put_format(out, "  %4u  %s  ", rows[i].vlan, mac);
+		ds_put_format(out, "  %4u  " FLOW_MAC_FMT "  ", rows[i].vlan,
+			FLOW_MAC_ARGS(&rows[i].mac));
 		if (rows[i].age < 0)
 			ds_put_cstr(out, "static\n");
 		else
