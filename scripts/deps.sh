@@ -3,8 +3,11 @@
 # Idempotent: a second run installs nothing and changes nothing.
 set -euo pipefail
 
+# The functional tests' peers: Open vSwitch's userspace datapath (t_stp_ovs, t_lacp), dnsmasq
+# and dhclient (t_bridge_mac: a lease through the switch), ethtool (checksum offload off).
 PKGS="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev libnuma-dev
-      libjansson-dev libcmocka-dev clang-format iproute2 iputils-ping iputils-arping python3-scapy tcpdump tshark jq procps"
+      libjansson-dev libcmocka-dev clang-format iproute2 iputils-ping iputils-arping python3-scapy tcpdump tshark jq procps
+      openvswitch-switch dnsmasq-base isc-dhcp-client ethtool"
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS openvswitch-switch-dpdk gnuplot-nox"
 fi

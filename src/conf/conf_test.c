@@ -596,7 +596,7 @@ test_refused(void **state)
 	ok(&db, "set Bridge br0 other_config:forward-bpdu=true");
 	ok(&db, "remove Bridge br0 other_config forward-bpdu");
 	fails(&db, "set Bridge br0 other_config:datapath-id=0000000000000001", "datapath ID");
-	fails(&db, "set Bridge br0 other_config:hwaddr=02:00:00:00:00:01", "mac column");
+	fails(&db, "set Bridge br0 other_config:hwaddr=01:00:00:00:00:01", "a unicast MAC");
 	fails(&db, "set Bridge br0 datapath_type=system",
 		"Bridge br0: datapath_type=system is not supported yet (Trestle is a userspace "
 		"datapath: netdev, or empty;");

@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "dp_flow.h"
 #include "ds.h"
+#include "flow.h"
 #include "log.h"
 #include "mac_table.h"
 #include "normal.h"
@@ -534,6 +535,64 @@ assign_ofports(const struct conf *conf)
 		assign_bridge_ofports(&conf->bridges[b]);
 }
 
+/* A MAC OVS would take for a bridge: unicast, universal (not locally administered), not 0. */
+static bool
+universal_mac(const struct rte_ether_addr *a)
+{
+	return rte_is_unicast_ether_addr(a) && rte_is_universal_ether_addr(a) &&
+	       !rte_is_zero_ether_addr(a);
+}
+
+/*
+ * The MAC of each bridge's own interface, as OVS picks it (bridge_pick_local_hw_addr()):
+ * other_config:hwaddr when set; else the lowest universal MAC among its ports that are not
+ * internal (a host's NIC: the seeds' "mybridge HWaddr" is its eth0's), following ports as
+ * they come and go; else the one it has. A mac column on the bridge's Interface wins.
+ */
+static void
+pick_bridge_macs(const struct conf *conf)
+{
+	for (unsigned b = 0; b < conf->n_bridges; b++) {
+		const struct conf_bridge *cb = &conf->bridges[b];
+		struct port *own = bridge_port_by_name(cb->name);
+		const struct conf_iface *own_ci = NULL;
+		struct rte_ether_addr want = {{0}};
+		bool found = false;
+
+		for (unsigned p = 0; p < cb->n_ports; p++) {
+			for (unsigned i = 0; i < cb->ports[p].n_ifaces; i++) {
+				const struct conf_iface *ci = &cb->ports[p].ifaces[i];
+				const struct port *port = bridge_port_by_name(ci->name);
+				if (!strcmp(ci->name, cb->name)) {
+					own_ci = ci;
+					continue;
+				}
+				if (port == NULL || !port->started ||
+					!strcmp(ci->type, "internal") || !universal_mac(&port->mac))
+					continue;
+				if (!found || memcmp(port->mac.addr_bytes, want.addr_bytes, 6) < 0)
+					want = port->mac;
+				found = true;
+			}
+		}
+		const char *hw = conf_map_get(&cb->other_config, "hwaddr");
+		if (hw != NULL && rte_ether_unformat_addr(hw, &want) == 0)
+			found = true;
+		if (own == NULL || !own->started || !own->internal || !found ||
+			(own_ci != NULL && own_ci->mac != NULL) ||
+			rte_is_same_ether_addr(&own->mac, &want))
+			continue;
+		char mac[18];
+		snprintf(mac, sizeof(mac), FLOW_MAC_FMT, FLOW_MAC_ARGS(&want));
+		int ret = port_set_internal_mac(own, &want);
+		if (ret < 0)
+			TLOG(WARNING, "bridge %s: cannot take MAC %s: %s", cb->name, mac,
+				strerror(-ret));
+		else
+			TLOG(INFO, "bridge %s: MAC %s", cb->name, mac);
+	}
+}
+
 /*
  * A bridge's tables when it has no rules of its own: as OVS with no controller, NORMAL at
  * priority 0, unless fail_mode is secure (then nothing: every frame is dropped).
@@ -733,6 +792,7 @@ bridge_reconfigure(struct conf *conf)
 	unsigned n_retired = bridges_retire(conf, retired);
 	open_new_ports(want, n_want);
 	assign_ofports(conf);
+	pick_bridge_macs(conf);
 	/* Policers replaced now are freed once the snapshot without them is out. */
 	struct port_policer **old_pols = xcalloc(n_want ? n_want : 1, sizeof(*old_pols));
 	for (unsigned i = 0; i < n_want; i++) {

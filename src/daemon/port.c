@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "ds.h"
+#include "flow.h"
 #include "log.h"
 #include "module.h"
 #include "port.h"
@@ -208,6 +209,24 @@ port_set_policer(struct port *port, const struct conf_iface *cfg)
 	return old;
 }
 
+int
+port_set_internal_mac(struct port *port, const struct rte_ether_addr *mac)
+{
+	struct ifreq ifr;
+	int ret;
+
+	if (!port->internal || strlen(port->name) >= IFNAMSIZ)
+		return -EINVAL;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, port->name, strlen(port->name));
+	ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
+	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	if ((ret = port_ifreq(SIOCSIFHWADDR, &ifr)) < 0)
+		return ret;
+	port->mac = *mac;
+	return 0;
+}
+
 bool
 port_mtu_valid(struct port *port, const struct conf_iface *cfg)
 {
@@ -315,7 +334,7 @@ port_if_flags(const char *name, short *flags)
 void
 port_poll_kernel(struct port *port)
 {
-	short flags;
+	short flags = 0;
 
 	if (!port->internal || !port->started || strlen(port->name) >= IFNAMSIZ)
 		return;
@@ -449,7 +468,7 @@ port_status(const struct port *port, const struct dp_port_stats *ps, struct ifac
 	snprintf(st->error, sizeof(st->error), "%s", port->error);
 	if (!port->started)
 		return;
-	rte_ether_format_addr(st->mac_in_use, sizeof(st->mac_in_use), &port->mac);
+	snprintf(st->mac_in_use, sizeof(st->mac_in_use), FLOW_MAC_FMT, FLOW_MAC_ARGS(&port->mac));
 	st->admin_state = "up";
 	st->link_state = port_link_up(port, NULL) ? "up" : "down";
 

@@ -249,6 +249,8 @@ void port_set_max_frame(struct port *port, int64_t mtu);
  * else NULL.
  */
 struct port_policer *port_set_policer(struct port *port, const struct conf_iface *cfg);
+/* Gives an internal port's kernel interface the MAC mac, in place: 0 or -errno. */
+int port_set_internal_mac(struct port *port, const struct rte_ether_addr *mac);
 /* Whether cfg's mtu_request is within PORT_MTU_MIN..MAX; else sets port->error. */
 bool port_mtu_valid(struct port *port, const struct conf_iface *cfg);
 /* Tells the control thread that a vhost-user guest came or went (vhost events thread). */
