@@ -32,6 +32,8 @@ void ds_put_vformat(struct ds *ds, const char *fmt, va_list args);
 const char *ds_cstr(const struct ds *ds);
 /* Removes trailing newlines. */
 void ds_chomp(struct ds *ds);
+/* Shortens ds to its first len bytes (no-op when it is no longer). */
+void ds_truncate(struct ds *ds, size_t len);
 /* Hands the text over to the caller, who frees it; the buffer is left empty. */
 char *ds_steal(struct ds *ds);
 

@@ -995,6 +995,27 @@ test_transaction_order(void **state)
 	fails(&db, "iface-to-br a", "no interface named a");
 	assert_string_equal(output(&db, "port-to-br p1"), "a\n");
 	ok(&db, "add-bond a b0 e1 e2 -- del-bond-iface e1 -- add-bond-iface b0 e1");
+	/* Fail mode and a bridge's external ids, as ovs-vsctl. */
+	ok(&db, "set-fail-mode a secure");
+	assert_string_equal(output(&db, "get-fail-mode a"), "secure\n");
+	fails(&db, "set-fail-mode a open", "fail-mode must be \"standalone\" or \"secure\"");
+	ok(&db, "del-fail-mode a");
+	assert_string_equal(output(&db, "get-fail-mode a"), "");
+	ok(&db, "br-set-external-id a k2 v2 -- br-set-external-id a k1 v1");
+	assert_string_equal(output(&db, "br-get-external-id a k2"), "v2\n");
+	assert_string_equal(output(&db, "br-get-external-id a"), "k1=v1\nk2=v2\n");
+	ok(&db, "br-set-external-id a k2");
+	assert_string_equal(output(&db, "br-get-external-id a"), "k1=v1\n");
+	/* --oneline, --columns as two words, --dry-run, del-port --with-iface. */
+	assert_string_equal(output(&db, "--oneline list-br -- br-get-external-id a"),
+		"a\nk1=v1\n");
+	assert_string_equal(output(&db, "--oneline list-ports a"), "b0\\np1\n");
+	assert_string_equal(output(&db, "--bare --columns name find Port name=p1"), "p1\n");
+	ok(&db, "--dry-run add-br z");
+	assert_string_equal(output(&db, "list-br"), "a\n");
+	ok(&db, "--with-iface del-port e2");
+	fails(&db, "list-ifaces a -- port-to-br b0", "no port named b0");
+	ok(&db, "add-bond a b0 e1 e2");
 	/* find: {in}, {not-in}, and a key the map lacks matching nothing. */
 	ok(&db, "set Port p1 tag=10 -- set Port b0 tag=20 other_config:k=v");
 	/* An empty column is in any set (a: the bridge's own port, no tag), as in OVS. */

@@ -29,6 +29,7 @@ struct vsctl_cmd {
 	bool may_exist;          /* --may-exist. */
 	bool all;                /* --all (destroy). */
 	bool fake_iface;         /* --fake-iface (add-bond). */
+	bool with_iface;         /* --with-iface (del-port: the port of that interface). */
 	const char *id;          /* --id=@name, or NULL. */
 };
 
@@ -42,6 +43,8 @@ struct vsctl_ctx {
 	enum vsctl_format format; /* --format. */
 	enum vsctl_data data;     /* --data. */
 	bool headings;            /* Not --no-headings. */
+	bool oneline;             /* --oneline: each command's output on one line. */
+	bool dry_run;             /* --dry-run: check the transaction, change nothing. */
 	const char *columns;      /* --columns, or NULL for all. */
 };
 
@@ -319,6 +322,95 @@ print_sorted(struct vsctl_ctx *ctx, const char **names, unsigned n)
 		ds_put_format(ctx->out, "%s\n", names[i]);
 }
 
+/* get-fail-mode BRIDGE: the fail_mode, nothing when unset. */
+static int
+cmd_get_fail_mode(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *b = need_bridge(ctx, c->argv[1]);
+
+	if (b == NULL)
+		return -ENOENT;
+	const struct datum *d = cell(b, T_BRIDGE, "fail_mode");
+	if (d->n > 0)
+		ds_put_format(ctx->out, "%s\n", d->keys[0].s);
+	return 0;
+}
+
+/* set-fail-mode BRIDGE standalone|secure. */
+static int
+cmd_set_fail_mode(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *b = need_bridge(ctx, c->argv[1]);
+	char arg[64];
+
+	if (b == NULL)
+		return -ENOENT;
+	if (strcmp(c->argv[2], "standalone") && strcmp(c->argv[2], "secure")) {
+		ds_put_cstr(&ctx->err, "fail-mode must be \"standalone\" or \"secure\"");
+		return -EINVAL;
+	}
+	snprintf(arg, sizeof(arg), "fail_mode=%s", c->argv[2]);
+	return set_one(ctx, T_BRIDGE, b, arg);
+}
+
+/* del-fail-mode BRIDGE. */
+static int
+cmd_del_fail_mode(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *b = need_bridge(ctx, c->argv[1]);
+
+	if (b == NULL)
+		return -ENOENT;
+	datum_free(column(T_BRIDGE, "fail_mode"), cell(b, T_BRIDGE, "fail_mode"));
+	ctx->changed = true;
+	return 0;
+}
+
+/* br-set-external-id BRIDGE KEY [VALUE]: without VALUE, KEY goes. */
+static int
+cmd_br_set_external_id(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *b = need_bridge(ctx, c->argv[1]);
+
+	if (b == NULL)
+		return -ENOENT;
+	const struct column *col = column(T_BRIDGE, "external_ids");
+	struct datum *d = cell(b, T_BRIDGE, "external_ids");
+	union atom k = {.s = (char *)c->argv[2]};
+	int i = datum_find(col, d, &k);
+	if (i >= 0)
+		datum_remove_at(col, d, (unsigned)i);
+	if (c->argc > 3) {
+		union atom v = {.s = (char *)c->argv[3]};
+		datum_add(col, d, &k, &v);
+	}
+	ctx->changed = true;
+	return 0;
+}
+
+/* br-get-external-id BRIDGE [KEY]: its value, or every KEY=VALUE. */
+static int
+cmd_br_get_external_id(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
+{
+	struct row *b = need_bridge(ctx, c->argv[1]);
+
+	if (b == NULL)
+		return -ENOENT;
+	const struct column *col = column(T_BRIDGE, "external_ids");
+	const struct datum *d = cell(b, T_BRIDGE, "external_ids");
+	if (c->argc > 2) {
+		union atom k = {.s = (char *)c->argv[2]};
+		int i = datum_find(col, d, &k);
+		if (i >= 0)
+			ds_put_format(ctx->out, "%s\n", d->values[i].s);
+		return 0;
+	}
+	/* A map's keys are kept sorted. */
+	for (unsigned i = 0; i < d->n; i++)
+		ds_put_format(ctx->out, "%s=%s\n", d->keys[i].s, d->values[i].s);
+	return 0;
+}
+
 static int
 cmd_list_br(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 {
@@ -544,6 +636,11 @@ cmd_del_port(struct vsctl_ctx *ctx, struct vsctl_cmd *c)
 	const char *name = c->argv[c->argc - 1];
 	struct row *p = db_row_by_name(ctx->db, T_PORT, name);
 
+	/* --with-iface: IFACE may name an interface, whose port goes. */
+	if (p == NULL && c->with_iface) {
+		struct row *i = db_row_by_name(ctx->db, T_IFACE, name);
+		p = i ? port_of_iface(ctx, i) : NULL;
+	}
 	if (db_row_by_name(ctx->db, T_BRIDGE, name) != NULL) {
 		if (c->if_exists)
 			return 0;
@@ -1461,6 +1558,11 @@ static const struct vsctl_command_def commands[] = {
 	{"add-br", 1, 3, cmd_add_br},
 	{"del-br", 1, 1, cmd_del_br},
 	{"list-br", 0, 0, cmd_list_br},
+	{"get-fail-mode", 1, 1, cmd_get_fail_mode},
+	{"set-fail-mode", 2, 2, cmd_set_fail_mode},
+	{"del-fail-mode", 1, 1, cmd_del_fail_mode},
+	{"br-set-external-id", 2, 3, cmd_br_set_external_id},
+	{"br-get-external-id", 1, 2, cmd_br_get_external_id},
 	{"br-exists", 1, 1, cmd_br_exists},
 	{"add-port", 2, 1000, cmd_add_port},
 	{"add-bond", 4, 1000, cmd_add_bond},
@@ -1496,6 +1598,12 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		cmd->all = true;
 	else if (!strcmp(a, "--fake-iface"))
 		cmd->fake_iface = true;
+	else if (!strcmp(a, "--with-iface"))
+		cmd->with_iface = true;
+	else if (!strcmp(a, "--oneline"))
+		ctx->oneline = true;
+	else if (!strcmp(a, "--dry-run"))
+		ctx->dry_run = true;
 	else if (!strncmp(a, "--id=", 5))
 		cmd->id = a + 5;
 	else if (!strcmp(a, "--no-headings") || !strcmp(a, "--no-heading"))
@@ -1504,8 +1612,16 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		ctx->format = FMT_TABLE;
 		ctx->data = DATA_BARE;
 		ctx->headings = false;
-	} else if (!strncmp(a, "--columns=", 10))
+	} else if (!strncmp(a, "--columns=", 10)) {
 		ctx->columns = a + 10;
+	} else if (!strcmp(a, "--columns")) {
+		if (next == NULL) {
+			ds_put_cstr(&ctx->err, "option '--columns' requires an argument");
+			return -1;
+		}
+		ctx->columns = next;
+		*used = 1;
+	}
 	else if (!strncmp(a, "--format=", 9) || !strcmp(a, "-f") || !strcmp(a, "--format")) {
 		const char *v = strchr(a, '=') ? strchr(a, '=') + 1 : next;
 		*used = strchr(a, '=') ? 0 : 1;
@@ -1542,10 +1658,12 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		}
 	} else if (!strncmp(a, "--timeout", 9) || !strcmp(a, "-t")) {
 		*used = strchr(a, '=') ? 0 : 1; /* The client enforces it. */
-	} else if (!strcmp(a, "--no-wait") || !strcmp(a, "--oneline") || !strncmp(a, "--db", 4) ||
-		   !strcmp(a, "--dry-run") || !strcmp(a, "--with-iface") ||
+	} else if (!strcmp(a, "--no-wait") || !strncmp(a, "--db", 4) ||
 		   !strcmp(a, "--no-syslog") || !strncmp(a, "-v", 2)) {
-		/* Accepted for compatibility; nothing to do here. */
+		/*
+		 * Nothing to do here: every change is applied before the reply (--no-wait), there
+		 * is one database (--db), and logging is trestled's (--no-syslog, -v).
+		 */
 	} else {
 		return 0;
 	}
@@ -1644,6 +1762,33 @@ check_result(struct vsctl_ctx *ctx, const struct db *db)
 	return 0;
 }
 
+/*
+ * --oneline: the output a command wrote from start on, as one line: backslashes doubled, the
+ * newlines between its lines written as \n (ovs-vsctl's manual).
+ */
+static void
+oneline(struct ds *out, size_t start)
+{
+	struct ds one = DS_INIT;
+	const char *s = ds_cstr(out) + start;
+	size_t n = out->len - start;
+
+	if (n > 0 && s[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			ds_put_cstr(&one, "\\\\");
+		else if (s[i] == '\n')
+			ds_put_cstr(&one, "\\n");
+		else
+			ds_put_char(&one, s[i]);
+	}
+	ds_put_char(&one, '\n');
+	ds_truncate(out, start);
+	ds_put_cstr(out, ds_cstr(&one));
+	ds_destroy(&one);
+}
+
 int
 vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **newdb,
 	struct ds *out)
@@ -1667,9 +1812,13 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 		check_commands(&ctx, cmds, ncmds, defs) < 0)
 		goto error;
 	ctx.db = db_clone(db);
-	for (int k = 0; k < ncmds; k++)
+	for (int k = 0; k < ncmds; k++) {
+		size_t start = out->len;
 		if ((ret = defs[k]->fn(&ctx, &cmds[k])) < 0)
 			goto error;
+		if (ctx.oneline)
+			oneline(out, start);
+	}
 	ret = 0;
 	if (ctx.exit_status) {
 		/* br-exists and friends answer with a status; nothing to commit. */
@@ -1678,7 +1827,10 @@ vsctl_run(const struct db *db, int argc, const char *const argv[], struct db **n
 	} else if (ctx.changed) {
 		if ((ret = check_result(&ctx, db)) < 0)
 			goto error;
-		*newdb = ctx.db;
+		if (ctx.dry_run)
+			db_destroy(ctx.db); /* Valid, and not committed. */
+		else
+			*newdb = ctx.db;
 	} else {
 		db_destroy(ctx.db);
 	}

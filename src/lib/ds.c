@@ -103,6 +103,15 @@ ds_chomp(struct ds *ds)
 		ds->s[--ds->len] = '\0';
 }
 
+void
+ds_truncate(struct ds *ds, size_t len)
+{
+	if (len < ds->len) {
+		ds->len = len;
+		ds->s[len] = '\0';
+	}
+}
+
 char *
 ds_steal(struct ds *ds)
 {
