@@ -1007,8 +1007,7 @@ test_transaction_order(void **state)
 	ok(&db, "br-set-external-id a k2");
 	assert_string_equal(output(&db, "br-get-external-id a"), "k1=v1\n");
 	/* --oneline, --columns as two words, --dry-run, del-port --with-iface. */
-	assert_string_equal(output(&db, "--oneline list-br -- br-get-external-id a"),
-		"a\nk1=v1\n");
+	assert_string_equal(output(&db, "--oneline list-br -- br-get-external-id a"), "a\nk1=v1\n");
 	assert_string_equal(output(&db, "--oneline list-ports a"), "b0\\np1\n");
 	assert_string_equal(output(&db, "--bare --columns name find Port name=p1"), "p1\n");
 	ok(&db, "--dry-run add-br z");

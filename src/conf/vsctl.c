@@ -1621,8 +1621,7 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		}
 		ctx->columns = next;
 		*used = 1;
-	}
-	else if (!strncmp(a, "--format=", 9) || !strcmp(a, "-f") || !strcmp(a, "--format")) {
+	} else if (!strncmp(a, "--format=", 9) || !strcmp(a, "-f") || !strcmp(a, "--format")) {
 		const char *v = strchr(a, '=') ? strchr(a, '=') + 1 : next;
 		*used = strchr(a, '=') ? 0 : 1;
 		if (v == NULL || !strcmp(v, "list"))
@@ -1658,8 +1657,8 @@ parse_option(struct vsctl_ctx *ctx, struct vsctl_cmd *cmd, const char *a, const 
 		}
 	} else if (!strncmp(a, "--timeout", 9) || !strcmp(a, "-t")) {
 		*used = strchr(a, '=') ? 0 : 1; /* The client enforces it. */
-	} else if (!strcmp(a, "--no-wait") || !strncmp(a, "--db", 4) ||
-		   !strcmp(a, "--no-syslog") || !strncmp(a, "-v", 2)) {
+	} else if (!strcmp(a, "--no-wait") || !strncmp(a, "--db", 4) || !strcmp(a, "--no-syslog") ||
+		   !strncmp(a, "-v", 2)) {
 		/*
 		 * Nothing to do here: every change is applied before the reply (--no-wait), there
 		 * is one database (--db), and logging is trestled's (--no-syslog, -v).

@@ -24,6 +24,7 @@
 #include "dp_flow.h"
 #include "ds.h"
 #include "flow.h"
+#include "mac_table.h"
 #include "pmd.h"
 #include "pmd_priv.h"
 #include "port.h"
@@ -256,3 +257,70 @@ coverage_show(int argc, const char *const argv[], struct ds *out)
 
 static const struct ctl_command coverage_show_cmd = {"coverage/show", "", 0, 0, coverage_show};
 CTL_REGISTER(coverage_show_cmd)
+
+static void
+count_bridge(const char *name, struct mac_table *macs, void *aux)
+{
+	unsigned *n = aux;
+
+	(void)name;
+	n[0]++;
+	n[1] += mac_table_count(macs);
+}
+
+static void
+list_bridge(const char *name, struct mac_table *macs, void *aux)
+{
+	(void)macs;
+	ds_put_format(aux, "%s\n", name);
+}
+
+/* ofproto/list: the bridges, one per line, as OVS. */
+static int
+ofproto_list(int argc, const char *const argv[], struct ds *out)
+{
+	(void)argc;
+	(void)argv;
+	bridge_foreach(list_bridge, out);
+	return 0;
+}
+
+/*
+ * memory/show: what the daemon holds, in OVS's one-line KEY:VALUE layout: bridges, ports,
+ * MAC entries, megaflows over the PMDs, mbufs in use, and the process's resident memory.
+ */
+static int
+memory_show(int argc, const char *const argv[], struct ds *out)
+{
+	unsigned n[2] = {0, 0}, ports = 0, flows = 0;
+	long rss_kb = 0;
+	char line[256];
+
+	(void)argc;
+	(void)argv;
+	bridge_foreach(count_bridge, n);
+	for (uint32_t d = 1; d < PORT_MAX; d++)
+		ports += bridge_port_by_dp(d) != NULL;
+	for (unsigned i = 0; i < pmd_count(); i++)
+		flows += dp_flow_table_count(pmd_flows(i));
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &rss_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	struct rte_mempool *mp = port_mempool();
+	ds_put_format(out, "bridges:%u mac_entries:%u megaflows:%u ports:%u rss_kb:%ld", n[0], n[1],
+		flows, ports, rss_kb);
+	if (mp)
+		ds_put_format(out, " mbufs_in_use:%u mbufs:%u", rte_mempool_in_use_count(mp),
+			mp->size);
+	ds_put_char(out, '\n');
+	return 0;
+}
+
+static const struct ctl_command info_cmds[] = {
+	{"ofproto/list", "", 0, 0, ofproto_list},
+	{"memory/show", "", 0, 0, memory_show},
+};
+CTL_REGISTER_ARRAY(info_cmds)

@@ -247,6 +247,19 @@ check_eq "dump-flows of a $(wc -c <"$T/dump")-byte table arrives whole" "14001 0
 rc=0; trestle br-exists nope >/dev/null 2>&1 || rc=$?
 check_eq "br-exists of a missing bridge still exits 2" "2" "$rc"
 
+# ovs-appctl's vlog, memory and ofproto commands, mapped onto rte_log and the daemon.
+check_contains "vlog/list names trestle's own log type" "trestle " "$(trestle appctl vlog/list)"
+check_ok "vlog/set trestle:file:dbg" trestle appctl vlog/set trestle:file:dbg
+check_contains "vlog/list says dbg" "dbg" "$(trestle appctl vlog/list | awk '$1 == "trestle"')"
+check_ok "vlog/set dpdk:warn (every DPDK log type)" trestle appctl vlog/set dpdk:warn
+check_contains "DPDK's log types at warn" "warn" "$(trestle appctl vlog/list | awk '$1 == "lib.eal"')"
+check_ok "vlog/set ANY:info" trestle appctl vlog/set ANY:info
+check_contains "trestle back at info" "info" "$(trestle appctl vlog/list | awk '$1 == "trestle"')"
+check_fails "vlog/set of no such module" trestle appctl vlog/set nosuch:dbg
+check_fails "vlog/set of no such level" trestle appctl vlog/set trestle:console:loud
+check_eq "ofproto/list" "br0" "$(trestle appctl ofproto/list)"
+check_contains "memory/show" "bridges:1 " "$(trestle appctl memory/show)"
+
 # (f) None of this changed the saved configuration.
 check_eq "the saved configuration is unchanged" "$saved" "$(sha256sum <"$DB")"
 check_eq "and the bridge is still there" "br0" "$(trestle list-br)"
