@@ -19,6 +19,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
+#include <rte_mempool.h>
 #include <rte_mbuf.h>
 
 #include "conf.h"
@@ -145,8 +146,13 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	port->tx_shared = n_txq < want_txq;
 
 	ret = rte_eth_dev_configure(pid, (uint16_t)n_rxq, (uint16_t)n_txq, &conf);
-	if (ret < 0)
+	if (ret < 0) {
+		snprintf(port->error, sizeof(port->error),
+			"could not configure network device %s with %u receive and %u transmit "
+			"queues (%s)",
+			cfg->name, n_rxq, n_txq, rte_strerror(-ret));
 		return ret;
+	}
 	uint16_t nb_rxd = PORT_RX_DESC, nb_txd = PORT_TX_DESC;
 	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
 	int socket = rte_eth_dev_socket_id(pid);
@@ -155,13 +161,23 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	for (unsigned q = 0; q < n_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(pid, (uint16_t)q, nb_rxd, (unsigned)socket, NULL,
 			port_mempool());
-		if (ret < 0)
+		if (ret < 0) {
+			snprintf(port->error, sizeof(port->error),
+				"could not set up receive queue %u of network device %s (%u "
+				"descriptors: %s)",
+				q, cfg->name, nb_rxd, rte_strerror(-ret));
 			return ret;
+		}
 	}
 	for (unsigned q = 0; q < n_txq; q++) {
 		ret = rte_eth_tx_queue_setup(pid, (uint16_t)q, nb_txd, (unsigned)socket, NULL);
-		if (ret < 0)
+		if (ret < 0) {
+			snprintf(port->error, sizeof(port->error),
+				"could not set up transmit queue %u of network device %s (%u "
+				"descriptors: %s)",
+				q, cfg->name, nb_txd, rte_strerror(-ret));
 			return ret;
+		}
 	}
 	if ((ret = ethdev_set_mtu(port, cfg)) < 0)
 		return ret;
@@ -177,8 +193,19 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	port->n_rxq = (uint16_t)n_rxq;
 	port->n_txq = (uint16_t)n_txq;
 	ret = rte_eth_dev_start(pid);
-	if (ret < 0)
+	if (ret < 0) {
+		/*
+		 * A driver that fills its rings (or, net_pcap with infinite_rx, loads its whole
+		 * file) at start takes mbufs from the shared pool: say how full it is.
+		 */
+		struct rte_mempool *mp = port_mempool();
+		snprintf(port->error, sizeof(port->error),
+			"could not start network device %s (%s); the packet buffer pool has %u "
+			"of %u mbufs free, and a driver that fills its rings or loads a pcap file "
+			"at start may need more (trestled --mbufs)",
+			cfg->name, rte_strerror(-ret), rte_mempool_avail_count(mp), mp->size);
 		return ret;
+	}
 	/* A switch port must see every frame, not just those for its own MAC. */
 	rte_eth_promiscuous_enable(pid);
 	rte_eth_allmulticast_enable(pid);

@@ -92,4 +92,13 @@ check_contains "MTU out of range: error column says why" "could not set MTU 2000
 	"$(trestle get Interface huge error)"
 check_eq "MTU out of range: ofport -1" "-1" "$(trestle get Interface huge ofport)"
 check_ok "daemon alive" trestle show
+
+# A pcap source whose file holds more frames than the pool has mbufs (net_pcap with infinite_rx
+# loads it all at start): the error column says what ran out, not just "Invalid argument".
+/usr/bin/python3 $PKT pcap-sized $T/big.pcap --count 70000 --size 60 >/dev/null
+trestle add-port br0 pbig -- set Interface pbig type=dpdk \
+	"options:dpdk-devargs=net_pcap_big,rx_pcap=$T/big.pcap,infinite_rx=1" >/dev/null
+check_contains "a pcap file larger than the pool: error says the pool ran short" "mbufs free" \
+	"$(trestle get Interface pbig error)"
+check_ok "daemon alive" trestle show
 finish
