@@ -126,6 +126,22 @@ af_packet_ignore_outgoing(const char *ifname)
 	return n;
 }
 
+/*
+ * How full the shared packet buffer pool is, for an error: a driver that fills its rings, or
+ * loads a pcap file (net_pcap with infinite_rx), takes its mbufs when its queue is set up or
+ * started, and fails with only "Invalid argument" when they run short.
+ */
+static void
+pool_state(char *buf, size_t len)
+{
+	struct rte_mempool *mp = port_mempool();
+
+	snprintf(buf, len,
+		"the packet buffer pool has %u of %u mbufs free, and a driver may need more "
+		"(trestled --mbufs)",
+		rte_mempool_avail_count(mp), mp->size);
+}
+
 static int
 ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_txq)
 {
@@ -162,10 +178,12 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 		ret = rte_eth_rx_queue_setup(pid, (uint16_t)q, nb_rxd, (unsigned)socket, NULL,
 			port_mempool());
 		if (ret < 0) {
+			char pool[160];
+			pool_state(pool, sizeof(pool));
 			snprintf(port->error, sizeof(port->error),
 				"could not set up receive queue %u of network device %s (%u "
-				"descriptors: %s)",
-				q, cfg->name, nb_rxd, rte_strerror(-ret));
+				"descriptors: %s); %s",
+				q, cfg->name, nb_rxd, rte_strerror(-ret), pool);
 			return ret;
 		}
 	}
@@ -194,16 +212,11 @@ ethdev_configure(struct port *port, const struct conf_iface *cfg, unsigned want_
 	port->n_txq = (uint16_t)n_txq;
 	ret = rte_eth_dev_start(pid);
 	if (ret < 0) {
-		/*
-		 * A driver that fills its rings (or, net_pcap with infinite_rx, loads its whole
-		 * file) at start takes mbufs from the shared pool: say how full it is.
-		 */
-		struct rte_mempool *mp = port_mempool();
+		char pool[160];
+		pool_state(pool, sizeof(pool));
 		snprintf(port->error, sizeof(port->error),
-			"could not start network device %s (%s); the packet buffer pool has %u "
-			"of %u mbufs free, and a driver that fills its rings or loads a pcap file "
-			"at start may need more (trestled --mbufs)",
-			cfg->name, rte_strerror(-ret), rte_mempool_avail_count(mp), mp->size);
+			"could not start network device %s (%s); %s", cfg->name, rte_strerror(-ret),
+			pool);
 		return ret;
 	}
 	/* A switch port must see every frame, not just those for its own MAC. */
